@@ -1,0 +1,160 @@
+import { z } from 'zod';
+
+/**
+ * The service catalog: what the runbooks say, as data. Everything the bot knows
+ * about a service (where it runs, what may be changed, how healthy looks) comes
+ * from here, so the code never hard-codes a namespace or a threshold.
+ */
+
+const name = z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'must be a lowercase DNS-style name');
+const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+
+export const Severity = z.enum(['P0', 'P1', 'P2', 'P3', 'P4']);
+export type Severity = z.infer<typeof Severity>;
+
+export const EnvironmentSchema = z.strictObject({
+  /** Changing actions here need an explicit confirmation (button, --yes or a prompt). */
+  protected: z.boolean(),
+  description: z.string().optional(),
+});
+
+export const ReplicaBounds = z
+  .strictObject({ min: z.number().int().min(0), max: z.number().int().min(1) })
+  .refine((b) => b.min <= b.max, { message: 'min must not exceed max' });
+
+export const ServiceEnvSchema = z.strictObject({
+  namespace: name,
+  deployment: name,
+  /** Label selector of the service's pods, as kubectl takes it: `app=maestro-orchestrator`. */
+  selector: z.string().regex(/^[\w./-]+=[\w.-]+(,[\w./-]+=[\w.-]+)*$/, 'must be key=value[,key=value]'),
+  /** The container whose env a provider switch changes. */
+  container: name,
+  replicas: ReplicaBounds,
+  /** ConfigMap holding the service's runtime flags. */
+  configMap: name.optional(),
+  healthUrl: z.url().optional(),
+  /** PagerDuty Events v2 routing key: the name of the env var that holds it, never the key itself. */
+  pagerdutyRoutingKeyEnv: envVarName.optional(),
+});
+
+export const ProviderSchema = z.strictObject({
+  description: z.string(),
+  /** Container env set by `provider <service> <name>` (the runbook's `kubectl set env`). */
+  env: z.record(envVarName, z.string()).refine((e) => Object.keys(e).length > 0, 'must set at least one variable'),
+});
+
+export const CacheWarmSchema = z.strictObject({
+  /** Admin endpoint path on the service, e.g. /admin/cache/warm. */
+  path: z.string().startsWith('/'),
+  coordinators: z.array(z.string().min(1)).min(1),
+  defaultItems: z.number().int().positive(),
+  maxItems: z.number().int().positive(),
+});
+
+export const IndicatorSchema = z
+  .strictObject({
+    description: z.string(),
+    query: z.string().min(1),
+    unit: z.enum(['ratio', 'seconds', 'bytes', 'percent']),
+    /** Which way is bad: `above` — higher values are worse (error rate); `below` — lower are worse (cache hit rate). */
+    badWhen: z.enum(['above', 'below']),
+    warning: z.number(),
+    critical: z.number(),
+  })
+  .refine((i) => (i.badWhen === 'above' ? i.warning <= i.critical : i.warning >= i.critical), {
+    message: 'warning threshold must be crossed before critical',
+  });
+export type Indicator = z.infer<typeof IndicatorSchema>;
+
+export const ChannelsSchema = z.strictObject({
+  slack: z.array(z.string().min(1)).default([]),
+  teams: z.array(z.string().min(1)).default([]),
+});
+
+export const ServiceSchema = z.strictObject({
+  description: z.string(),
+  owner: z.string(),
+  runbook: z.string().optional(),
+  dashboards: z.array(z.strictObject({ name: z.string(), url: z.string() })).default([]),
+  envs: z.record(name, ServiceEnvSchema).refine((e) => Object.keys(e).length > 0, 'at least one environment'),
+  flags: z.array(envVarName).default([]),
+  providers: z.record(name, ProviderSchema).default({}),
+  cacheWarm: CacheWarmSchema.optional(),
+  github: z
+    .strictObject({ repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/), workflow: z.string(), ref: z.string().default('main') })
+    .optional(),
+  channels: ChannelsSchema,
+  indicators: z.record(z.string(), IndicatorSchema).default({}),
+  verification: z
+    .strictObject({ window: z.string().regex(/^\d+[smh]$/), resolvePagerDutyOnPass: z.boolean().default(false) })
+    .default({ window: '10m', resolvePagerDutyOnPass: false }),
+});
+
+export const AlertActionSchema = z.strictObject({
+  label: z.string().min(1).max(75),
+  /** A command in the bot's grammar; `{service}` and `{env}` are filled from the alert. */
+  command: z.string().min(1),
+  style: z.enum(['primary', 'danger', 'default']).default('default'),
+});
+
+export const AlertSchema = z.strictObject({
+  service: name,
+  severity: Severity,
+  summary: z.string(),
+  runbook: z.string().optional(),
+  actions: z.array(AlertActionSchema).default([]),
+});
+
+export const CatalogSchema = z
+  .strictObject({
+    defaults: z.strictObject({
+      env: name,
+      /** Severities that page PagerDuty. */
+      pagingSeverities: z.array(Severity).default(['P0', 'P1']),
+    }),
+    environments: z.record(name, EnvironmentSchema),
+    services: z.record(name, ServiceSchema),
+    alerts: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be an alert name'), AlertSchema),
+    /** Buttons offered on cards for alerts the catalog does not know. */
+    genericAlertActions: z.array(AlertActionSchema).default([]),
+  })
+  .superRefine((catalog, ctx) => {
+    if (!(catalog.defaults.env in catalog.environments)) {
+      ctx.addIssue({ code: 'custom', path: ['defaults', 'env'], message: `unknown environment '${catalog.defaults.env}'` });
+    }
+    for (const [svcName, svc] of Object.entries(catalog.services)) {
+      for (const envName of Object.keys(svc.envs)) {
+        if (!(envName in catalog.environments)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['services', svcName, 'envs', envName],
+            message: `unknown environment '${envName}' (known: ${Object.keys(catalog.environments).join(', ')})`,
+          });
+        }
+      }
+      for (const [envName, env] of Object.entries(svc.envs)) {
+        if (svc.flags.length > 0 && !env.configMap) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['services', svcName, 'envs', envName, 'configMap'],
+            message: 'required when the service has flags',
+          });
+        }
+      }
+    }
+    for (const [alertName, alert] of Object.entries(catalog.alerts)) {
+      if (!(alert.service in catalog.services)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['alerts', alertName, 'service'],
+          message: `unknown service '${alert.service}'`,
+        });
+      }
+    }
+  });
+
+export type Catalog = z.infer<typeof CatalogSchema>;
+export type Service = z.infer<typeof ServiceSchema>;
+export type ServiceEnv = z.infer<typeof ServiceEnvSchema>;
+export type Alert = z.infer<typeof AlertSchema>;
+export type AlertAction = z.infer<typeof AlertActionSchema>;

@@ -1,0 +1,93 @@
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { Catalog } from '../config/catalog-schema.js';
+import type { Message, Progress } from './message.js';
+import type { Actor, Conversation } from './request.js';
+
+/**
+ * How much harm an action can do. It drives confirmation, approval and audit in one
+ * place: `read` answers directly; `low` and `high` change the world and run as jobs
+ * (confirmed in protected environments); `high` is what two-person approval targets.
+ */
+export type Risk = 'read' | 'low' | 'high';
+
+/** How the grammar reads one positional argument or flag value. */
+export type ParamKind = 'service' | 'string' | 'int' | 'duration' | 'boolean';
+
+export interface PositionalParam {
+  name: string;
+  kind: ParamKind;
+  description: string;
+  optional?: boolean;
+  /** Fixed choices, listed in help and in the error for anything else. */
+  choices?: readonly string[];
+}
+
+export interface FlagParam {
+  kind: ParamKind;
+  description: string;
+  /** Shown in usage: `--to-revision N`. */
+  placeholder?: string;
+}
+
+export interface Params {
+  positional: readonly PositionalParam[];
+  /** Flags specific to this verb, by long name without dashes (`to-revision`). */
+  flags: Readonly<Record<string, FlagParam>>;
+}
+
+export interface ActionContext<Ports = unknown> {
+  requestId: string;
+  actor: Actor;
+  conversation?: Conversation;
+  threadId?: string;
+  /** The environment the command resolved to (`--env`, else the catalog default). */
+  env: string;
+  reason?: string;
+  catalog: Catalog;
+  log: Logger;
+  /** Aborted by `cancel <job>`; long-running work must stop at the next safe point. */
+  signal: AbortSignal;
+  ports: Ports;
+}
+
+export type ProgressReporter = (progress: Progress) => Promise<void>;
+
+export interface Change {
+  what: string;
+  from: string;
+  to: string;
+}
+
+/** What a changing action would do: shown on the confirmation card, kept in the audit record and job data. */
+export interface Plan<Data = unknown> {
+  /** One line: "roll back maestro-orchestrator in prod from revision 7 to 6". */
+  summary: string;
+  target: { service: string; env: string; namespace?: string; resource?: string };
+  changes: Change[];
+  /** Whatever execute needs to check it is not repeating itself after a crash. */
+  data: Data;
+}
+
+export interface Action<Args = unknown, Ports = unknown, PlanData = unknown> {
+  /** The verb as typed; two words for sub-commands (`cache warm`). */
+  name: string;
+  summary: string;
+  params: Params;
+  /** Validates what the grammar assembled from positionals and flags (camelCased). */
+  args: z.ZodType<Args>;
+  risk: Risk;
+  examples: readonly string[];
+  /** Read-only: what would change. Required for every action whose risk is not `read`. */
+  plan?(ctx: ActionContext<Ports>, args: Args): Promise<Plan<PlanData>>;
+  /** Idempotent: safe to run twice (a retried job must not roll back two revisions). */
+  execute(
+    ctx: ActionContext<Ports>,
+    args: Args,
+    progress: ProgressReporter,
+    plan?: Plan<PlanData>,
+  ): Promise<Message>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds actions of every argument type
+export type AnyAction = Action<any, any, any>;

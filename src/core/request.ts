@@ -1,0 +1,38 @@
+/** What every adapter normalises its platform's input into. */
+export type Platform = 'slack' | 'teams' | 'console';
+
+export interface Actor {
+  id: string;
+  name: string;
+  platform: Platform;
+}
+
+export interface Conversation {
+  platform: Platform;
+  id: string;
+  name?: string;
+  /** Slack workspace / Teams tenant, recorded in the audit trail. */
+  teamId?: string;
+}
+
+export interface CommandRequest {
+  kind: 'command';
+  /** Unique per delivery: used for log correlation and idempotency. */
+  id: string;
+  actor: Actor;
+  conversation: Conversation;
+  threadId?: string;
+  text: string;
+}
+
+export interface InteractionRequest {
+  kind: 'interaction';
+  id: string;
+  actor: Actor;
+  conversation: Conversation;
+  threadId?: string;
+  actionId: string;
+  value: string;
+}
+
+export type Request = CommandRequest | InteractionRequest;

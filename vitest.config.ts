@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Suites share one Redis (each under its own key prefix) and spawn child
+    // processes; two cores do not gain from more parallel files than this.
+    maxWorkers: 2,
+  },
+});
