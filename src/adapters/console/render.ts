@@ -1,0 +1,35 @@
+import type { Message, Progress, Severity } from '../../core/message.js';
+
+const marker: Record<Severity, string> = {
+  info: 'ℹ',
+  success: '✔',
+  warning: '⚠',
+  critical: '✖',
+};
+
+const BAR_WIDTH = 20;
+
+export function progressBar(progress: Progress): string {
+  const ratio = progress.total > 0 ? Math.min(1, Math.max(0, progress.done / progress.total)) : 0;
+  const filled = Math.round(ratio * BAR_WIDTH);
+  const label = progress.label ? ` ${progress.label}` : '';
+  return `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${progress.done}/${progress.total}${label}`;
+}
+
+/** The Message model as plain text for a terminal: the console's renderer. */
+export function renderText(message: Message): string {
+  const lines: string[] = [];
+  lines.push(message.severity ? `${marker[message.severity]} ${message.title}` : message.title);
+  if (message.fields?.length) {
+    const width = Math.max(...message.fields.map((f) => f.label.length));
+    for (const field of message.fields) lines.push(`  ${`${field.label}:`.padEnd(width + 1)} ${field.value}`);
+  }
+  if (message.text) lines.push(...message.text.split('\n').map((l) => `  ${l}`));
+  if (message.code) lines.push(...message.code.split('\n').map((l) => `    ${l}`));
+  if (message.progress) lines.push(`  ${progressBar(message.progress)}`);
+  if (message.actions?.length) {
+    lines.push(`  Actions (buttons in chat): ${message.actions.map((a) => a.label).join(' · ')}`);
+  }
+  if (message.footer) lines.push(`  ${message.footer}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { deepFreeze } from './catalog.js';
+
+/**
+ * Every environment variable the bot reads, parsed once in main.ts and passed down.
+ * Nothing else reads process.env. .env.example lists the same variables.
+ */
+
+const port = z.coerce
+  .number({ error: 'expected a port number 1-65535' })
+  .int('expected a port number 1-65535')
+  .min(1, 'expected a port number 1-65535')
+  .max(65535, 'expected a port number 1-65535');
+
+const flag = z
+  .enum(['0', '1', 'true', 'false', ''], { error: "expected '1' or '0'" })
+  .transform((v) => v === '1' || v === 'true');
+
+const duration = z.string().regex(/^\d+(ms|s|m|h)$/, "expected a duration such as '30s', '10m' or '1h'");
+
+export const EnvSchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'expected one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, 'expected a redis:// or rediss:// URL')
+    .default('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'expected letters, digits, - or _')
+    .default('maestro'),
+  MAESTRO_CATALOG: z.string().min(1).default('config/catalog.yaml'),
+  MAESTRO_ROLE: z.enum(['all', 'web', 'worker'], { error: "expected 'all', 'web' or 'worker'" }).default('all'),
+  MAESTRO_SANDBOX: flag.default(false),
+  /** Pace of the sandbox's simulated rollouts. */
+  MAESTRO_SANDBOX_TICK: duration.default('500ms'),
+  WORKER_CONCURRENCY: z.coerce.number({ error: 'expected a whole number 1-50' }).int().min(1).max(50).default(4),
+  /** How often a job's chat message may be edited, per message. */
+  PROGRESS_INTERVAL: duration.default('1s'),
+});
+
+export type Env = Readonly<z.output<typeof EnvSchema>>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`configuration error:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  // An empty value means "not set": .env files often carry `KEY=` lines.
+  const defined = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = EnvSchema.safeParse(defined);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const key = String(issue.path[0] ?? '');
+        const got = defined[key];
+        // Echo what was given, unless it may hold a credential (URLs can carry passwords).
+        const echo = got === undefined || /SECRET|TOKEN|PASSWORD|KEY|URL/i.test(key) ? '' : `, got '${got}'`;
+        return `${key}: ${issue.message}${echo}`;
+      }),
+    );
+  }
+  return deepFreeze(result.data);
+}
+
+export function durationMs(text: string): number {
+  const match = /^(\d+)(ms|s|m|h)$/.exec(text);
+  if (!match) throw new Error(`not a duration: ${text}`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'];
+  return Number(match[1]) * unit;
+}

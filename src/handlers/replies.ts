@@ -1,0 +1,65 @@
+import type { Plan } from '../core/action.js';
+import type { Message } from '../core/message.js';
+
+/** Message content the handlers send, written once for every platform. */
+
+export function userErrorMessage(text: string): Message {
+  return { title: 'That did not work', severity: 'warning', text };
+}
+
+export function internalErrorMessage(ref: string): Message {
+  return {
+    title: 'Something went wrong',
+    severity: 'critical',
+    text: `Something went wrong on our side (ref ${ref}). Nothing further was changed; the details are in the bot's log under that ref.`,
+  };
+}
+
+export type PlanStage = 'dry-run' | 'needs-confirmation' | 'queued' | 'cancelled';
+
+const stageFooter: Record<PlanStage, string> = {
+  'dry-run': 'Dry run: nothing was changed.',
+  'needs-confirmation': 'Waiting for confirmation.',
+  queued: 'Confirmed: running as a job.',
+  cancelled: 'Cancelled: nothing was changed.',
+};
+
+export function planMessage(
+  plan: Plan,
+  stage: PlanStage,
+  options: { confirmId?: string; actorName?: string; jobNumber?: number } = {},
+): Message {
+  const message: Message = {
+    title: capitalise(plan.summary),
+    severity: stage === 'cancelled' ? 'info' : 'warning',
+    fields: [
+      { label: 'Service', value: plan.target.service },
+      { label: 'Environment', value: plan.target.env },
+      ...plan.changes.map((c) => ({ label: c.what, value: `${c.from} → ${c.to}` })),
+    ],
+    footer: [
+      stageFooter[stage],
+      options.actorName ? `Requested by ${options.actorName}.` : undefined,
+      options.jobNumber === undefined ? undefined : `Job ${options.jobNumber}.`,
+    ]
+      .filter(Boolean)
+      .join(' '),
+  };
+  if (stage === 'needs-confirmation' && options.confirmId) {
+    message.actions = [
+      {
+        id: 'plan.confirm',
+        label: 'Confirm',
+        style: 'danger',
+        value: options.confirmId,
+        confirm: { title: 'Are you sure?', text: capitalise(plan.summary), confirm: 'Yes, do it', deny: 'Back' },
+      },
+      { id: 'plan.cancel', label: 'Cancel', style: 'default', value: options.confirmId },
+    ];
+  }
+  return message;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
