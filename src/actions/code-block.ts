@@ -1,0 +1,54 @@
+/** About what a chat message's code block holds comfortably on Slack and Teams alike. */
+export const CODE_BLOCK_LIMIT = 2500;
+
+export interface CappedText {
+  code: string;
+  /** Set when lines were left out: says how many, for the message's footer. */
+  note?: string;
+}
+
+/**
+ * Keeps the last lines that fit (the newest, for a log tail), cutting a single overlong
+ * line rather than dropping it, and says what was left out.
+ */
+export function capTail(lines: readonly string[], limit = CODE_BLOCK_LIMIT): CappedText {
+  const kept: string[] = [];
+  let size = 0;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    let line = lines[i]!;
+    if (line.length > limit) line = `${line.slice(0, limit - 20)} …[line cut]`;
+    if (size + line.length + 1 > limit) break;
+    kept.unshift(line);
+    size += line.length + 1;
+  }
+  const cut = lines.length - kept.length;
+  return {
+    code: kept.join('\n'),
+    note: cut > 0 ? `${cut} earlier line${cut === 1 ? '' : 's'} cut to fit the message; see the full output with kubectl` : undefined,
+  };
+}
+
+export function formatAge(since: Date | undefined, now = Date.now()): string {
+  if (!since) return '?';
+  const s = Math.max(0, Math.round((now - since.getTime()) / 1000));
+  if (s < 120) return `${s}s`;
+  const m = Math.round(s / 60);
+  if (m < 120) return `${m}m`;
+  const h = Math.round(m / 60);
+  if (h < 48) return `${h}h`;
+  return `${Math.round(h / 24)}d`;
+}
+
+/** Left-aligned columns for a monospaced table. */
+export function table(rows: readonly (readonly string[])[]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) {
+    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length);
+  }
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
+}

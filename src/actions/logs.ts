@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import type { Action } from '../core/action.js';
+import { UserError } from '../core/errors.js';
+import { redactText } from '../core/redact.js';
+import { capTail } from './code-block.js';
+import type { PodReader } from './ports.js';
+import { resolveTarget } from './target.js';
+
+export type LogsPorts = { kubernetes: PodReader };
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+/** The most a log tail reads from the API server per pod; the message holds far less anyway. */
+const TAIL_LINES = 500;
+const MAX_PODS = 10;
+
+export const LogsArgs = z.object({
+  service: z.string().min(1).describe('the catalog service whose pod logs to tail'),
+  since: z
+    .union([z.string().regex(/^\d+[smhd]$/, 'a duration like 30s, 10m, 2h'), z.number().int().positive()])
+    .default('10m')
+    .describe('how far back: 30s, 10m, 2h (default 10m)'),
+  grep: z.string().min(1).optional().describe('only lines matching this regular expression'),
+});
+export type LogsArgs = z.infer<typeof LogsArgs>;
+
+export function durationSeconds(since: string | number): number {
+  if (typeof since === 'number') return since;
+  const m = /^(\d+)([smhd])$/.exec(since);
+  if (!m) throw new UserError(`'${since}' is not a duration; use e.g. 30s, 10m, 2h`, 'bad_duration');
+  return Number(m[1]) * UNIT_SECONDS[m[2]!]!;
+}
+
+function compile(grep: string | undefined): RegExp | undefined {
+  if (grep === undefined) return undefined;
+  try {
+    return new RegExp(grep, 'i');
+  } catch (error) {
+    throw new UserError(`--grep '${grep}' is not a valid regular expression: ${(error as Error).message}`, 'bad_regex');
+  }
+}
+
+export const logs: Action<LogsArgs, LogsPorts> = {
+  name: 'logs',
+  summary: "Tail a service's pod logs, secrets redacted",
+  params: {
+    positional: [{ name: 'service', kind: 'service', description: 'the service' }],
+    flags: {
+      since: { kind: 'duration', description: 'how far back (default 10m)', placeholder: '10m' },
+      grep: { kind: 'string', description: 'only lines matching this regular expression', placeholder: 're' },
+    },
+  },
+  args: LogsArgs,
+  risk: 'read',
+  examples: ['logs maestro-orchestrator', 'logs maestro-orchestrator --since 30m --grep "compliance|ERROR"'],
+  async execute(ctx, args) {
+    const target = resolveTarget(ctx, args.service);
+    const pattern = compile(args.grep);
+    const sinceSeconds = durationSeconds(args.since);
+    const k8s = ctx.ports.kubernetes;
+    const pods = (await k8s.listPods(target.ref.namespace, target.envSpec.selector)).slice(0, MAX_PODS);
+    const lines: string[] = [];
+    for (const pod of pods) {
+      const text = await k8s.podLogs(target.ref.namespace, pod.name, {
+        container: target.envSpec.container,
+        sinceSeconds,
+        tailLines: TAIL_LINES,
+      });
+      for (const raw of text.split('\n')) {
+        if (!raw) continue;
+        // Redact before matching, so a grep for a secret cannot confirm its value.
+        const line = redactText(raw);
+        if (pattern && !pattern.test(line)) continue;
+        lines.push(`${pod.name}: ${line}`);
+      }
+    }
+    const capped = capTail(lines);
+    const filter = args.grep ? ` matching /${args.grep}/` : '';
+    return {
+      title: `Logs of ${target.service} in ${target.env}`,
+      severity: 'info',
+      text:
+        lines.length === 0
+          ? `No log lines${filter} in the last ${args.since} from ${pods.length} pods.`
+          : `${lines.length} lines${filter} from ${pods.length} pods, last ${args.since}; secrets redacted.`,
+      code: lines.length > 0 ? capped.code : undefined,
+      footer: capped.note,
+    };
+  },
+};

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import type { Action, ActionContext } from '../core/action.js';
+import { isUserError } from '../core/errors.js';
+import type { Message, Severity } from '../core/message.js';
+import { redactText } from '../core/redact.js';
+import { capTail, formatAge, table } from './code-block.js';
+import { deadlineExceeded, rolloutWaitingFor } from './follow-rollout.js';
+import type { DeploymentReader, DeploymentState, EventReader, PodReader } from './ports.js';
+import { relatedEvents } from './events.js';
+import { resolveTarget } from './target.js';
+
+export type StatusPorts = { kubernetes: DeploymentReader & PodReader & EventReader };
+
+export const StatusArgs = z.object({
+  service: z.string().min(1).optional().describe('the catalog service (default: every service in the environment)'),
+});
+export type StatusArgs = z.infer<typeof StatusArgs>;
+
+function rolloutState(d: DeploymentState): string {
+  if (d.paused) return 'paused';
+  return deadlineExceeded(d) ?? rolloutWaitingFor(d) ?? 'complete';
+}
+
+function grade(d: DeploymentState, restarts: number): Severity {
+  if (deadlineExceeded(d) || (d.desired > 0 && d.ready === 0)) return 'critical';
+  if (rolloutWaitingFor(d) || d.ready < d.desired || restarts > 0) return 'warning';
+  return 'success';
+}
+
+async function one(ctx: ActionContext<StatusPorts>, service: string): Promise<Message> {
+  const target = resolveTarget(ctx, service);
+  const k8s = ctx.ports.kubernetes;
+  const [d, pods, events] = await Promise.all([
+    k8s.readDeployment(target.ref),
+    k8s.listPods(target.ref.namespace, target.envSpec.selector),
+    k8s.listEvents(target.ref.namespace),
+  ]);
+  const restarts = pods.reduce((sum, p) => sum + p.restarts, 0);
+  const troubled = pods.filter((p) => !p.ready || p.restarts > 0);
+  const recent = relatedEvents(events, target.ref.deployment).slice(-5);
+  const lines = recent.map((e) => redactText(`${formatAge(e.lastSeen)} ago  ${e.type}  ${e.reason}  ${e.object}: ${e.message}`));
+  const capped = capTail(lines);
+  return {
+    title: `${target.service} in ${target.env}`,
+    severity: grade(d, restarts),
+    fields: [
+      { label: 'Replicas', value: `${d.ready}/${d.desired} ready, ${d.updated} updated, ${d.available} available` },
+      { label: 'Revision', value: String(d.revision ?? '?') },
+      { label: 'Image', value: d.containers.map((c) => c.image).join(', ') },
+      { label: 'Rollout', value: rolloutState(d) },
+      {
+        label: 'Pod restarts',
+        value:
+          troubled.length === 0
+            ? `${restarts}`
+            : `${restarts} (${troubled
+                .slice(0, 5)
+                .map((p) => `${p.name}: ${p.waitingReason ?? (p.ready ? 'ready' : p.phase)}, ${p.restarts}`)
+                .join('; ')})`,
+      },
+    ],
+    code: lines.length > 0 ? capped.code : undefined,
+    text: lines.length > 0 ? 'Last events:' : 'No recent events.',
+    footer: capped.note,
+  };
+}
+
+async function overview(ctx: ActionContext<StatusPorts>): Promise<Message> {
+  const rows: string[][] = [['SERVICE', 'READY', 'REVISION', 'IMAGE', 'ROLLOUT']];
+  let worst: Severity = 'success';
+  const order: Severity[] = ['success', 'info', 'warning', 'critical'];
+  const services = Object.entries(ctx.catalog.services).filter(([, s]) => ctx.env in s.envs);
+  const states = await Promise.all(
+    services.map(async ([name]) => {
+      try {
+        return { name, d: await ctx.ports.kubernetes.readDeployment(resolveTarget(ctx, name).ref) };
+      } catch (error) {
+        // One unreadable deployment should not blank the whole overview.
+        if (!isUserError(error)) ctx.log.warn({ err: error, service: name }, 'status: cannot read deployment');
+        return { name, error: isUserError(error) ? error.message : 'cannot read the deployment (see the bot log)' };
+      }
+    }),
+  );
+  for (const s of states) {
+    if ('error' in s) {
+      rows.push([s.name, '-', '-', '-', String(s.error)]);
+      worst = 'critical';
+      continue;
+    }
+    const d = s.d as DeploymentState;
+    const g = grade(d, 0);
+    if (order.indexOf(g) > order.indexOf(worst)) worst = g;
+    rows.push([s.name, `${d.ready}/${d.desired}`, String(d.revision ?? '?'), d.containers.map((c) => c.image).join(','), rolloutState(d)]);
+  }
+  return {
+    title: `Services in ${ctx.env}`,
+    severity: worst,
+    text: services.length === 0 ? `No catalog service runs in ${ctx.env}.` : undefined,
+    code: capTail(table(rows)).code,
+  };
+}
+
+export const status: Action<StatusArgs, StatusPorts> = {
+  name: 'status',
+  summary: 'Replicas, revision, image, rollout state, restarts and recent events of a service (or all of them)',
+  params: {
+    positional: [{ name: 'service', kind: 'service', description: 'the service (default: all)', optional: true }],
+    flags: {},
+  },
+  args: StatusArgs,
+  risk: 'read',
+  examples: ['status', 'status maestro-orchestrator', 'status notification-agent --env dev'],
+  async execute(ctx, args) {
+    return args.service ? one(ctx, args.service) : overview(ctx);
+  },
+};
