@@ -1,0 +1,88 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { JobKeys } from './job-data.js';
+
+/** The reason on ctx.signal when someone cancels a job; `signal.throwIfAborted()` throws it. */
+export class JobCancelledError extends Error {
+  override readonly name = 'JobCancelledError';
+  constructor(readonly by: string) {
+    super(`cancelled by ${by}`);
+  }
+}
+
+/** How long a cancel request waits for a worker to act on it (a delayed retry, a worker restart). */
+const REQUEST_TTL_MS = 24 * 60 * 60_000;
+
+/**
+ * Cancel requests cross processes: the web process that hears `cancel 12` is rarely
+ * the worker running job 12. A key records the request (so a job that starts later,
+ * or a worker that missed the message while reconnecting, still sees it) and a
+ * pub/sub message makes the running worker act at once.
+ */
+export class CancelRequests {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: JobKeys,
+  ) {}
+
+  async request(jobId: string, by: string): Promise<void> {
+    await this.redis.set(this.keys.cancel(jobId), by, 'PX', REQUEST_TTL_MS);
+    await this.redis.publish(this.keys.cancelChannel, JSON.stringify({ jobId, by }));
+  }
+
+  /** Who asked to cancel `jobId`, if anyone. */
+  async requestedBy(jobId: string): Promise<string | undefined> {
+    return (await this.redis.get(this.keys.cancel(jobId))) ?? undefined;
+  }
+
+  async isRequested(jobId: string): Promise<boolean> {
+    return (await this.redis.exists(this.keys.cancel(jobId))) === 1;
+  }
+}
+
+/** The worker's side: aborts the controllers of the jobs it is running when asked. */
+export class CancelWatcher {
+  private readonly running = new Map<string, AbortController>();
+  private subscriber: Redis | undefined;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: JobKeys,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    const subscriber = this.redis.duplicate();
+    subscriber.on('error', (error: unknown) => this.log.warn({ err: error }, 'cancel subscriber: Redis error'));
+    subscriber.on('message', (_channel: string, raw: string) => {
+      try {
+        const { jobId, by } = JSON.parse(raw) as { jobId: string; by: string };
+        this.abort(jobId, by);
+      } catch (error) {
+        this.log.warn({ err: error }, 'ignored a malformed cancel message');
+      }
+    });
+    await subscriber.subscribe(this.keys.cancelChannel);
+    this.subscriber = subscriber;
+  }
+
+  /** Tracks a running job; the returned function stops tracking it. */
+  track(jobId: string, controller: AbortController): () => void {
+    this.running.set(jobId, controller);
+    return () => {
+      if (this.running.get(jobId) === controller) this.running.delete(jobId);
+    };
+  }
+
+  abort(jobId: string, by: string): void {
+    const controller = this.running.get(jobId);
+    if (controller && !controller.signal.aborted) {
+      this.log.info({ jobId, by }, 'cancelling job');
+      controller.abort(new JobCancelledError(by));
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
+  }
+}

@@ -1,0 +1,74 @@
+import type { Job } from 'bullmq';
+import type { Progress } from '../core/message.js';
+import type { JobOutcome, QueuedJobData } from './job-data.js';
+
+export type JobState = 'waiting' | 'running' | 'retrying' | 'cancelling' | 'succeeded' | 'failed' | 'cancelled';
+
+/** One row of `jobs`: what people need to recognise a job and act on it. */
+export interface JobSummary {
+  number: number;
+  jobId: string;
+  action: string;
+  /** The plan's one-line summary. */
+  summary: string;
+  target: { service: string; env: string };
+  actor: string;
+  state: JobState;
+  createdAt: Date;
+  ageMs: number;
+  attemptsMade: number;
+  progress?: Progress;
+  /** Why it failed, as BullMQ recorded it (shown to operators, not a user-facing text). */
+  failedReason?: string;
+  /** Who cancelled it, for a cancelled job. */
+  cancelledBy?: string;
+}
+
+export type ActionJob = Job<QueuedJobData, JobOutcome>;
+
+/** BullMQ's state names, as `queue.getJobState` returns them. */
+export type BullState = Awaited<ReturnType<ActionJob['getState']>>;
+
+export function jobState(bull: BullState, job: ActionJob, cancelRequested: boolean): JobState {
+  switch (bull) {
+    case 'completed':
+      return job.returnvalue?.status === 'cancelled' ? 'cancelled' : 'succeeded';
+    case 'failed':
+      return 'failed';
+    case 'active':
+      return cancelRequested ? 'cancelling' : 'running';
+    case 'delayed':
+      if (cancelRequested) return 'cancelling';
+      return job.attemptsMade > 0 ? 'retrying' : 'waiting';
+    default:
+      return cancelRequested ? 'cancelling' : 'waiting';
+  }
+}
+
+export function summarise(job: ActionJob, state: JobState, now = Date.now()): JobSummary {
+  const data = job.data;
+  const outcome = job.returnvalue;
+  return {
+    number: data.jobNumber,
+    jobId: job.id!,
+    action: data.action,
+    summary: data.plan.summary,
+    target: { service: data.plan.target.service, env: data.plan.target.env },
+    actor: data.actor.name,
+    state,
+    createdAt: new Date(job.timestamp),
+    ageMs: Math.max(0, now - job.timestamp),
+    attemptsMade: job.attemptsMade,
+    ...(isProgress(job.progress) ? { progress: job.progress } : {}),
+    ...(state === 'failed' && job.failedReason ? { failedReason: job.failedReason } : {}),
+    ...(outcome?.status === 'cancelled' ? { cancelledBy: outcome.by } : {}),
+  };
+}
+
+export function isFinished(state: JobState): boolean {
+  return state === 'succeeded' || state === 'failed' || state === 'cancelled';
+}
+
+function isProgress(value: unknown): value is Progress {
+  return typeof value === 'object' && value !== null && typeof (value as Progress).done === 'number';
+}

@@ -1,0 +1,198 @@
+import { type Processor, UnrecoverableError } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Catalog } from '../config/catalog-schema.js';
+import type { ActionContext, ProgressReporter } from '../core/action.js';
+import type { AuditEntry, AuditSink } from '../core/audit.js';
+import { errorRef, isUserError } from '../core/errors.js';
+import type { Message } from '../core/message.js';
+import type { ActionRegistry } from '../core/registry.js';
+import { type CancelRequests, JobCancelledError, type CancelWatcher } from './cancel.js';
+import type { JobKeys, JobOutcome, QueuedJobData } from './job-data.js';
+import * as say from './job-messages.js';
+import { type ChatLookup, JobReporter } from './job-reporter.js';
+import type { ActionJob } from './job-summary.js';
+import { busyError, type DeploymentLock, type LockHolder } from './lock.js';
+import { LockKeeper } from './lock-keeper.js';
+
+export interface RunJobDeps {
+  redis: Redis;
+  keys: JobKeys;
+  registry: ActionRegistry;
+  catalog: Catalog;
+  ports: unknown;
+  chat: ChatLookup;
+  audit: AuditSink;
+  log: Logger;
+  lock: DeploymentLock;
+  cancels: CancelRequests;
+  watcher: CancelWatcher;
+  progressIntervalMs: number;
+  deploymentLockTtlMs: number;
+}
+
+/** Everything one run of one job needs, so the steps below stay small. */
+interface Run {
+  job: ActionJob;
+  data: QueuedJobData;
+  log: Logger;
+  reporter: JobReporter;
+  keeper: LockKeeper;
+  controller: AbortController;
+  startedAt: number;
+  attempt: number;
+  attempts: number;
+}
+
+/**
+ * Runs a confirmed plan. Outcomes are reported to chat from here, before BullMQ
+ * records them, so the result lands even when Redis lost the job meanwhile.
+ */
+export function createProcessor(deps: RunJobDeps): Processor<QueuedJobData, JobOutcome> {
+  return async (job, _token, bullSignal) => {
+    const data = job.data;
+    const jobId = job.id!;
+    const log = deps.log.child({ requestId: data.requestId, jobId, jobNumber: data.jobNumber, action: data.action });
+    const controller = new AbortController();
+    bullSignal?.addEventListener('abort', () => controller.abort(new JobCancelledError('a worker shutdown')));
+    const untrack = deps.watcher.track(jobId, controller);
+    const target = data.plan.target;
+    const holder: LockHolder = { jobNumber: data.jobNumber, jobId, action: data.action, actor: data.actor.name };
+    const keeper = new LockKeeper(
+      deps.lock,
+      target,
+      holder,
+      deps.deploymentLockTtlMs,
+      deps.cancels,
+      (by) => deps.watcher.abort(jobId, by),
+      log,
+    );
+    const reporter = await JobReporter.open(deps.chat, data, say.runningMessage(data), {
+      intervalMs: deps.progressIntervalMs,
+      log,
+      saveRef: (messageRef) => job.updateData({ ...data, messageRef }),
+    });
+    const run: Run = {
+      job,
+      data,
+      log,
+      reporter,
+      keeper,
+      controller,
+      startedAt: Date.now(),
+      attempt: job.attemptsMade + 1,
+      attempts: job.opts.attempts ?? 1,
+    };
+    try {
+      const cancelledBy = await deps.cancels.requestedBy(jobId);
+      if (cancelledBy) controller.abort(new JobCancelledError(cancelledBy));
+      controller.signal.throwIfAborted();
+      const other = await deps.lock.claim(target, holder, deps.deploymentLockTtlMs);
+      if (other) throw busyError(other);
+      await deps.audit.record(auditEntry(run, 'job.started'));
+      if (await resumedAfterCrash(deps, job)) await reporter.reply(say.resumedNote(data));
+      const action = deps.registry.get(data.action);
+      if (!action) throw new UnrecoverableError(`no action '${data.action}' is registered in this worker`);
+      const ctx: ActionContext = {
+        requestId: data.requestId,
+        actor: data.actor,
+        ...(data.conversation ? { conversation: data.conversation } : {}),
+        ...(data.threadId ? { threadId: data.threadId } : {}),
+        env: data.env,
+        ...(data.reason ? { reason: data.reason } : {}),
+        catalog: deps.catalog,
+        log,
+        signal: controller.signal,
+        ports: deps.ports,
+      };
+      const progress: ProgressReporter = async (state) => {
+        reporter.progress(say.runningMessage(data, state));
+        // Not awaited: a slow or reconnecting Redis must not stall the action itself.
+        job.updateProgress(state).catch((error: unknown) => log.warn({ err: error }, 'could not record progress'));
+      };
+      const result = await action.execute(ctx, data.args, progress, data.plan);
+      return await succeed(deps, run, result);
+    } catch (error) {
+      return await fail(deps, run, error);
+    } finally {
+      keeper.stop();
+      untrack();
+    }
+  };
+}
+
+async function succeed(deps: RunJobDeps, run: Run, result: Message): Promise<JobOutcome> {
+  await run.reporter.finish(say.succeededMessage(run.data, result), result);
+  await deps.audit.record({ ...auditEntry(run, 'job.finished'), result: result.title });
+  await run.keeper.release();
+  return { status: 'succeeded', title: result.title };
+}
+
+/** Decides between cancelled, failed for good, and failed for now (BullMQ retries). */
+async function fail(deps: RunJobDeps, run: Run, error: unknown): Promise<JobOutcome> {
+  const { data, reporter, log } = run;
+  if (run.controller.signal.aborted) {
+    const reason = run.controller.signal.reason;
+    const by = reason instanceof JobCancelledError ? reason.by : 'someone';
+    log.info({ by, err: error }, 'job cancelled');
+    await reporter.finish(say.cancelledMessage(data, by), say.cancelledReply(data, by));
+    await deps.audit.record({ ...auditEntry(run, 'job.finished'), decision: 'cancelled', result: `cancelled by ${by}` });
+    await run.keeper.release();
+    return { status: 'cancelled', by };
+  }
+  if (isUserError(error)) {
+    log.info({ err: error }, 'job failed with a user error');
+    await finalFailure(deps, run, error.message);
+    throw new UnrecoverableError(error.message);
+  }
+  const final = error instanceof UnrecoverableError || run.attempt >= run.attempts;
+  if (!final) {
+    log.warn({ err: error, attempt: run.attempt, attempts: run.attempts }, 'job attempt failed; it will be retried');
+    await reporter.finish(say.retryingMessage(data, run.attempt, run.attempts));
+    await run.keeper.holdFor(deps.deploymentLockTtlMs + backoffDelay(run));
+    throw error;
+  }
+  const ref = errorRef();
+  log.error({ err: error, ref, attempt: run.attempt }, 'job failed');
+  await finalFailure(deps, run, say.internalErrorText(ref), { ref });
+  throw error;
+}
+
+async function finalFailure(deps: RunJobDeps, run: Run, text: string, detail: Record<string, unknown> = {}): Promise<void> {
+  await run.reporter.finish(say.failedMessage(run.data, text), say.failedReply(run.data, text));
+  const entry = auditEntry(run, 'job.failed');
+  await deps.audit.record({ ...entry, result: text, detail: { ...entry.detail, ...detail } });
+  await run.keeper.release();
+}
+
+function auditEntry(run: Run, type: 'job.started' | 'job.finished' | 'job.failed'): AuditEntry {
+  const { data } = run;
+  return {
+    type,
+    requestId: data.requestId,
+    actor: data.actor,
+    ...(data.conversation ? { conversation: data.conversation } : {}),
+    action: data.action,
+    service: data.plan.target.service,
+    env: data.env,
+    jobId: run.job.id!,
+    ...(type === 'job.started' ? {} : { durationMs: Date.now() - run.startedAt }),
+    detail: { jobNumber: data.jobNumber, summary: data.plan.summary, changes: data.plan.changes, attempt: run.attempt },
+  };
+}
+
+/** True once per recovery from a stall: BullMQ counts stalls, we remember the last count we saw. */
+async function resumedAfterCrash(deps: RunJobDeps, job: ActionJob): Promise<boolean> {
+  if (!job.stalledCounter) return false;
+  const key = deps.keys.stalls(job.id!);
+  const previous = await deps.redis.getset(key, String(job.stalledCounter));
+  await deps.redis.pexpire(key, 24 * 60 * 60_000);
+  return Number(previous ?? 0) < job.stalledCounter;
+}
+
+function backoffDelay(run: Run): number {
+  const backoff = run.job.opts.backoff;
+  if (typeof backoff === 'number') return backoff;
+  const delay = backoff?.delay ?? 0;
+  return backoff?.type === 'exponential' ? delay * 2 ** (run.attempt - 1) : delay;
+}
