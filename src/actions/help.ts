@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import type { Catalog } from '../config/catalog-schema.js';
+import type { Action, AnyAction } from '../core/action.js';
+import { unknownVerb } from '../core/grammar.js';
+import type { Field, Message } from '../core/message.js';
+import type { ActionRegistry } from '../core/registry.js';
+import { flagChoices, flagUsage, GLOBAL_FLAGS, globalFlagUsage, positionalUsage, usage } from '../core/usage.js';
+
+export const HelpArgs = z.object({
+  verb: z.string().min(1).optional(),
+  word: z.string().min(1).optional(),
+});
+export type HelpArgs = z.infer<typeof HelpArgs>;
+
+/**
+ * `help` and `help <verb>`, generated from the registry it is given, so help never
+ * lists a verb that does not run and never misses one that does. The second
+ * positional exists for two-word verbs (`help cache warm`).
+ */
+export function createHelpAction(registry: ActionRegistry): Action<HelpArgs> {
+  return {
+    name: 'help',
+    summary: 'List the commands, or explain one',
+    risk: 'read',
+    params: {
+      positional: [
+        { name: 'verb', kind: 'string', optional: true, description: 'the command to explain' },
+        { name: 'word', kind: 'string', optional: true, description: 'the second word of a two-word command (help cache warm)' },
+      ],
+      flags: {},
+    },
+    args: HelpArgs,
+    examples: ['help', 'help rollback', 'help cache warm'],
+    async execute(ctx, args) {
+      if (!args.verb) return overview(registry, ctx.catalog);
+      return verbHelp(findVerb(registry, args.verb, args.word));
+    },
+  };
+}
+
+/** The verb the words name: two words first, as the grammar matches them. */
+function findVerb(registry: ActionRegistry, first: string, second: string | undefined): AnyAction {
+  const one = first.toLowerCase();
+  const two = second?.toLowerCase();
+  if (two !== undefined) {
+    const pair = registry.get(`${one} ${two}`);
+    if (pair) return pair;
+  }
+  const action = registry.get(one);
+  // `help rollback now` is a typo'd two-word verb, not help for rollback with noise after it.
+  if (action && two === undefined) return action;
+  throw unknownVerb(one, two, registry.names());
+}
+
+function overview(registry: ActionRegistry, catalog: Catalog): Message {
+  const fields: Field[] = registry.all().map((action) => ({ label: action.name, value: action.summary }));
+  return {
+    title: 'maestro commands',
+    severity: 'info',
+    fields,
+    text: `Every command also takes:\n${globalNotes(catalog)}`,
+    footer: "Type 'help <command>' for its arguments and examples, e.g. 'help rollback'.",
+  };
+}
+
+function verbHelp(action: AnyAction): Message {
+  const fields: Field[] = [];
+  for (const param of action.params.positional) {
+    const choices = param.choices?.length ? ` (one of: ${param.choices.join(', ')})` : '';
+    const optional = param.optional ? ' (optional)' : '';
+    fields.push({ label: positionalUsage(param), value: `${param.description}${choices}${optional}` });
+  }
+  for (const [name, flag] of Object.entries(action.params.flags)) {
+    // Without a placeholder the usage already shows the choices (`--via k8s|github`).
+    const choices = flag.placeholder ? flagChoices(action, name) : undefined;
+    const listed = choices ? ` (one of: ${choices.join(', ')})` : '';
+    fields.push({ label: flagUsage(action, name, flag), value: `${flag.description}${listed}` });
+  }
+  if (action.examples.length > 0) fields.push({ label: 'Examples', value: action.examples.join('\n') });
+  return {
+    title: `${action.name}: ${action.summary}`,
+    severity: 'info',
+    code: usage(action),
+    fields,
+    text: `Also, as with every command: ${GLOBAL_FLAGS.map(globalFlagUsage).join(' ')} (see 'help').`,
+    footer: action.risk === 'read' ? 'Read-only: changes nothing.' : riskNote(action),
+  };
+}
+
+/** The global flags described once, with the environments this catalog really has. */
+function globalNotes(catalog: Catalog): string {
+  const envs = Object.keys(catalog.environments).join(', ');
+  return GLOBAL_FLAGS.map((flag) => {
+    const extra = flag.name === 'env' ? ` — one of ${envs}; default ${catalog.defaults.env}` : '';
+    const short = flag.short ? ` (-${flag.short})` : '';
+    return `${globalFlagUsage(flag)}${short}: ${flag.description}${extra}`;
+  }).join('\n');
+}
+
+function riskNote(action: AnyAction): string {
+  const level = action.risk === 'high' ? 'High risk' : 'Changes things';
+  return `${level}: use --dry-run to see the plan; protected environments ask for confirmation.`;
+}
