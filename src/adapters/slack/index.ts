@@ -1,0 +1,105 @@
+import { App, webApi } from '@slack/bolt';
+import type { Express } from 'express';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { CommandHandler } from '../../handlers/command.js';
+import { boltLogger } from './bolt-logger.js';
+import type { SlackConfig } from './config.js';
+import { DeliveryDedupe } from './dedupe.js';
+import { registerListeners } from './listeners.js';
+import { mountSlackReceiver } from './receiver.js';
+import { SlackChat } from './slack-chat.js';
+
+export { renderBlocks } from './block-kit.js';
+export { type SlackConfig, SlackEnvSchema, SlackEnvShape, slackConfigFrom } from './config.js';
+export { SLACK_BODY_LIMIT, SLACK_EVENTS_PATH } from './receiver.js';
+export { SlackApiError, SlackChat } from './slack-chat.js';
+
+export interface SlackAdapterOptions {
+  /** The bot's one express app (src/adapters/http/server.ts); call before finishHttpApp. Unused in Socket Mode. */
+  app: Express;
+  handler: CommandHandler;
+  redis: Redis;
+  /** Redis key prefix (REDIS_PREFIX). */
+  prefix: string;
+  log: Logger;
+  config: SlackConfig;
+  /** Tests shorten the Web API client's backoff; production keeps the default. */
+  retryConfig?: webApi.RetryOptions;
+  updateIntervalMs?: number;
+}
+
+export interface SlackAdapter {
+  chat: SlackChat;
+  /** Waits for work already acknowledged and pending message edits, then disconnects Socket Mode. */
+  stop(): Promise<void>;
+}
+
+/** 429s wait out Retry-After (the client pauses its queue); 5xx and network errors back off for about a minute. */
+const DEFAULT_RETRY: webApi.RetryOptions = { retries: 6, factor: 2, minTimeout: 500, maxTimeout: 20_000, randomize: true };
+
+/**
+ * The Slack adapter: Bolt on /slack/events of the bot's listener (or Socket Mode
+ * when SLACK_APP_TOKEN is set), routing /maestro and the plan buttons to the
+ * CommandHandler and answering through a SlackChat.
+ */
+export async function createSlackAdapter(options: SlackAdapterOptions): Promise<SlackAdapter> {
+  const { config } = options;
+  const log = options.log.child({ platform: 'slack' });
+  const sdkLogger = boltLogger(log);
+  const clientOptions = clientOptionsFor(config, options.retryConfig, sdkLogger);
+  const socketMode = Boolean(config.appToken);
+  const bolt = socketMode
+    ? new App({ token: config.botToken, appToken: config.appToken, socketMode: true, clientOptions, logger: sdkLogger })
+    : new App({
+        token: config.botToken,
+        receiver: mountSlackReceiver({ app: options.app, signingSecret: config.signingSecret, log, sdkLogger }),
+        clientOptions,
+        logger: sdkLogger,
+      });
+
+  const chat = new SlackChat(bolt.client, log, { updateIntervalMs: options.updateIntervalMs });
+  const inFlight = new Set<Promise<unknown>>();
+  registerListeners(bolt, {
+    handler: options.handler,
+    chat,
+    dedupe: new DeliveryDedupe(options.redis, options.prefix),
+    log,
+    track: (work) => {
+      inFlight.add(work);
+      return work.finally(() => inFlight.delete(work));
+    },
+  });
+  bolt.error(async (error) => {
+    log.error({ err: error }, 'Slack listener failed');
+  });
+
+  // Over HTTP the express listener is started by main.ts; only Socket Mode has a connection of its own.
+  if (socketMode) await bolt.start();
+  log.info({ mode: socketMode ? 'socket' : 'http' }, 'Slack adapter ready');
+
+  return {
+    chat,
+    async stop() {
+      await Promise.allSettled([...inFlight]);
+      await chat.flush();
+      if (socketMode) await bolt.stop();
+    },
+  };
+}
+
+/** For a worker-only process: edits and replies with just the bot token, no Bolt app. */
+export function createSlackChat(options: { config: SlackConfig; log: Logger; retryConfig?: webApi.RetryOptions; updateIntervalMs?: number }): SlackChat {
+  const log = options.log.child({ platform: 'slack' });
+  const client = new webApi.WebClient(options.config.botToken, clientOptionsFor(options.config, options.retryConfig, boltLogger(log)));
+  return new SlackChat(client, log, { updateIntervalMs: options.updateIntervalMs });
+}
+
+function clientOptionsFor(config: SlackConfig, retryConfig: webApi.RetryOptions | undefined, logger: ReturnType<typeof boltLogger>): webApi.WebClientOptions {
+  return {
+    ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+    retryConfig: retryConfig ?? DEFAULT_RETRY,
+    rejectRateLimitedCalls: false,
+    logger,
+  };
+}

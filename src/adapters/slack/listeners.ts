@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import type { App, BlockAction, ButtonAction, SlashCommand } from '@slack/bolt';
+import type { Logger } from 'pino';
+import { errorRef } from '../../core/errors.js';
+import type { Actor, CommandRequest, Conversation } from '../../core/request.js';
+import type { CommandHandler, CommandResult } from '../../handlers/command.js';
+import { internalErrorMessage, userErrorMessage } from '../../handlers/replies.js';
+import { type DeliveryDedupe, deliveryKey } from './dedupe.js';
+import type { SlackChat } from './slack-chat.js';
+
+export interface ListenerDeps {
+  handler: CommandHandler;
+  chat: SlackChat;
+  dedupe: DeliveryDedupe;
+  log: Logger;
+  /** Work continues after the ack; the adapter tracks it so stop() can wait for it. */
+  track<T>(work: Promise<T>): Promise<T>;
+}
+
+const PLAN_BUTTON = /^plan\.(confirm|cancel)$/;
+
+/**
+ * Normalises Slack's slash commands and button presses into platform-neutral
+ * requests. Every listener acks first — nothing slow (Redis, Kubernetes) happens
+ * before Slack has its answer — then dedupes, then hands over to the handler.
+ */
+export function registerListeners(app: App, deps: ListenerDeps): void {
+  // Any slash command the app owns: a workspace may install it as /maestro-staging.
+  app.command(/.*/, async ({ command, ack, context }) => {
+    await ack();
+    await deps.track(onCommand(command, context.retryNum, deps));
+  });
+
+  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: PLAN_BUTTON }, async ({ body, action, ack, context }) => {
+    await ack();
+    await deps.track(onPlanButton(body, action, context.retryNum, deps));
+  });
+
+  app.action<BlockAction>({ type: 'block_actions', action_id: /^(?!plan\.(confirm|cancel)$)/ }, async ({ body, ack }) => {
+    await ack();
+    const channel = body.channel?.id;
+    if (!channel) return;
+    await deps.track(
+      quietly(deps, () =>
+        deps.chat.ephemeral(channel, body.user.id, userErrorMessage('This button is not handled by this version of the bot; nothing was done.')),
+      ),
+    );
+  });
+}
+
+async function onCommand(command: SlashCommand, retryNum: number | undefined, deps: ListenerDeps): Promise<void> {
+  const log = deps.log.child({ slackTrigger: command.trigger_id, actor: command.user_id });
+  const key = deliveryKey('command', command);
+  if (key && !(await deps.dedupe.first(key))) {
+    log.info({ retryNum }, 'duplicate Slack delivery of a command ignored');
+    return;
+  }
+  const conversation: Conversation = { platform: 'slack', id: command.channel_id, name: command.channel_name, teamId: command.team_id };
+  const actor: Actor = { id: command.user_id, name: command.user_name, platform: 'slack' };
+  // A bare `/maestro` is a request for help, not a parse error.
+  const text = command.text.trim() || 'help';
+  const request: CommandRequest = { kind: 'command', id: randomUUID(), actor, conversation, text };
+  try {
+    await deps.handler.handle(request, deps.chat);
+  } catch (error) {
+    await reportInternal(error, log, deps, conversation.id, actor.id);
+  }
+}
+
+async function onPlanButton(body: BlockAction<ButtonAction>, action: ButtonAction, retryNum: number | undefined, deps: ListenerDeps): Promise<void> {
+  const log = deps.log.child({ slackTrigger: body.trigger_id, actor: body.user.id, actionId: action.action_id });
+  const key = deliveryKey('action', body, action.action_ts);
+  if (key && !(await deps.dedupe.first(key))) {
+    log.info({ retryNum }, 'duplicate Slack delivery of a button press ignored');
+    return;
+  }
+  const channel = body.channel?.id;
+  if (!channel) {
+    log.warn('button press without a channel ignored');
+    return;
+  }
+  const actor: Actor = { id: body.user.id, name: body.user.name ?? body.user.username, platform: 'slack' };
+  const threadTs = body.message?.thread_ts;
+  const threadId = typeof threadTs === 'string' ? threadTs : undefined;
+  try {
+    const result: CommandResult =
+      action.action_id === 'plan.confirm'
+        ? await deps.handler.confirm(action.value ?? '', actor, deps.chat, randomUUID())
+        : await deps.handler.cancel(action.value ?? '', actor, deps.chat);
+    // Pressed twice, or after the plan already ran or expired: tell only the presser.
+    if (result.kind === 'failed') await deps.chat.ephemeral(channel, actor.id, userErrorMessage(result.error), { threadId });
+  } catch (error) {
+    await reportInternal(error, log, deps, channel, actor.id);
+  }
+}
+
+async function reportInternal(error: unknown, log: Logger, deps: ListenerDeps, channel: string, userId: string): Promise<void> {
+  const ref = errorRef();
+  log.error({ err: error, ref }, 'Slack request failed');
+  await quietly(deps, () => deps.chat.ephemeral(channel, userId, internalErrorMessage(ref)));
+}
+
+/** Telling the user about a failure must not itself throw into Bolt. */
+async function quietly(deps: ListenerDeps, send: () => Promise<void>): Promise<void> {
+  try {
+    await send();
+  } catch (error) {
+    deps.log.warn({ err: error }, 'could not tell the user about a failure');
+  }
+}
