@@ -1,0 +1,91 @@
+import type { AddressInfo } from 'node:net';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import type { Catalog } from '../config/catalog-schema.js';
+import { Access, type ConflictInjection, type DenyRule } from './access.js';
+import { Api } from './api.js';
+import { Controller } from './controller.js';
+import { EventRecorder } from './events.js';
+import { sandboxKubeConfig, writeKubeconfigFile } from './kubeconfig.js';
+import { LogSource } from './logs.js';
+import { FAULTY_RELEASES, seedCatalog } from './seed.js';
+import { createApiServer } from './server.js';
+import { Store } from './store.js';
+
+export type { ConflictInjection, DenyRule } from './access.js';
+
+export interface SandboxOptions {
+  catalog: Catalog;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0 (ephemeral). */
+  port?: number;
+  /** Controller tick, the sandbox's unit of time; default 1000. Tests use 20-50. */
+  rolloutIntervalMs?: number;
+  /** Seed deployments, history and config maps from the catalog; default true. */
+  seed?: boolean;
+  log?: Logger;
+}
+
+export interface Sandbox {
+  readonly url: string;
+  kubeConfig(): KubeConfig;
+  writeKubeconfig(file: string): Promise<void>;
+  /** Pods running this image crash-loop and never become Ready, so a rollout to it stalls and times out. */
+  markImageBad(image: string, bad?: boolean): void;
+  /** A release that runs and is Ready but misbehaves (errors, stack traces in its logs). */
+  isFaultyRelease(image: string): boolean;
+  /** Answer 403 Forbidden for a verb on a resource (`deployments`, `deployments/scale`), as RBAC would. */
+  deny(rule: DenyRule): void;
+  /** Drop every deny rule. */
+  allowAll(): void;
+  /** The next `count` (default 1) updates or patches of one object answer 409 Conflict. */
+  injectConflicts(injection: ConflictInjection): void;
+  /** Run one controller tick now (tests that want determinism rather than waiting). */
+  tick(): void;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const intervalMs = options.rolloutIntervalMs ?? 1000;
+  const store = new Store();
+  const events = new EventRecorder(store);
+  const controller = new Controller(store, events, intervalMs, options.log);
+  const access = new Access();
+  const faulty = new Set(FAULTY_RELEASES);
+  const logs = new LogSource({ isFaultyRelease: (i) => faulty.has(i), isBadImage: (i) => controller.isBadImage(i) });
+  if (options.seed ?? true) seedCatalog(store, controller, options.catalog);
+
+  const server = createApiServer(new Api(store, access, logs), access, options.log);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  controller.start();
+  options.log?.info({ url }, 'sandbox cluster listening');
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    kubeConfig: () => sandboxKubeConfig(url),
+    writeKubeconfig: (file) => writeKubeconfigFile(url, file),
+    markImageBad: (image, bad = true) => controller.markImageBad(image, bad),
+    isFaultyRelease: (image) => faulty.has(image),
+    deny: (rule) => access.deny(rule),
+    allowAll: () => access.allowAll(),
+    injectConflicts: (injection) => access.injectConflicts(injection),
+    tick: () => controller.tick(),
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        controller.stop();
+        server.close(() => resolve());
+        // Open watches would otherwise keep close() waiting for their timeout.
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}
