@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Action, ActionContext, Plan, ProgressReporter } from '../core/action.js';
 import { UserError } from '../core/errors.js';
 import type { Message } from '../core/message.js';
-import { followRollout, unfinishedMessage } from './follow-rollout.js';
+import { followRollout, replicasField, unfinishedMessage } from './follow-rollout.js';
 import type { FollowOptions, RolloutReader } from './ports.js';
 import { type RestartWriter, restartOnce, restartStamp } from './restart.js';
 import { resolveTarget, type Target } from './target.js';
@@ -85,7 +85,7 @@ async function execute(
   }
   await restartOnce(k8s, target, stamp);
   const result = await followRollout(ctx, target, progress, { action: 'flag' });
-  const fields = [field, { label: 'Replicas', value: `${result.deployment.ready}/${result.deployment.desired} ready` }];
+  const fields = [field, replicasField(result.deployment)];
   if (result.status !== 'complete') return unfinishedMessage(`restart after setting ${args.flag} on ${target.service}`, result, fields);
   return {
     title: `${args.flag} turned ${args.state} for ${target.service} in ${target.env}`,

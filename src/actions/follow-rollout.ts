@@ -177,6 +177,11 @@ export async function followRollout(
   }
 }
 
+/** How far the rollout got, for the result's fields: ready alone hides old pods still serving. */
+export function replicasField(d: DeploymentState): Field {
+  return { label: 'Replicas', value: `${d.ready}/${d.desired} ready, ${d.updated} updated` };
+}
+
 /** The result message for a follow that did not complete; `what` is the change, e.g. "rollback of x in prod". */
 export function unfinishedMessage(what: string, result: Exclude<FollowResult, { status: 'complete' }>, fields: Field[]): Message {
   if (result.status === 'cancelled') {

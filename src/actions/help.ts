@@ -47,8 +47,9 @@ function findVerb(registry: ActionRegistry, first: string, second: string | unde
     if (pair) return pair;
   }
   const action = registry.get(one);
-  // `help rollback now` is a typo'd two-word verb, not help for rollback with noise after it.
   if (action && two === undefined) return action;
+  // `help rollback now` names no verb; guessing it meant rollback would hide the slip.
+  if (action) return Promise.reject(new UserError(`unknown command '${one} ${two}' — did you mean '${one}'? Try 'help ${one}'.`, 'unknown_command'));
   throw unknownVerb(one, two, registry.names());
 }
 

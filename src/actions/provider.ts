@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Action, ActionContext, Plan, ProgressReporter } from '../core/action.js';
 import { UserError } from '../core/errors.js';
 import type { Message } from '../core/message.js';
-import { followRollout, unfinishedMessage } from './follow-rollout.js';
+import { followRollout, replicasField, unfinishedMessage } from './follow-rollout.js';
 import type { ContainerState, FollowOptions, RolloutReader, WorkloadRef } from './ports.js';
 import { resolveTarget } from './target.js';
 
@@ -85,7 +85,7 @@ async function execute(
   const fields = [
     { label: 'Provider', value: `${args.provider} (${provider.description})` },
     { label: 'Env', value: Object.entries(data.env).map(([k, v]) => `${k}=${v}`).join('\n') },
-    { label: 'Replicas', value: `${result.deployment.ready}/${result.deployment.desired} ready` },
+    replicasField(result.deployment),
   ];
   if (result.status !== 'complete') return unfinishedMessage(`switch of ${target.service} to ${args.provider}`, result, fields);
   return {

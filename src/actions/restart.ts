@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Action, ActionContext, Plan, ProgressReporter } from '../core/action.js';
 import { UserError } from '../core/errors.js';
 import type { Message } from '../core/message.js';
-import { followRollout, unfinishedMessage } from './follow-rollout.js';
+import { followRollout, replicasField, unfinishedMessage } from './follow-rollout.js';
 import { restartedAt } from './pod-template.js';
 import type { DeploymentReader, DeploymentState, FollowOptions, RolloutReader, WorkloadRef } from './ports.js';
 import { resolveTarget, type Target } from './target.js';
@@ -75,7 +75,7 @@ async function execute(
   const d = result.deployment;
   const fields = [
     { label: 'Revision', value: String(d.revision ?? '?') },
-    { label: 'Replicas', value: `${d.ready}/${d.desired} ready` },
+    replicasField(result.deployment),
   ];
   if (result.status !== 'complete') return unfinishedMessage(`restart of ${target.service} in ${target.env}`, result, fields);
   return {

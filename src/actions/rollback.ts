@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Action, ActionContext, Plan, ProgressReporter } from '../core/action.js';
 import { UserError } from '../core/errors.js';
 import type { Message } from '../core/message.js';
-import { followRollout, unfinishedMessage } from './follow-rollout.js';
+import { followRollout, replicasField, unfinishedMessage } from './follow-rollout.js';
 import { templateFingerprint } from './pod-template.js';
 import type { FollowOptions, RolloutReader, WorkloadRef } from './ports.js';
 import { chooseRollbackTarget } from './revisions.js';
@@ -102,7 +102,7 @@ async function execute(
   const fields = [
     { label: 'From', value: `revision ${data.fromRevision ?? '?'} (${data.fromImages.join(', ')})` },
     { label: 'To', value: `revision ${result.deployment.revision ?? '?'}, the template of revision ${data.toRevision} (${data.toImages.join(', ')})` },
-    { label: 'Replicas', value: `${result.deployment.ready}/${result.deployment.desired} ready` },
+    replicasField(result.deployment),
   ];
   if (result.status !== 'complete') {
     return unfinishedMessage(`rollback of ${target.service} in ${target.env}`, result, fields);
