@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Catalog } from '../config/catalog-schema.js';
 import type { Action, AnyAction } from '../core/action.js';
+import { UserError } from '../core/errors.js';
 import { unknownVerb } from '../core/grammar.js';
 import type { Field, Message } from '../core/message.js';
 import type { ActionRegistry } from '../core/registry.js';
@@ -49,7 +50,7 @@ function findVerb(registry: ActionRegistry, first: string, second: string | unde
   const action = registry.get(one);
   if (action && two === undefined) return action;
   // `help rollback now` names no verb; guessing it meant rollback would hide the slip.
-  if (action) return Promise.reject(new UserError(`unknown command '${one} ${two}' — did you mean '${one}'? Try 'help ${one}'.`, 'unknown_command'));
+  if (action) throw new UserError(`unknown command '${one} ${two}' — did you mean '${one}'? Try 'help ${one}'.`, 'unknown_command');
   throw unknownVerb(one, two, registry.names());
 }
 

@@ -1,0 +1,257 @@
+import type { Catalog } from '../config/catalog-schema.js';
+import type { AnyAction, FlagParam, ParamKind, PositionalParam } from './action.js';
+import { describeIssues } from './arg-issues.js';
+import { didYouMean, suggest } from './did-you-mean.js';
+import { UserError } from './errors.js';
+import type { ActionRegistry } from './registry.js';
+import { lex, shorten, type Token } from './tokenize.js';
+import { camelCase, flagChoices, flagUsage, GLOBAL_FLAGS, positionalUsage } from './usage.js';
+
+export { tokenize } from './tokenize.js';
+
+export interface ParsedCommand {
+  action: AnyAction;
+  verb: string;
+  args: unknown;
+  env: string;
+  service?: string;
+  dryRun: boolean;
+  reason?: string;
+  yes: boolean;
+}
+
+export interface GrammarDeps {
+  registry: ActionRegistry;
+  catalog: Catalog;
+}
+
+/** How the console, Slack and Teams address the bot; a leading one is not part of the command. */
+const BOT_NAMES = new Set(['/maestro', 'maestro', '@maestro']);
+
+const BOOLEAN_WORDS = new Map([
+  ['on', true],
+  ['true', true],
+  ['off', false],
+  ['false', false],
+]);
+
+/** One flag or positional being read: how it is named in errors, and what it accepts. */
+interface Slot {
+  label: string;
+  kind: ParamKind;
+  choices?: readonly string[];
+}
+
+interface Globals {
+  env?: string;
+  reason?: string;
+  dryRun: boolean;
+  yes: boolean;
+}
+
+/**
+ * Reads one command strictly. Only the first word(s) decide the verb, so free text that
+ * merely mentions one is an unknown command, never a command; every problem is a one-line
+ * UserError saying what was expected. Pure: nothing runs here.
+ */
+export function parseCommand(text: string, deps: GrammarDeps): ParsedCommand {
+  const tokens = lex(text);
+  if (tokens[0] && !tokens[0].quoted && BOT_NAMES.has(tokens[0].text.toLowerCase())) tokens.shift();
+  if (tokens.length === 0) throw new UserError("no command given — try 'help'", 'empty_command');
+
+  const { action, rest } = resolveVerb(tokens, deps.registry);
+  const verb = action.name;
+  const fail = (message: string, code: string) => new UserError(`${message} — see 'help ${verb}'`, code);
+  const attempt = <T>(read: () => T): T => {
+    try {
+      return read();
+    } catch (error) {
+      if (error instanceof UserError) throw fail(error.message, error.code);
+      throw error;
+    }
+  };
+
+  const positionals: Token[] = [];
+  const rawFlags = new Map<string, string>();
+  const globals: Globals = { dryRun: false, yes: false };
+  const seen = new Set<string>();
+  for (let i = 0; i < rest.length; i++) {
+    const token = rest[i]!;
+    if (!isFlag(token)) {
+      positionals.push(token);
+      continue;
+    }
+    const { name, inline } = splitFlag(token.text);
+    const global = GLOBAL_FLAGS.find((g) => g.name === name || g.short === name);
+    const own = action.params.flags[name] as FlagParam | undefined;
+    if (!global && !own) throw fail(unknownFlag(token.text, action), 'unknown_flag');
+    const canonical = global ? global.name : name;
+    if (seen.has(canonical)) throw fail(`--${canonical} is given twice; give it once`, 'duplicate_flag');
+    seen.add(canonical);
+
+    const isSwitch = global ? global.placeholder === '' : own!.kind === 'boolean';
+    let value = inline;
+    if (!isSwitch && value === undefined) {
+      const next = rest[i + 1];
+      if (next && !isFlag(next)) {
+        value = next.text;
+        i++;
+      }
+    }
+    if (!isSwitch && !value) {
+      const shown = global ? `--${global.name} ${global.placeholder}` : flagUsage(action, name, own!);
+      throw fail(`--${canonical} needs a value, as in '${shown}'`, 'missing_value');
+    }
+    if (global) {
+      if (canonical === 'env') globals.env = value;
+      else if (canonical === 'reason') globals.reason = value;
+      else {
+        const on = value === undefined || attempt(() => convert(value, { label: `--${canonical}`, kind: 'boolean' }, deps.catalog)) === true;
+        if (canonical === 'dry-run') globals.dryRun = on;
+        else globals.yes = on;
+      }
+    } else {
+      rawFlags.set(name, value ?? 'true');
+    }
+  }
+
+  const env = globals.env ?? deps.catalog.defaults.env;
+  const envs = Object.keys(deps.catalog.environments);
+  if (!envs.includes(env)) {
+    const hint = didYouMean(suggest(env, envs));
+    throw fail(`unknown env '${shorten(env, 40)}' — ${hint ? `${hint} Known` : 'known'} envs: ${envs.join(', ')}`, 'unknown_env');
+  }
+
+  const params = action.params.positional;
+  if (positionals.length > params.length) {
+    const extra = positionals.slice(params.length).map((t) => `'${shorten(t.text, 40)}'`);
+    const takes = params.length ? params.map(positionalUsage).join(' ') : 'no arguments';
+    throw fail(`too many arguments for ${verb}: ${extra.join(', ')} (it takes ${takes})`, 'too_many_arguments');
+  }
+  const missing = params.filter((p, index) => !p.optional && positionals[index] === undefined);
+  if (missing.length > 0) throw fail(`${verb} needs ${missing.map(positionalUsage).join(' ')}`, 'missing_argument');
+
+  const assembled: Record<string, unknown> = {};
+  const labels = new Map<string, string>();
+  let service: string | undefined;
+  const read = (key: string, raw: string, slot: Slot) => {
+    labels.set(key, slot.label);
+    assembled[key] = attempt(() => convert(raw, slot, deps.catalog));
+    if (slot.kind === 'service' && service === undefined) service = raw;
+  };
+  params.forEach((param: PositionalParam, index) => {
+    const token = positionals[index];
+    if (token) read(param.name, token.text, { label: `<${param.name}>`, kind: param.kind, choices: param.choices });
+  });
+  for (const [name, raw] of rawFlags) {
+    const flag = action.params.flags[name]!;
+    read(camelCase(name), raw, { label: `--${name}`, kind: flag.kind, choices: flagChoices(action, name) });
+  }
+
+  if (service !== undefined) {
+    const has = Object.keys(deps.catalog.services[service]!.envs);
+    if (!has.includes(env)) throw fail(`${service} has no env '${env}' (it has: ${has.join(', ')})`, 'unknown_env');
+  }
+
+  const result = action.args.safeParse(assembled);
+  if (!result.success) throw fail(describeIssues(result.error.issues, assembled, labels, verb), 'invalid_arguments');
+
+  return { action, verb, args: result.data, env, service, dryRun: globals.dryRun, reason: globals.reason, yes: globals.yes };
+}
+
+/** The longest registered verb the command starts with (`cache warm` before `cache`). */
+function resolveVerb(tokens: Token[], registry: ActionRegistry): { action: AnyAction; rest: Token[] } {
+  const first = tokens[0]!.text.toLowerCase();
+  const second = tokens[1] && !isFlag(tokens[1]) ? tokens[1].text.toLowerCase() : undefined;
+  if (second !== undefined) {
+    const action = registry.get(`${first} ${second}`);
+    if (action) return { action, rest: tokens.slice(2) };
+  }
+  const action = registry.get(first);
+  if (action) return { action, rest: tokens.slice(1) };
+  throw unknownVerb(first, second, registry.names());
+}
+
+/** `unknown command 'rolback' — did you mean 'rollback'? Try 'help'.` */
+export function unknownVerb(first: string, second: string | undefined, names: readonly string[]): UserError {
+  const single = names.filter((n) => !n.includes(' '));
+  const double = names.filter((n) => n.includes(' '));
+  const group = double.filter((n) => n.startsWith(`${first} `));
+  let typed = first;
+  let suggestions = suggest(first, single);
+  if (second !== undefined && (group.length > 0 || suggestions.length === 0)) {
+    const pair = suggest(`${first} ${second}`, double);
+    if (pair.length > 0 || group.length > 0) {
+      typed = `${first} ${second}`;
+      suggestions = pair;
+    }
+  }
+  if (suggestions.length === 0 && second === undefined) suggestions = suggest(first, double);
+  const shown = shorten(typed, 40);
+  if (suggestions.length > 0) {
+    return new UserError(`unknown command '${shown}' — ${didYouMean(suggestions)} Try 'help'.`, 'unknown_command');
+  }
+  if (group.length > 0) {
+    const subs = group.map((n) => n.slice(first.length + 1)).join(', ');
+    return new UserError(`unknown command '${shown}' — ${first} takes one of: ${subs}. Try 'help'.`, 'unknown_command');
+  }
+  return new UserError(`unknown command '${shown}' — try 'help'`, 'unknown_command');
+}
+
+function isFlag(token: Token): boolean {
+  return !token.quoted && /^(--?|[—–])[A-Za-z]/.test(token.text);
+}
+
+/** `--to-revision=3` → to-revision, 3. A leading dash that autocorrect made long (—env) still counts. */
+function splitFlag(text: string): { name: string; inline?: string } {
+  const body = text.replace(/^(--?|[—–])/, '');
+  const eq = body.indexOf('=');
+  return eq < 0 ? { name: body } : { name: body.slice(0, eq), inline: body.slice(eq + 1) };
+}
+
+function unknownFlag(typed: string, action: AnyAction): string {
+  const own = Object.keys(action.params.flags);
+  const name = typed.replace(/=.*$/, '').replace(/^(--?|[—–])/, '');
+  const hint = didYouMean(suggest(name, [...own, ...GLOBAL_FLAGS.map((g) => g.name)]).map((s) => `--${s}`));
+  const globals = GLOBAL_FLAGS.map((g) => `--${g.name}`).join(', ');
+  const takes = own.length
+    ? `${action.name} takes ${own.map((f) => `--${f}`).join(', ')} and the global ${globals}`
+    : `${action.name} takes only the global ${globals}`;
+  return `unknown flag '${shorten(typed, 40).replace(/=.*$/, '')}' — ${hint ? `${hint} ` : ''}${takes}`;
+}
+
+/** A raw word as the kind says: strict, so `5x` is not 5 and `maybe` is not a boolean. */
+function convert(raw: string, slot: Slot, catalog: Catalog): unknown {
+  const got = `got '${shorten(raw, 40)}'`;
+  if (slot.choices && !slot.choices.includes(raw)) {
+    throw new UserError(`${slot.label} must be one of ${slot.choices.join(', ')}; ${got}`, 'invalid_choice');
+  }
+  switch (slot.kind) {
+    case 'service': {
+      const known = Object.keys(catalog.services);
+      if (known.includes(raw)) return raw;
+      const hint = didYouMean(suggest(raw, known));
+      throw new UserError(
+        `unknown service '${shorten(raw, 40)}' — ${hint ? `${hint} Known` : 'known'} services: ${known.join(', ')}`,
+        'unknown_service',
+      );
+    }
+    case 'int': {
+      const value = /^-?\d+$/.test(raw) ? Number(raw) : Number.NaN;
+      if (!Number.isSafeInteger(value)) throw new UserError(`${slot.label} must be a whole number, ${got}`, 'invalid_int');
+      return value;
+    }
+    case 'duration': {
+      const match = /^(\d+)([smh])$/.exec(raw);
+      if (!match) throw new UserError(`${slot.label} must be a duration like 30s, 10m or 2h, ${got}`, 'invalid_duration');
+      return Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as 's' | 'm' | 'h'];
+    }
+    case 'boolean': {
+      const value = BOOLEAN_WORDS.get(raw.toLowerCase());
+      if (value === undefined) throw new UserError(`${slot.label} must be on, off, true or false; ${got}`, 'invalid_boolean');
+      return value;
+    }
+    case 'string':
+      return raw;
+  }
+}

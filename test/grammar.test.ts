@@ -1,0 +1,400 @@
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../src/config/catalog.js';
+import { editDistance, suggest } from '../src/core/did-you-mean.js';
+import { UserError } from '../src/core/errors.js';
+import { parseCommand, tokenize } from '../src/core/grammar.js';
+import { usage } from '../src/core/usage.js';
+import { cacheWarm, flag, grammarRegistry, logs, rollback, statusPageOpen, status } from './fixtures/grammar-actions.js';
+
+const catalog = loadCatalog('config/catalog.yaml');
+const registry = grammarRegistry();
+const parse = (text: string) => parseCommand(text, { registry, catalog });
+
+/** The one-line UserError a command gets. */
+function errorOf(text: string): string {
+  try {
+    parse(text);
+  } catch (error) {
+    expect(error).toBeInstanceOf(UserError);
+    const message = (error as UserError).message;
+    expect(message).not.toContain('\n');
+    return message;
+  }
+  throw new Error(`'${text}' parsed, but an error was expected`);
+}
+
+describe('tokenize', () => {
+  it('splits on any run of whitespace', () => {
+    expect(tokenize('  rollback\tmaestro-orchestrator \n --env  prod ')).toEqual(['rollback', 'maestro-orchestrator', '--env', 'prod']);
+  });
+
+  it('keeps double-quoted text as one word', () => {
+    expect(tokenize('page x "two words"')).toEqual(['page', 'x', 'two words']);
+  });
+
+  it('keeps single-quoted text as one word, backslashes and all', () => {
+    expect(tokenize("logs x --grep 'a\\.b \"c\"'")).toEqual(['logs', 'x', '--grep', 'a\\.b "c"']);
+  });
+
+  it('unescapes \\" and \\\\ inside double quotes and keeps other backslashes', () => {
+    expect(tokenize('say "she said \\"hi\\" \\\\ a\\.b"')).toEqual(['say', 'she said "hi" \\ a\\.b']);
+  });
+
+  it('keeps --flag=value as one word, with quotes inside it', () => {
+    expect(tokenize('x --to-revision=3 --reason="two words"')).toEqual(['x', '--to-revision=3', '--reason=two words']);
+  });
+
+  it('keeps an empty quoted string as an empty word', () => {
+    expect(tokenize('a "" b')).toEqual(['a', '', 'b']);
+  });
+
+  it('reads curly quotes from phones and Slack as double quotes', () => {
+    expect(tokenize('page x “two words”')).toEqual(['page', 'x', 'two words']);
+  });
+
+  it('rejects an unterminated double quote', () => {
+    expect(() => tokenize('page x "two words')).toThrow(
+      new UserError('unterminated quote in: page x "two words — close the " quote', 'unterminated_quote'),
+    );
+  });
+
+  it('rejects an unterminated single quote with a hint about apostrophes', () => {
+    expect(() => tokenize("rollback x --reason it's broken")).toThrow(/^unterminated quote in: rollback x --reason it's broken — close the ' quote/);
+  });
+});
+
+describe('parseCommand: verbs', () => {
+  it('parses a verb with its positional and defaults the env to the catalog default', () => {
+    const parsed = parse('rollback maestro-orchestrator');
+    expect(parsed.verb).toBe('rollback');
+    expect(parsed.action).toBe(rollback);
+    expect(parsed.args).toEqual({ service: 'maestro-orchestrator', via: 'k8s' });
+    expect(parsed).toMatchObject({ env: 'prod', service: 'maestro-orchestrator', dryRun: false, yes: false, reason: undefined });
+  });
+
+  it('strips a leading /maestro', () => {
+    expect(parse('/maestro rollback maestro-orchestrator').verb).toBe('rollback');
+  });
+
+  it('strips a leading maestro', () => {
+    expect(parse('maestro status').verb).toBe('status');
+  });
+
+  it('matches verbs case-insensitively, as phones capitalise the first word', () => {
+    expect(parse('Rollback maestro-orchestrator').verb).toBe('rollback');
+  });
+
+  it('matches a two-word verb', () => {
+    const parsed = parse('cache warm victor-coordinators --items 1000');
+    expect(parsed.action).toBe(cacheWarm);
+    expect(parsed.args).toEqual({ service: 'victor-coordinators', items: 1000 });
+  });
+
+  it('matches the longest registered verb: statuspage open is not status', () => {
+    expect(parse('statuspage open maestro-orchestrator major "Elevated errors"').action).toBe(statusPageOpen);
+  });
+
+  it('accepts an optional positional left out', () => {
+    const parsed = parse('status');
+    expect(parsed.action).toBe(status);
+    expect(parsed.args).toEqual({});
+    expect(parsed.service).toBeUndefined();
+  });
+
+  it('accepts flags before positionals', () => {
+    expect(parse('rollback --env dev maestro-orchestrator').args).toMatchObject({ service: 'maestro-orchestrator' });
+  });
+});
+
+describe('parseCommand: flag kinds', () => {
+  it('reads an int flag given as --name value', () => {
+    expect(parse('rollback maestro-orchestrator --to-revision 3').args).toMatchObject({ toRevision: 3 });
+  });
+
+  it('reads an int flag given as --name=value', () => {
+    expect(parse('rollback maestro-orchestrator --to-revision=3').args).toMatchObject({ toRevision: 3 });
+  });
+
+  it('reads an int positional', () => {
+    expect(parse('scale maestro-orchestrator 5').args).toEqual({ service: 'maestro-orchestrator', replicas: 5 });
+  });
+
+  it.each([
+    ['30s', 30],
+    ['10m', 600],
+    ['2h', 7200],
+  ])('reads the duration %s as %i seconds', (text, seconds) => {
+    expect(parse(`logs maestro-orchestrator --since ${text}`).args).toMatchObject({ since: seconds });
+  });
+
+  it('reads a string flag with a regex in quotes', () => {
+    expect(parse('logs maestro-orchestrator --grep "ERROR|WARN .*timeout"').args).toMatchObject({ grep: 'ERROR|WARN .*timeout' });
+  });
+
+  it('takes a quoted value that starts with a dash as a value, not a flag', () => {
+    expect(parse('logs maestro-orchestrator --grep "-v"').args).toMatchObject({ grep: '-v' });
+  });
+
+  it.each([
+    ['on', true],
+    ['off', false],
+    ['true', true],
+    ['false', false],
+  ])('reads the boolean %s as %s', (text, value) => {
+    expect(parse(`flag maestro-orchestrator CIRCUIT_BREAKER_ENABLED ${text}`).args).toMatchObject({ state: value });
+  });
+
+  it('reads a boolean flag as a bare switch', () => {
+    expect(parse('flag maestro-orchestrator CIRCUIT_BREAKER_ENABLED on --restart').args).toMatchObject({ restart: true });
+  });
+
+  it('reads a boolean flag given as --name=off', () => {
+    expect(parse('flag maestro-orchestrator CIRCUIT_BREAKER_ENABLED on --restart=off').args).toMatchObject({ restart: false });
+  });
+
+  it('accepts a value among the choices', () => {
+    expect(parse('rollback maestro-orchestrator --via github').args).toMatchObject({ via: 'github' });
+  });
+
+  it('applies the schema defaults after parsing', () => {
+    expect(parse('logs maestro-orchestrator').args).toMatchObject({ since: 600 });
+  });
+});
+
+describe('parseCommand: global flags', () => {
+  it('reads --env', () => {
+    expect(parse('rollback maestro-orchestrator --env staging').env).toBe('staging');
+  });
+
+  it('reads --dry-run', () => {
+    expect(parse('rollback maestro-orchestrator --dry-run').dryRun).toBe(true);
+  });
+
+  it('reads --reason "two words"', () => {
+    expect(parse('rollback maestro-orchestrator --reason "bad deploy"').reason).toBe('bad deploy');
+  });
+
+  it('reads --reason="two words"', () => {
+    expect(parse('rollback maestro-orchestrator --reason="bad deploy"').reason).toBe('bad deploy');
+  });
+
+  it('reads --yes', () => {
+    expect(parse('rollback maestro-orchestrator --yes').yes).toBe(true);
+  });
+
+  it('reads -y as --yes', () => {
+    expect(parse('rollback maestro-orchestrator -y').yes).toBe(true);
+  });
+
+  it('reads a dash that autocorrect lengthened (—env) as --env', () => {
+    expect(parse('rollback maestro-orchestrator —env dev').env).toBe('dev');
+  });
+
+  it('keeps global flags out of the action args', () => {
+    expect(parse('rollback maestro-orchestrator --env dev --dry-run --reason x -y').args).toEqual({ service: 'maestro-orchestrator', via: 'k8s' });
+  });
+});
+
+describe('parseCommand: errors', () => {
+  it('rejects empty input', () => {
+    expect(errorOf('   ')).toBe("no command given — try 'help'");
+  });
+
+  it('rejects /maestro with nothing after it', () => {
+    expect(errorOf('/maestro')).toBe("no command given — try 'help'");
+  });
+
+  it('suggests the closest verb for a typo', () => {
+    expect(errorOf('rolback maestro-orchestrator')).toBe("unknown command 'rolback' — did you mean 'rollback'? Try 'help'.");
+  });
+
+  it('suggests a verb from a swap of two letters', () => {
+    expect(errorOf('sacle maestro-orchestrator 3')).toBe("unknown command 'sacle' — did you mean 'scale'? Try 'help'.");
+  });
+
+  it('suggests the verb an input is a unique prefix of', () => {
+    expect(errorOf('roll maestro-orchestrator')).toBe("unknown command 'roll' — did you mean 'rollback'? Try 'help'.");
+  });
+
+  it('suggests a two-word verb for a typo in its second word', () => {
+    expect(errorOf('cache wram victor-coordinators')).toBe("unknown command 'cache wram' — did you mean 'cache warm'? Try 'help'.");
+  });
+
+  it('lists the sub-commands of a two-word verb given an unknown second word', () => {
+    expect(errorOf('statuspage explode')).toBe("unknown command 'statuspage explode' — statuspage takes one of: open, resolve. Try 'help'.");
+  });
+
+  it('points to help for an unknown verb with nothing close', () => {
+    expect(errorOf('deploy maestro-orchestrator')).toBe("unknown command 'deploy' — try 'help'");
+  });
+
+  it('does not treat free text that mentions a verb as a command', () => {
+    expect(errorOf('can someone rollback maestro-orchestrator please')).toBe("unknown command 'can' — try 'help'");
+  });
+
+  it('rejects a command with an unterminated quote', () => {
+    expect(errorOf('rollback maestro-orchestrator --reason "bad deploy')).toMatch(/^unterminated quote in: rollback /);
+  });
+
+  it('names a missing positional', () => {
+    expect(errorOf('rollback')).toBe("rollback needs <service> — see 'help rollback'");
+  });
+
+  it('names every missing positional', () => {
+    expect(errorOf('scale')).toBe("scale needs <service> <replicas> — see 'help scale'");
+  });
+
+  it('rejects too many arguments', () => {
+    expect(errorOf('rollback maestro-orchestrator now')).toBe("too many arguments for rollback: 'now' (it takes <service>) — see 'help rollback'");
+  });
+
+  it('rejects an unknown flag and lists the verb flags', () => {
+    expect(errorOf('rollback maestro-orchestrator --revision 3')).toBe(
+      "unknown flag '--revision' — did you mean '--to-revision'? rollback takes --to-revision, --via and the global --env, --dry-run, --reason, --yes — see 'help rollback'",
+    );
+  });
+
+  it('rejects an unknown flag on a verb with no flags of its own', () => {
+    expect(errorOf('scale maestro-orchestrator 3 --force')).toBe(
+      "unknown flag '--force' — scale takes only the global --env, --dry-run, --reason, --yes — see 'help scale'",
+    );
+  });
+
+  it('rejects an unknown short flag', () => {
+    expect(errorOf('status -x')).toMatch(/^unknown flag '-x' — /);
+  });
+
+  it('rejects a flag missing its value at the end', () => {
+    expect(errorOf('rollback maestro-orchestrator --to-revision')).toBe("--to-revision needs a value, as in '--to-revision N' — see 'help rollback'");
+  });
+
+  it('rejects a flag followed by another flag instead of its value', () => {
+    expect(errorOf('rollback maestro-orchestrator --env --dry-run')).toBe("--env needs a value, as in '--env ENV' — see 'help rollback'");
+  });
+
+  it('rejects an empty --reason', () => {
+    expect(errorOf('rollback maestro-orchestrator --reason ""')).toBe(`--reason needs a value, as in '--reason "text"' — see 'help rollback'`);
+  });
+
+  it('rejects a flag given twice', () => {
+    expect(errorOf('rollback maestro-orchestrator --to-revision 3 --to-revision=4')).toBe("--to-revision is given twice; give it once — see 'help rollback'");
+  });
+
+  it('rejects --yes given twice as -y and --yes', () => {
+    expect(errorOf('rollback maestro-orchestrator -y --yes')).toBe("--yes is given twice; give it once — see 'help rollback'");
+  });
+
+  it.each(['5x', '1e3', '0x10', '-', '2.5', ''])('rejects the int %j', (text) => {
+    expect(errorOf(`scale maestro-orchestrator "${text}"`)).toBe(`<replicas> must be a whole number, got '${text}' — see 'help scale'`);
+  });
+
+  it('rejects a bad int in a flag, naming the flag', () => {
+    expect(errorOf('rollback maestro-orchestrator --to-revision three')).toBe("--to-revision must be a whole number, got 'three' — see 'help rollback'");
+  });
+
+  it.each(['10', '10min', '1d', 'm'])('rejects the duration %j, naming the form expected', (text) => {
+    expect(errorOf(`logs maestro-orchestrator --since ${text}`)).toBe(
+      `--since must be a duration like 30s, 10m or 2h, got '${text}' — see 'help logs'`,
+    );
+  });
+
+  it('rejects a bad boolean', () => {
+    expect(errorOf('flag maestro-orchestrator CIRCUIT_BREAKER_ENABLED maybe')).toBe(
+      "<state> must be on, off, true or false; got 'maybe' — see 'help flag'",
+    );
+  });
+
+  it('rejects a positional value not among its choices, listing them', () => {
+    expect(errorOf('statuspage open maestro-orchestrator huge "x"')).toBe(
+      "<impact> must be one of minor, major, critical; got 'huge' — see 'help statuspage open'",
+    );
+  });
+
+  it('rejects a flag value not among the choices of its schema, listing them', () => {
+    expect(errorOf('rollback maestro-orchestrator --via helm')).toBe("--via must be one of k8s, github; got 'helm' — see 'help rollback'");
+  });
+
+  it('rejects an unknown service with a did-you-mean and the known services', () => {
+    expect(errorOf('rollback maestro-orch')).toBe(
+      "unknown service 'maestro-orch' — did you mean 'maestro-orchestrator'? Known services: maestro-orchestrator, maestro-premium-router, notification-agent, victor-coordinators — see 'help rollback'",
+    );
+  });
+
+  it('rejects an unknown service with nothing close by listing the known ones', () => {
+    expect(errorOf('rollback billing')).toBe(
+      "unknown service 'billing' — known services: maestro-orchestrator, maestro-premium-router, notification-agent, victor-coordinators — see 'help rollback'",
+    );
+  });
+
+  it('rejects an unknown env, listing the known ones', () => {
+    expect(errorOf('rollback maestro-orchestrator --env qa')).toBe("unknown env 'qa' — known envs: prod, staging, dev — see 'help rollback'");
+  });
+
+  it('rejects a mistyped env with a did-you-mean', () => {
+    expect(errorOf('rollback maestro-orchestrator --env prdo')).toBe(
+      "unknown env 'prdo' — did you mean 'prod'? Known envs: prod, staging, dev — see 'help rollback'",
+    );
+  });
+
+  it('rejects an env the named service does not run in', () => {
+    expect(errorOf('rollback maestro-premium-router --env staging')).toBe(
+      "maestro-premium-router has no env 'staging' (it has: prod, dev) — see 'help rollback'",
+    );
+  });
+
+  it('turns a zod range failure into a line naming the flag', () => {
+    expect(errorOf('rollback maestro-orchestrator --to-revision 0')).toBe("--to-revision must be at least 1, got '0' — see 'help rollback'");
+  });
+
+  it('turns a zod upper bound into a line naming the positional', () => {
+    expect(errorOf('scale maestro-orchestrator 500')).toBe("<replicas> must be at most 50, got '500' — see 'help scale'");
+  });
+
+  it('turns a zod refinement into a line naming the positional', () => {
+    expect(errorOf('flag maestro-orchestrator breaker on')).toBe(
+      "<flag> must be an UPPER_CASE flag name, got 'breaker' — see 'help flag'",
+    );
+  });
+
+  it('joins several zod failures into one line', () => {
+    expect(errorOf('cache warm victor-coordinators --coordinator chat --items 0')).toBe(
+      "--coordinator must be a coordinator class name, got 'chat'; --items must be more than 0, got '0' — see 'help cache warm'",
+    );
+  });
+
+  it('turns a zod empty-string failure into a line naming the positional', () => {
+    expect(errorOf('statuspage open maestro-orchestrator major ""')).toBe("<title> must not be empty, got '' — see 'help statuspage open'");
+  });
+
+  it('executes nothing while parsing', () => {
+    // Every fake's execute and plan reject; parsing a changing command must not touch them.
+    expect(() => parse('scale maestro-orchestrator 3 --env dev -y')).not.toThrow();
+  });
+});
+
+describe('usage', () => {
+  it('shows positionals and flags, with schema choices for a flag without a placeholder', () => {
+    expect(usage(rollback)).toBe('rollback <service> [--to-revision N] [--via k8s|github]');
+  });
+
+  it('shows positional choices, an optional positional and a bare boolean switch', () => {
+    expect(usage(flag)).toBe('flag <service> <flag> <state> [--restart]');
+    expect(usage(statusPageOpen)).toBe('statuspage open <service> minor|major|critical <title>');
+    expect(usage(status)).toBe('status [<service>]');
+    expect(usage(logs)).toBe('logs <service> [--since 10m] [--grep re]');
+  });
+});
+
+describe('did-you-mean', () => {
+  it('counts a swap of adjacent letters as one edit', () => {
+    expect(editDistance('sacle', 'scale')).toBe(1);
+  });
+
+  it('suggests nothing for a one-letter input', () => {
+    expect(suggest('q', ['ack', 'logs', 'jobs'])).toEqual([]);
+  });
+
+  it('suggests every candidate tied for closest', () => {
+    expect(suggest('tog', ['log', 'dog', 'jobs'])).toEqual(['log', 'dog']);
+  });
+});

@@ -1,0 +1,144 @@
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { createHelpAction, type HelpArgs } from '../src/actions/help.js';
+import { loadCatalog } from '../src/config/catalog.js';
+import type { ActionContext } from '../src/core/action.js';
+import { UserError } from '../src/core/errors.js';
+import { parseCommand } from '../src/core/grammar.js';
+import type { Message } from '../src/core/message.js';
+import { grammarRegistry } from './fixtures/grammar-actions.js';
+
+const catalog = loadCatalog('config/catalog.yaml');
+
+function setup() {
+  const registry = grammarRegistry();
+  registry.register(createHelpAction(registry));
+  const ctx: ActionContext = {
+    requestId: 'req-1',
+    actor: { id: 'U1', name: 'ana', platform: 'console' },
+    env: catalog.defaults.env,
+    catalog,
+    log: pino({ level: 'silent' }),
+    signal: new AbortController().signal,
+    ports: {},
+  };
+  /** Parses the command as a user would type it, then runs help with what the grammar produced. */
+  const help = (text: string): Promise<Message> => {
+    const parsed = parseCommand(text, { registry, catalog });
+    expect(parsed.verb).toBe('help');
+    return parsed.action.execute(ctx, parsed.args as HelpArgs, async () => {});
+  };
+  return { registry, help };
+}
+
+const fieldLabels = (message: Message) => (message.fields ?? []).map((f) => f.label);
+
+describe('help', () => {
+  it('lists every registered verb with its summary, in registration order', async () => {
+    const { registry, help } = setup();
+    const message = await help('help');
+    expect(fieldLabels(message)).toEqual(registry.names());
+    expect(message.fields).toContainEqual({ label: 'rollback', value: 'Roll a deployment back to an earlier revision' });
+  });
+
+  it('lists nothing that is not registered', async () => {
+    const { help } = setup();
+    const message = await help('help');
+    expect(fieldLabels(message)).not.toContain('restart');
+    expect(JSON.stringify(message)).not.toContain('restart');
+  });
+
+  it('describes the global flags once, with the catalog environments and default', async () => {
+    const { help } = setup();
+    const message = await help('help');
+    for (const flag of ['--env ENV', '--dry-run', '--reason "text"', '--yes (-y)']) expect(message.text).toContain(flag);
+    expect(message.text).toContain('one of prod, staging, dev; default prod');
+  });
+
+  it('is read-only', () => {
+    const { registry } = setup();
+    expect(registry.get('help')?.risk).toBe('read');
+  });
+
+  it('answers /maestro help like help', async () => {
+    const { help } = setup();
+    expect((await help('/maestro help')).title).toBe('maestro commands');
+  });
+
+  it('shows the usage of one verb', async () => {
+    const { help } = setup();
+    const message = await help('help rollback');
+    expect(message.title).toBe('rollback: Roll a deployment back to an earlier revision');
+    expect(message.code).toBe('rollback <service> [--to-revision N] [--via k8s|github]');
+  });
+
+  it('describes each positional and flag of the verb', async () => {
+    const { help } = setup();
+    const message = await help('help rollback');
+    expect(message.fields).toContainEqual({ label: '<service>', value: 'the service to roll back' });
+    expect(message.fields).toContainEqual({ label: '--to-revision N', value: 'the revision to return to' });
+    expect(message.fields).toContainEqual({ label: '--via k8s|github', value: 'how to roll back' });
+  });
+
+  it('lists the choices of a positional and marks an optional one', async () => {
+    const { help } = setup();
+    expect((await help('help statuspage open')).fields).toContainEqual({
+      label: 'minor|major|critical',
+      value: 'how bad (one of: minor, major, critical)',
+    });
+    expect((await help('help status')).fields).toContainEqual({ label: '[<service>]', value: 'one service (default: all) (optional)' });
+  });
+
+  it("shows the verb's examples", async () => {
+    const { help } = setup();
+    const message = await help('help rollback');
+    expect(message.fields).toContainEqual({
+      label: 'Examples',
+      value: 'rollback maestro-orchestrator\nrollback maestro-orchestrator --to-revision 6 --env staging',
+    });
+  });
+
+  it('points to the global flags instead of repeating them on every verb', async () => {
+    const { help } = setup();
+    expect((await help('help rollback')).text).toBe(`Also, as with every command: --env ENV --dry-run --reason "text" --yes (see 'help').`);
+  });
+
+  it('explains a two-word verb', async () => {
+    const { help } = setup();
+    const message = await help('help cache warm');
+    expect(message.code).toBe('cache warm <service> [--coordinator X] [--items N]');
+  });
+
+  it('explains itself', async () => {
+    const { help } = setup();
+    expect((await help('help help')).code).toBe('help [<verb>] [<word>]');
+  });
+
+  it('answers an unknown verb with the did-you-mean error', async () => {
+    const { help } = setup();
+    await expect(help('help rolback')).rejects.toThrow(new UserError("unknown command 'rolback' — did you mean 'rollback'? Try 'help'.", 'unknown_command'));
+  });
+
+  it('answers a mistyped two-word verb with the did-you-mean error', async () => {
+    const { help } = setup();
+    await expect(help('help cache wram')).rejects.toThrow("unknown command 'cache wram' — did you mean 'cache warm'? Try 'help'.");
+  });
+
+  it('does not take noise after a one-word verb as help for it', async () => {
+    const { help } = setup();
+    await expect(help('help rollback now')).rejects.toThrow(
+      "unknown command 'rollback now' — did you mean 'rollback'? Try 'help rollback'.",
+    );
+  });
+
+  it('rejects a third word as too many arguments', () => {
+    const { registry } = setup();
+    expect(() => parseCommand('help cache warm now', { registry, catalog })).toThrow(/^too many arguments for help: 'now'/);
+  });
+
+  it('notes whether a verb changes things', async () => {
+    const { help } = setup();
+    expect((await help('help logs')).footer).toBe('Read-only: changes nothing.');
+    expect((await help('help rollback')).footer).toMatch(/^High risk: use --dry-run/);
+  });
+});
