@@ -30,6 +30,13 @@ export function durationSeconds(since: string | number): number {
   return Number(m[1]) * UNIT_SECONDS[m[2]!]!;
 }
 
+/** The grammar hands durations over in seconds; say them the way they were typed. */
+export function describeSeconds(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${seconds}s`;
+}
+
 function compile(grep: string | undefined): RegExp | undefined {
   if (grep === undefined) return undefined;
   try {
@@ -56,6 +63,7 @@ export const logs: Action<LogsArgs, LogsPorts> = {
     const target = resolveTarget(ctx, args.service);
     const pattern = compile(args.grep);
     const sinceSeconds = durationSeconds(args.since);
+    const window = describeSeconds(sinceSeconds);
     const k8s = ctx.ports.kubernetes;
     const pods = (await k8s.listPods(target.ref.namespace, target.envSpec.selector)).slice(0, MAX_PODS);
     const lines: string[] = [];
@@ -80,8 +88,8 @@ export const logs: Action<LogsArgs, LogsPorts> = {
       severity: 'info',
       text:
         lines.length === 0
-          ? `No log lines${filter} in the last ${args.since} from ${pods.length} pods.`
-          : `${lines.length} lines${filter} from ${pods.length} pods, last ${args.since}; secrets redacted.`,
+          ? `No log lines${filter} in the last ${window} from ${pods.length} pods.`
+          : `${lines.length} line${lines.length === 1 ? '' : 's'}${filter} from ${pods.length} pods, last ${window}; secrets redacted.`,
       code: lines.length > 0 ? capped.code : undefined,
       footer: capped.note,
     };

@@ -73,6 +73,14 @@ describe('logs', () => {
     expect(message.code).toBe(`${pod}: ERROR db password=[redacted] failed\n${pod}: ERROR auth Bearer [redacted]`);
   });
 
+  it('takes --since in seconds, as the grammar hands durations over', async () => {
+    const k8s = seededCluster();
+    const pod = (await k8s.listPods('intelgraph-prod', 'app=maestro-orchestrator'))[0]!.name;
+    k8s.logs.set(pod, 'INFO ok\n');
+    const message = await logs.execute(actionContext(k8s), { ...svc, since: 1800 }, noProgress);
+    expect(message.text).toBe('1 line from 3 pods, last 30m; secrets redacted.');
+  });
+
   it('caps the tail to a chat message and says how much was cut', async () => {
     const k8s = seededCluster();
     const pod = (await k8s.listPods('intelgraph-prod', 'app=maestro-orchestrator'))[0]!.name;
