@@ -1,0 +1,137 @@
+import { once } from 'node:events';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One Web API call as it crossed the wire. */
+export interface SlackCall {
+  method: string;
+  headers: IncomingHttpHeaders;
+  body: Record<string, unknown>;
+  at: number;
+  /** What the fake answered: 200, the HTTP failure it was told to give, or 400 for an ok:false answer. */
+  status: number;
+}
+
+export type Failure = { status: 429; retryAfterSeconds: number } | { status: 500 | 502 | 503 } | { status: 200; error: string };
+
+/** Fields Slack sends JSON-encoded inside a form body. */
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata']);
+
+/**
+ * A fake Slack Web API (https://slack.com/api/<method>) on a local port. It records
+ * every call, answers the chat methods the way Slack does (a ts per message) and
+ * can be told to fail the next calls of a method with 429 + Retry-After or a 5xx.
+ */
+export class FakeSlackApi {
+  readonly calls: SlackCall[] = [];
+  private readonly failures = new Map<string, Failure[]>();
+  private server: Server | undefined;
+  private seq = 0;
+  url = '';
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      void this.handle(req, res);
+    });
+    this.server.listen(0, '127.0.0.1');
+    await once(this.server, 'listening');
+    const { port } = this.server.address() as AddressInfo;
+    this.url = `http://127.0.0.1:${port}/api/`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  /** The next `times` calls of `method` fail as given (an HTTP failure, or ok:false with an error code); later ones succeed. */
+  failNext(method: string, failure: Failure, times = 1): void {
+    const queue = this.failures.get(method) ?? [];
+    for (let i = 0; i < times; i++) queue.push(failure);
+    this.failures.set(method, queue);
+  }
+
+  /** Successful calls of one method, in order. */
+  succeeded(method: string): SlackCall[] {
+    return this.calls.filter((c) => c.method === method && c.status === 200);
+  }
+
+  /** Calls other than the client's own auth.test. */
+  chatCalls(): SlackCall[] {
+    return this.calls.filter((c) => c.method !== 'auth.test');
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.failures.clear();
+  }
+
+  async waitFor(predicate: (calls: SlackCall[]) => boolean, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate(this.calls)) {
+      if (Date.now() > deadline) {
+        throw new Error(`fake Slack: condition not met in ${timeoutMs} ms; calls: ${this.calls.map((c) => `${c.method}/${c.status}`).join(', ')}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
+    const body = parseBody(raw, req.headers['content-type'] ?? '');
+    const failure = this.failures.get(method)?.shift();
+    const status = failure ? (failure.status === 200 ? 400 : failure.status) : 200;
+    this.calls.push({ method, headers: req.headers, body, at: Date.now(), status });
+    if (failure?.status === 429) {
+      res.writeHead(429, { 'retry-after': String(failure.retryAfterSeconds), 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      return;
+    }
+    if (failure && 'error' in failure) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: false, error: failure.error }));
+      return;
+    }
+    if (failure) {
+      res.writeHead(failure.status, { 'content-type': 'text/plain' });
+      res.end('upstream trouble');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(this.answer(method, body)));
+  }
+
+  private answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
+    const channel = typeof body.channel === 'string' ? body.channel : undefined;
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://example.slack.com/', team: 'Example', user: 'maestro', team_id: 'T0001', user_id: 'UBOT', bot_id: 'BBOT' };
+      case 'chat.postMessage':
+        return { ok: true, channel, ts: this.nextTs(), message: { text: body.text } };
+      case 'chat.update':
+        return { ok: true, channel, ts: body.ts, text: body.text };
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: this.nextTs() };
+      default:
+        return { ok: true };
+    }
+  }
+
+  private nextTs(): string {
+    this.seq += 1;
+    return `1700000000.${String(this.seq).padStart(6, '0')}`;
+  }
+}
+
+function parseBody(raw: string, contentType: string): Record<string, unknown> {
+  if (raw === '') return {};
+  if (contentType.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
+  const body: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) body[key] = JSON_FIELDS.has(key) ? JSON.parse(value) : value;
+  return body;
+}

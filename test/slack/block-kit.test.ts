@@ -1,0 +1,115 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { renderBlocks } from '../../src/adapters/slack/block-kit.js';
+import type { Message } from '../../src/core/message.js';
+import { planMessage, userErrorMessage } from '../../src/handlers/replies.js';
+import { blockKitViolations } from './support/block-kit-limits.js';
+
+const goldenDir = fileURLToPath(new URL('../fixtures/slack/', import.meta.url));
+
+/** Compares with test/fixtures/slack/<name>.golden.json; UPDATE_GOLDEN=1 rewrites it. */
+function expectGolden(name: string, message: Message): void {
+  const rendered = renderBlocks(message);
+  const file = `${goldenDir}${name}.golden.json`;
+  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
+    mkdirSync(goldenDir, { recursive: true });
+    writeFileSync(file, `${JSON.stringify(rendered, null, 2)}\n`);
+  }
+  expect(rendered).toEqual(JSON.parse(readFileSync(file, 'utf8')));
+  expect(blockKitViolations(rendered)).toEqual([]);
+}
+
+const plan = {
+  summary: 'roll back maestro-orchestrator in prod from revision 7 to 6',
+  target: { service: 'maestro-orchestrator', env: 'prod' },
+  changes: [{ what: 'image', from: 'orchestrator:1.8.0', to: 'orchestrator:1.7.3' }],
+  data: {},
+};
+
+const wideStatus: Message = {
+  title: 'Status of maestro-orchestrator in prod',
+  severity: 'warning',
+  fields: Array.from({ length: 60 }, (_, i) => ({ label: `pod-${i + 1}`, value: 'Running, ready 1/1' })),
+};
+
+describe('Block Kit renderer', () => {
+  it('renders a plan awaiting confirmation with a danger Confirm that asks first, and a Cancel', () => {
+    expectGolden('plan-needs-confirmation', planMessage(plan, 'needs-confirmation', { confirmId: 'cAAAAAAAAAAAA', actorName: 'alice' }));
+  });
+
+  it('renders a running job with its progress bar as text', () => {
+    expectGolden('job-progress', { ...planMessage(plan, 'queued', { actorName: 'alice', jobNumber: 12 }), progress: { done: 3, total: 8, label: 'pods updated' } });
+  });
+
+  it('renders a result with text, code and a footer', () => {
+    expectGolden('result-with-code', {
+      title: 'Rolled back maestro-orchestrator in prod',
+      severity: 'success',
+      text: 'Revision 6 is live: 4/4 pods ready.',
+      code: 'REVISION  IMAGE\n6         orchestrator:1.7.3',
+      footer: 'Job 12 · took 42 s',
+    });
+  });
+
+  it('renders an error for one person', () => {
+    expectGolden('user-error', userErrorMessage("unknown service 'orchestrator' — did you mean 'maestro-orchestrator'?"));
+  });
+
+  it('shortens a 60-field status to fit and says how many fields it left out', () => {
+    expectGolden('status-60-fields', wideStatus);
+    const last = renderBlocks(wideStatus).blocks.at(-1);
+    expect(JSON.stringify(last)).toContain('20 more fields not shown');
+  });
+
+  it('always gives a plain text fallback naming the title', () => {
+    expect(renderBlocks({ title: 'Scaled notification-agent', severity: 'success' }).text).toBe(':white_check_mark: Scaled notification-agent');
+  });
+
+  it('escapes &, < and > so text from the cluster cannot mention @channel or forge links', () => {
+    const { blocks } = renderBlocks({ title: 't', text: '<!channel> a&b <http://evil|click>' });
+    expect(JSON.stringify(blocks)).toContain('&lt;!channel&gt; a&amp;b &lt;http://evil|click&gt;');
+  });
+
+  it('keeps every limit when every part of a message is oversized', () => {
+    const huge: Message = {
+      title: 'T'.repeat(400),
+      severity: 'critical',
+      text: 'word '.repeat(5000),
+      fields: Array.from({ length: 120 }, (_, i) => ({ label: `L${i}`.repeat(50), value: '<&>'.repeat(1000) })),
+      code: 'log line\n'.repeat(3000),
+      progress: { done: 5, total: 3 },
+      actions: Array.from({ length: 40 }, (_, i) => ({ id: `a${i}`, label: 'B'.repeat(100), style: 'danger' as const, value: `v${i}` })),
+      footer: 'F'.repeat(5000),
+    };
+    const rendered = renderBlocks(huge);
+    expect(blockKitViolations(rendered)).toEqual([]);
+    const note = JSON.stringify(rendered.blocks.at(-1));
+    expect(note).toContain('Shortened to fit');
+    expect(note).toContain('15 buttons left out');
+  });
+
+  it('leaves out a button whose value is too long instead of cutting the id it carries', () => {
+    const { blocks } = renderBlocks({ title: 't', actions: [{ id: 'x', label: 'X', style: 'default', value: 'v'.repeat(2001) }] });
+    expect(blocks.some((b) => b.type === 'actions')).toBe(false);
+    expect(JSON.stringify(blocks.at(-1))).toContain('X: value too long');
+  });
+
+  it('keeps action ids unique within the actions block', () => {
+    const { blocks } = renderBlocks({
+      title: 't',
+      actions: [
+        { id: 'plan.confirm', label: 'Confirm', style: 'primary', value: 'c1' },
+        { id: 'plan.confirm', label: 'Confirm again', style: 'primary', value: 'c1' },
+      ],
+    });
+    expect(blockKitViolations({ text: 't', blocks })).toEqual([]);
+  });
+
+  it('does not split a surrogate pair when shortening', () => {
+    const { blocks } = renderBlocks({ title: 't', text: '😀'.repeat(8000) });
+    for (const block of blocks) {
+      if (block.type === 'section' && block.text) expect(block.text.text).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+    }
+  });
+});

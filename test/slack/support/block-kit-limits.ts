@@ -1,0 +1,46 @@
+import type { types } from '@slack/bolt';
+
+/**
+ * Slack's Block Kit limits, checked independently of the renderer's own constants
+ * (node-slack-sdk packages/types/src/block-kit): returns every violation found.
+ */
+export function blockKitViolations(message: { text?: string; blocks?: types.KnownBlock[] }): string[] {
+  const problems: string[] = [];
+  const blocks = message.blocks ?? [];
+  if (!message.text) problems.push('no plain text fallback');
+  if (blocks.length > 50) problems.push(`${blocks.length} blocks > 50`);
+  blocks.forEach((block, i) => {
+    const where = `block ${i} (${block.type})`;
+    if (block.type === 'header' && block.text.text.length > 150) problems.push(`${where}: header text > 150`);
+    if (block.type === 'section') {
+      if (block.text && block.text.text.length > 3000) problems.push(`${where}: text ${block.text.text.length} > 3000`);
+      if (block.fields && block.fields.length > 10) problems.push(`${where}: ${block.fields.length} fields > 10`);
+      for (const field of block.fields ?? []) if (field.text.length > 2000) problems.push(`${where}: field ${field.text.length} > 2000`);
+      if (!block.text && !block.fields?.length) problems.push(`${where}: neither text nor fields`);
+    }
+    if (block.type === 'context') {
+      if (block.elements.length > 10) problems.push(`${where}: > 10 elements`);
+      for (const element of block.elements) if ('text' in element && element.text.length > 3000) problems.push(`${where}: text > 3000`);
+    }
+    if (block.type === 'actions') {
+      if (block.elements.length > 25) problems.push(`${where}: ${block.elements.length} elements > 25`);
+      const ids = new Set<string>();
+      for (const element of block.elements) {
+        if (element.type !== 'button') continue;
+        if (element.text.text.length > 75) problems.push(`${where}: button text > 75`);
+        if ((element.value?.length ?? 0) > 2000) problems.push(`${where}: button value > 2000`);
+        const id = element.action_id ?? '';
+        if (id.length === 0 || id.length > 255) problems.push(`${where}: action_id length ${id.length}`);
+        if (ids.has(id)) problems.push(`${where}: duplicate action_id ${id}`);
+        ids.add(id);
+        if (element.confirm) {
+          const c = element.confirm;
+          if ((c.title?.text.length ?? 0) > 100) problems.push(`${where}: confirm title > 100`);
+          if ((c.text?.text.length ?? 0) > 300) problems.push(`${where}: confirm text > 300`);
+          if ((c.confirm?.text.length ?? 0) > 30 || (c.deny?.text.length ?? 0) > 30) problems.push(`${where}: confirm buttons > 30`);
+        }
+      }
+    }
+  });
+  return problems;
+}

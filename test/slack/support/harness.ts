@@ -1,0 +1,104 @@
+import { fileURLToPath } from 'node:url';
+import type { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { loadCatalog } from '../../../src/config/catalog.js';
+import { createHttpApp, finishHttpApp, listen } from '../../../src/adapters/http/server.js';
+import { createSlackAdapter, type SlackAdapter } from '../../../src/adapters/slack/index.js';
+import type { AuditEntry, AuditSink } from '../../../src/core/audit.js';
+import { Metrics } from '../../../src/core/metrics.js';
+import { CommandHandler } from '../../../src/handlers/command.js';
+import { ConfirmationStore } from '../../../src/handlers/confirmations.js';
+import { JobQueue } from '../../../src/jobs/queue.js';
+import { type JobWorker, startWorker } from '../../../src/jobs/worker.js';
+import { type SlackTestPorts, slackTestRegistry } from '../../fixtures/slack-actions.js';
+import { FakeSlackApi } from '../../fakes/slack-api.js';
+import { cleanPrefix, testPrefix, testRedis } from '../../support/redis.js';
+import { SIGNING_SECRET } from './slack-requests.js';
+
+export const catalog = loadCatalog(fileURLToPath(new URL('../../../config/catalog.yaml', import.meta.url)));
+
+export class MemoryAudit implements AuditSink {
+  readonly entries: AuditEntry[] = [];
+  async record(entry: AuditEntry): Promise<void> {
+    this.entries.push(entry);
+  }
+}
+
+export interface SlackHarness {
+  url: string;
+  fake: FakeSlackApi;
+  redis: Redis;
+  audit: MemoryAudit;
+  ports: SlackTestPorts;
+  slack: SlackAdapter;
+  close(): Promise<void>;
+}
+
+/**
+ * The bot as main.ts wires it, minus Kubernetes: the real express listener, Bolt,
+ * CommandHandler, Redis confirmations and the BullMQ queue + worker, talking to a
+ * fake Slack Web API.
+ */
+export async function startSlackHarness(name: string, options: { updateIntervalMs?: number } = {}): Promise<SlackHarness> {
+  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const redis = testRedis();
+  const prefix = testPrefix(`slack-${name}`);
+  const fake = await new FakeSlackApi().start();
+  const audit = new MemoryAudit();
+  const ports: SlackTestPorts = { executions: [], steps: 3, stepMs: 30 };
+  const registry = slackTestRegistry();
+  const jobs = new JobQueue({ connection: redis, prefix, attempts: 1 });
+  const app = createHttpApp({ metrics: new Metrics({ defaultMetrics: false }), readiness: [], log });
+  const handler = new CommandHandler({
+    registry,
+    catalog,
+    audit,
+    metrics: new Metrics({ defaultMetrics: false }),
+    log,
+    confirmations: new ConfirmationStore(redis, prefix),
+    jobs,
+    ports,
+  });
+  const slack = await createSlackAdapter({
+    app,
+    handler,
+    redis,
+    prefix,
+    log,
+    config: { botToken: 'xoxb-test-token-1234', signingSecret: SIGNING_SECRET, apiUrl: fake.url },
+    retryConfig: { retries: 3, minTimeout: 20, maxTimeout: 100, factor: 2 },
+    updateIntervalMs: options.updateIntervalMs ?? 50,
+  });
+  finishHttpApp(app, log);
+  const { server, url } = await listen(app, 0, '127.0.0.1');
+  let worker: JobWorker | undefined = await startWorker({
+    connection: redis,
+    prefix,
+    registry,
+    catalog,
+    ports,
+    chat: (platform) => (platform === 'slack' ? slack.chat : undefined),
+    audit,
+    log,
+    progressIntervalMs: 50,
+  });
+  return {
+    url,
+    fake,
+    redis,
+    audit,
+    ports,
+    slack,
+    async close() {
+      await worker?.close();
+      worker = undefined;
+      await slack.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await jobs.close();
+      await fake.stop();
+      await cleanPrefix(redis, prefix);
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { createHmac } from 'node:crypto';
+
+export const SIGNING_SECRET = 'e3b0c44298fc1c149afbf4c8996fb924';
+
+export function signature(secret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+export interface SlashCommandFields {
+  text: string;
+  trigger_id?: string;
+  user_id?: string;
+  user_name?: string;
+  channel_id?: string;
+}
+
+let triggers = 0;
+export function newTriggerId(): string {
+  triggers += 1;
+  return `13345224609.738474920.${Date.now()}${triggers}`;
+}
+
+/** A slash command as Slack sends it: form-encoded. */
+export function slashCommandBody(fields: SlashCommandFields): string {
+  return new URLSearchParams({
+    token: 'deprecated-verification-token',
+    team_id: 'T0001',
+    team_domain: 'example',
+    channel_id: fields.channel_id ?? 'C0INCIDENT',
+    channel_name: 'incident',
+    user_id: fields.user_id ?? 'U0ALICE',
+    user_name: fields.user_name ?? 'alice',
+    command: '/maestro',
+    text: fields.text,
+    api_app_id: 'A0MAESTRO',
+    response_url: 'https://hooks.slack.com/commands/T0001/1/xyz',
+    trigger_id: fields.trigger_id ?? newTriggerId(),
+  }).toString();
+}
+
+export interface ButtonFields {
+  actionId: string;
+  value: string;
+  messageTs: string;
+  channelId?: string;
+  userId?: string;
+  userName?: string;
+  triggerId?: string;
+  actionTs?: string;
+}
+
+/** A block_actions interaction as Slack sends it: `payload=<json>`, form-encoded. */
+export function buttonBody(fields: ButtonFields): string {
+  const channel = fields.channelId ?? 'C0INCIDENT';
+  const payload = {
+    type: 'block_actions',
+    team: { id: 'T0001', domain: 'example' },
+    user: { id: fields.userId ?? 'U0BOB', username: fields.userName ?? 'bob', name: fields.userName ?? 'bob', team_id: 'T0001' },
+    api_app_id: 'A0MAESTRO',
+    token: 'deprecated-verification-token',
+    container: { type: 'message', message_ts: fields.messageTs, channel_id: channel, is_ephemeral: false },
+    trigger_id: fields.triggerId ?? newTriggerId(),
+    channel: { id: channel, name: 'incident' },
+    message: { type: 'message', ts: fields.messageTs, text: 'plan' },
+    response_url: 'https://hooks.slack.com/actions/T0001/1/xyz',
+    actions: [
+      {
+        type: 'button',
+        action_id: fields.actionId,
+        block_id: 'b1',
+        text: { type: 'plain_text', text: 'Confirm' },
+        value: fields.value,
+        action_ts: fields.actionTs ?? `${Date.now() / 1000}`,
+      },
+    ],
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+export interface PostOptions {
+  secret?: string;
+  /** Seconds since the epoch; defaults to now. */
+  timestamp?: number;
+  /** Overrides the computed signature. */
+  signature?: string;
+  omitSignature?: boolean;
+  omitTimestamp?: boolean;
+  headers?: Record<string, string>;
+}
+
+export interface PostResult {
+  status: number;
+  body: string;
+  ms: number;
+}
+
+/** POSTs a body to /slack/events signed as Slack signs it (or deliberately not). */
+export async function postSlack(baseUrl: string, body: string, options: PostOptions = {}): Promise<PostResult> {
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', ...options.headers };
+  if (!options.omitTimestamp) headers['x-slack-request-timestamp'] = String(timestamp);
+  if (!options.omitSignature) headers['x-slack-signature'] = options.signature ?? signature(options.secret ?? SIGNING_SECRET, timestamp, body);
+  const started = performance.now();
+  const response = await fetch(`${baseUrl}/slack/events`, { method: 'POST', headers, body });
+  const text = await response.text();
+  return { status: response.status, body: text, ms: performance.now() - started };
+}
