@@ -4,7 +4,7 @@ import { editDistance, suggest } from '../src/core/did-you-mean.js';
 import { UserError } from '../src/core/errors.js';
 import { parseCommand, tokenize } from '../src/core/grammar.js';
 import { usage } from '../src/core/usage.js';
-import { cacheWarm, flag, grammarRegistry, logs, rollback, statusPageOpen, status } from './fixtures/grammar-actions.js';
+import { cacheWarm, calls, flag, grammarRegistry, logs, rollback, statusPageOpen, status } from './fixtures/grammar-actions.js';
 
 const catalog = loadCatalog('config/catalog.yaml');
 const registry = grammarRegistry();
@@ -195,180 +195,102 @@ describe('parseCommand: global flags', () => {
   });
 });
 
+const GLOBALS = '--env, --dry-run, --reason, --yes';
+const SERVICES = 'maestro-orchestrator, maestro-premium-router, notification-agent, victor-coordinators';
+
 describe('parseCommand: errors', () => {
-  it('rejects empty input', () => {
-    expect(errorOf('   ')).toBe("no command given — try 'help'");
-  });
-
-  it('rejects /maestro with nothing after it', () => {
-    expect(errorOf('/maestro')).toBe("no command given — try 'help'");
-  });
-
-  it('suggests the closest verb for a typo', () => {
-    expect(errorOf('rolback maestro-orchestrator')).toBe("unknown command 'rolback' — did you mean 'rollback'? Try 'help'.");
-  });
-
-  it('suggests a verb from a swap of two letters', () => {
-    expect(errorOf('sacle maestro-orchestrator 3')).toBe("unknown command 'sacle' — did you mean 'scale'? Try 'help'.");
-  });
-
-  it('suggests the verb an input is a unique prefix of', () => {
-    expect(errorOf('roll maestro-orchestrator')).toBe("unknown command 'roll' — did you mean 'rollback'? Try 'help'.");
-  });
-
-  it('suggests a two-word verb for a typo in its second word', () => {
-    expect(errorOf('cache wram victor-coordinators')).toBe("unknown command 'cache wram' — did you mean 'cache warm'? Try 'help'.");
-  });
-
-  it('lists the sub-commands of a two-word verb given an unknown second word', () => {
-    expect(errorOf('statuspage explode')).toBe("unknown command 'statuspage explode' — statuspage takes one of: open, resolve. Try 'help'.");
-  });
-
-  it('points to help for an unknown verb with nothing close', () => {
-    expect(errorOf('deploy maestro-orchestrator')).toBe("unknown command 'deploy' — try 'help'");
-  });
-
-  it('does not treat free text that mentions a verb as a command', () => {
-    expect(errorOf('can someone rollback maestro-orchestrator please')).toBe("unknown command 'can' — try 'help'");
-  });
-
-  it('rejects a command with an unterminated quote', () => {
-    expect(errorOf('rollback maestro-orchestrator --reason "bad deploy')).toMatch(/^unterminated quote in: rollback /);
-  });
-
-  it('names a missing positional', () => {
-    expect(errorOf('rollback')).toBe("rollback needs <service> — see 'help rollback'");
-  });
-
-  it('names every missing positional', () => {
-    expect(errorOf('scale')).toBe("scale needs <service> <replicas> — see 'help scale'");
-  });
-
-  it('rejects too many arguments', () => {
-    expect(errorOf('rollback maestro-orchestrator now')).toBe("too many arguments for rollback: 'now' (it takes <service>) — see 'help rollback'");
-  });
-
-  it('rejects an unknown flag and lists the verb flags', () => {
-    expect(errorOf('rollback maestro-orchestrator --revision 3')).toBe(
-      "unknown flag '--revision' — did you mean '--to-revision'? rollback takes --to-revision, --via and the global --env, --dry-run, --reason, --yes — see 'help rollback'",
-    );
-  });
-
-  it('rejects an unknown flag on a verb with no flags of its own', () => {
-    expect(errorOf('scale maestro-orchestrator 3 --force')).toBe(
-      "unknown flag '--force' — scale takes only the global --env, --dry-run, --reason, --yes — see 'help scale'",
-    );
-  });
-
-  it('rejects an unknown short flag', () => {
-    expect(errorOf('status -x')).toMatch(/^unknown flag '-x' — /);
-  });
-
-  it('rejects a flag missing its value at the end', () => {
-    expect(errorOf('rollback maestro-orchestrator --to-revision')).toBe("--to-revision needs a value, as in '--to-revision N' — see 'help rollback'");
-  });
-
-  it('rejects a flag followed by another flag instead of its value', () => {
-    expect(errorOf('rollback maestro-orchestrator --env --dry-run')).toBe("--env needs a value, as in '--env ENV' — see 'help rollback'");
-  });
-
-  it('rejects an empty --reason', () => {
-    expect(errorOf('rollback maestro-orchestrator --reason ""')).toBe(`--reason needs a value, as in '--reason "text"' — see 'help rollback'`);
-  });
-
-  it('rejects a flag given twice', () => {
-    expect(errorOf('rollback maestro-orchestrator --to-revision 3 --to-revision=4')).toBe("--to-revision is given twice; give it once — see 'help rollback'");
-  });
-
-  it('rejects --yes given twice as -y and --yes', () => {
-    expect(errorOf('rollback maestro-orchestrator -y --yes')).toBe("--yes is given twice; give it once — see 'help rollback'");
+  // [behaviour, command, the exact one-line error]
+  it.each([
+    ['rejects empty input', '   ', "no command given — try 'help'"],
+    ['rejects /maestro with nothing after it', '/maestro', "no command given — try 'help'"],
+    ['suggests the closest verb for a typo', 'rolback maestro-orchestrator', "unknown command 'rolback' — did you mean 'rollback'? Try 'help'."],
+    ['suggests a verb from a swap of two letters', 'sacle maestro-orchestrator 3', "unknown command 'sacle' — did you mean 'scale'? Try 'help'."],
+    ['suggests the verb an input is a unique prefix of', 'roll maestro-orchestrator', "unknown command 'roll' — did you mean 'rollback'? Try 'help'."],
+    ['suggests a two-word verb for a typo in its second word', 'cache wram victor-coordinators', "unknown command 'cache wram' — did you mean 'cache warm'? Try 'help'."],
+    ['lists the sub-commands of a two-word verb', 'statuspage explode', "unknown command 'statuspage explode' — statuspage takes one of: open, resolve. Try 'help'."],
+    ['points to help for an unknown verb with nothing close', 'deploy maestro-orchestrator', "unknown command 'deploy' — try 'help'"],
+    ['does not treat free text that mentions a verb as a command', 'can someone rollback maestro-orchestrator please', "unknown command 'can' — try 'help'"],
+    ['names a missing positional', 'rollback', "rollback needs <service> — see 'help rollback'"],
+    ['names every missing positional', 'scale', "scale needs <service> <replicas> — see 'help scale'"],
+    ['rejects too many arguments', 'rollback maestro-orchestrator now', "too many arguments for rollback: 'now' (it takes <service>) — see 'help rollback'"],
+    [
+      'rejects an unknown flag, suggesting one and listing the verb flags',
+      'rollback maestro-orchestrator --revision 3',
+      `unknown flag '--revision' — did you mean '--to-revision'? rollback takes --to-revision, --via and the global ${GLOBALS} — see 'help rollback'`,
+    ],
+    [
+      'rejects an unknown flag on a verb with no flags of its own',
+      'scale maestro-orchestrator 3 --force',
+      `unknown flag '--force' — scale takes only the global ${GLOBALS} — see 'help scale'`,
+    ],
+    ['rejects an unknown short flag', 'status -x', `unknown flag '-x' — status takes only the global ${GLOBALS} — see 'help status'`],
+    ['rejects a flag named after an Object property', 'status --constructor', `unknown flag '--constructor' — status takes only the global ${GLOBALS} — see 'help status'`],
+    ['rejects a flag missing its value at the end', 'rollback maestro-orchestrator --to-revision', "--to-revision needs a value, as in '--to-revision N' — see 'help rollback'"],
+    ['rejects a flag followed by another flag instead of its value', 'rollback maestro-orchestrator --env --dry-run', "--env needs a value, as in '--env ENV' — see 'help rollback'"],
+    ['rejects an empty --reason', 'rollback maestro-orchestrator --reason ""', `--reason needs a value, as in '--reason "text"' — see 'help rollback'`],
+    ['rejects a flag given twice', 'rollback maestro-orchestrator --to-revision 3 --to-revision=4', "--to-revision is given twice; give it once — see 'help rollback'"],
+    ['rejects --yes given twice as -y and --yes', 'rollback maestro-orchestrator -y --yes', "--yes is given twice; give it once — see 'help rollback'"],
+    ['rejects a bad int in a flag, naming the flag', 'rollback maestro-orchestrator --to-revision three', "--to-revision must be a whole number, got 'three' — see 'help rollback'"],
+    ['rejects a bad boolean', 'flag maestro-orchestrator CIRCUIT_BREAKER_ENABLED maybe', "<state> must be on, off, true or false; got 'maybe' — see 'help flag'"],
+    ['rejects a bad boolean in a global switch', 'status --dry-run=maybe', "--dry-run must be on, off, true or false; got 'maybe' — see 'help status'"],
+    [
+      'rejects a positional value not among its choices, listing them',
+      'statuspage open maestro-orchestrator huge "x"',
+      "<impact> must be one of minor, major, critical; got 'huge' — see 'help statuspage open'",
+    ],
+    ['rejects a flag value not among the choices of its schema', 'rollback maestro-orchestrator --via helm', "--via must be one of k8s, github; got 'helm' — see 'help rollback'"],
+    [
+      'rejects an unknown service with a did-you-mean and the known services',
+      'rollback maestro-orch',
+      `unknown service 'maestro-orch' — did you mean 'maestro-orchestrator'? Known services: ${SERVICES} — see 'help rollback'`,
+    ],
+    ['rejects an unknown service with nothing close', 'rollback billing', `unknown service 'billing' — known services: ${SERVICES} — see 'help rollback'`],
+    ['rejects an unknown env, listing the known ones', 'rollback maestro-orchestrator --env qa', "unknown env 'qa' — known envs: prod, staging, dev — see 'help rollback'"],
+    [
+      'rejects a mistyped env with a did-you-mean',
+      'rollback maestro-orchestrator --env prdo',
+      "unknown env 'prdo' — did you mean 'prod'? Known envs: prod, staging, dev — see 'help rollback'",
+    ],
+    [
+      'rejects an env the named service does not run in',
+      'rollback maestro-premium-router --env staging',
+      "maestro-premium-router has no env 'staging' (it has: prod, dev) — see 'help rollback'",
+    ],
+    ['turns a zod lower bound into a line naming the flag', 'rollback maestro-orchestrator --to-revision 0', "--to-revision must be at least 1, got '0' — see 'help rollback'"],
+    ['turns a zod upper bound into a line naming the positional', 'scale maestro-orchestrator 500', "<replicas> must be at most 50, got '500' — see 'help scale'"],
+    ['turns a zod refinement into a line naming the positional', 'flag maestro-orchestrator breaker on', "<flag> must be an UPPER_CASE flag name, got 'breaker' — see 'help flag'"],
+    ['turns a zod empty-string failure into a line', 'statuspage open maestro-orchestrator major ""', "<title> must not be empty, got '' — see 'help statuspage open'"],
+    [
+      'joins several zod failures into one line',
+      'cache warm victor-coordinators --coordinator chat --items 0',
+      "--coordinator must be a coordinator class name, got 'chat'; --items must be more than 0, got '0' — see 'help cache warm'",
+    ],
+  ])('%s', (_behaviour, command, message) => {
+    expect(errorOf(command)).toBe(message);
   });
 
   it.each(['5x', '1e3', '0x10', '-', '2.5', ''])('rejects the int %j', (text) => {
     expect(errorOf(`scale maestro-orchestrator "${text}"`)).toBe(`<replicas> must be a whole number, got '${text}' — see 'help scale'`);
   });
 
-  it('rejects a bad int in a flag, naming the flag', () => {
-    expect(errorOf('rollback maestro-orchestrator --to-revision three')).toBe("--to-revision must be a whole number, got 'three' — see 'help rollback'");
-  });
-
   it.each(['10', '10min', '1d', 'm'])('rejects the duration %j, naming the form expected', (text) => {
-    expect(errorOf(`logs maestro-orchestrator --since ${text}`)).toBe(
-      `--since must be a duration like 30s, 10m or 2h, got '${text}' — see 'help logs'`,
-    );
+    expect(errorOf(`logs maestro-orchestrator --since ${text}`)).toBe(`--since must be a duration like 30s, 10m or 2h, got '${text}' — see 'help logs'`);
   });
 
-  it('rejects a bad boolean', () => {
-    expect(errorOf('flag maestro-orchestrator CIRCUIT_BREAKER_ENABLED maybe')).toBe(
-      "<state> must be on, off, true or false; got 'maybe' — see 'help flag'",
-    );
+  it('rejects a command with an unterminated quote', () => {
+    expect(errorOf('rollback maestro-orchestrator --reason "bad deploy')).toMatch(/^unterminated quote in: rollback /);
   });
 
-  it('rejects a positional value not among its choices, listing them', () => {
-    expect(errorOf('statuspage open maestro-orchestrator huge "x"')).toBe(
-      "<impact> must be one of minor, major, critical; got 'huge' — see 'help statuspage open'",
-    );
+  it('gives each kind of error a stable code', () => {
+    expect(() => parse('rolback x')).toThrow(expect.objectContaining({ code: 'unknown_command' }));
+    expect(() => parse('rollback nope')).toThrow(expect.objectContaining({ code: 'unknown_service' }));
   });
 
-  it('rejects a flag value not among the choices of its schema, listing them', () => {
-    expect(errorOf('rollback maestro-orchestrator --via helm')).toBe("--via must be one of k8s, github; got 'helm' — see 'help rollback'");
-  });
-
-  it('rejects an unknown service with a did-you-mean and the known services', () => {
-    expect(errorOf('rollback maestro-orch')).toBe(
-      "unknown service 'maestro-orch' — did you mean 'maestro-orchestrator'? Known services: maestro-orchestrator, maestro-premium-router, notification-agent, victor-coordinators — see 'help rollback'",
-    );
-  });
-
-  it('rejects an unknown service with nothing close by listing the known ones', () => {
-    expect(errorOf('rollback billing')).toBe(
-      "unknown service 'billing' — known services: maestro-orchestrator, maestro-premium-router, notification-agent, victor-coordinators — see 'help rollback'",
-    );
-  });
-
-  it('rejects an unknown env, listing the known ones', () => {
-    expect(errorOf('rollback maestro-orchestrator --env qa')).toBe("unknown env 'qa' — known envs: prod, staging, dev — see 'help rollback'");
-  });
-
-  it('rejects a mistyped env with a did-you-mean', () => {
-    expect(errorOf('rollback maestro-orchestrator --env prdo')).toBe(
-      "unknown env 'prdo' — did you mean 'prod'? Known envs: prod, staging, dev — see 'help rollback'",
-    );
-  });
-
-  it('rejects an env the named service does not run in', () => {
-    expect(errorOf('rollback maestro-premium-router --env staging')).toBe(
-      "maestro-premium-router has no env 'staging' (it has: prod, dev) — see 'help rollback'",
-    );
-  });
-
-  it('turns a zod range failure into a line naming the flag', () => {
-    expect(errorOf('rollback maestro-orchestrator --to-revision 0')).toBe("--to-revision must be at least 1, got '0' — see 'help rollback'");
-  });
-
-  it('turns a zod upper bound into a line naming the positional', () => {
-    expect(errorOf('scale maestro-orchestrator 500')).toBe("<replicas> must be at most 50, got '500' — see 'help scale'");
-  });
-
-  it('turns a zod refinement into a line naming the positional', () => {
-    expect(errorOf('flag maestro-orchestrator breaker on')).toBe(
-      "<flag> must be an UPPER_CASE flag name, got 'breaker' — see 'help flag'",
-    );
-  });
-
-  it('joins several zod failures into one line', () => {
-    expect(errorOf('cache warm victor-coordinators --coordinator chat --items 0')).toBe(
-      "--coordinator must be a coordinator class name, got 'chat'; --items must be more than 0, got '0' — see 'help cache warm'",
-    );
-  });
-
-  it('turns a zod empty-string failure into a line naming the positional', () => {
-    expect(errorOf('statuspage open maestro-orchestrator major ""')).toBe("<title> must not be empty, got '' — see 'help statuspage open'");
-  });
-
-  it('executes nothing while parsing', () => {
-    // Every fake's execute and plan reject; parsing a changing command must not touch them.
-    expect(() => parse('scale maestro-orchestrator 3 --env dev -y')).not.toThrow();
+  it('runs neither plan nor execute while parsing, valid or not', () => {
+    parse('scale maestro-orchestrator 3 --env dev -y');
+    parse('rollback maestro-orchestrator --to-revision 2');
+    expect(() => parse('rollback maestro-orchestrator --to-revision 0')).toThrow(UserError);
+    expect(calls).toEqual([]);
   });
 });
 

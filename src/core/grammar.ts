@@ -83,7 +83,8 @@ export function parseCommand(text: string, deps: GrammarDeps): ParsedCommand {
     }
     const { name, inline } = splitFlag(token.text);
     const global = GLOBAL_FLAGS.find((g) => g.name === name || g.short === name);
-    const own = action.params.flags[name] as FlagParam | undefined;
+    // hasOwn: `--constructor` must be an unknown flag, not Object.prototype's.
+    const own: FlagParam | undefined = Object.hasOwn(action.params.flags, name) ? action.params.flags[name] : undefined;
     if (!global && !own) throw fail(unknownFlag(token.text, action), 'unknown_flag');
     const canonical = global ? global.name : name;
     if (seen.has(canonical)) throw fail(`--${canonical} is given twice; give it once`, 'duplicate_flag');
