@@ -1,0 +1,69 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { REDIS_URL } from '../support/redis.js';
+import { JobsHarness, waitFor } from './harness.js';
+
+let h: JobsHarness | undefined;
+let child: ChildProcess | undefined;
+
+afterEach(async () => {
+  if (child?.exitCode === null && child.signalCode === null) killGroup(child);
+  child = undefined;
+  await h?.close();
+  h = undefined;
+});
+
+/** npx → tsx → node: the whole process group goes, as when a pod is killed. */
+function killGroup(process_: ChildProcess): void {
+  try {
+    process.kill(-process_.pid!, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+async function spawnWorker(h: JobsHarness): Promise<ChildProcess> {
+  const started = spawn('npx', ['tsx', 'test/fixtures/job-worker-process.ts'], {
+    cwd: process.cwd(),
+    env: { ...process.env, JOBS_PREFIX: h.prefix, COUNTER_PREFIX: h.ports.prefix, REDIS_URL },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  started.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  await waitFor(() => output.includes('ready') || started.exitCode !== null, 20_000);
+  if (!output.includes('ready')) throw new Error(`the worker process exited (${started.exitCode}) before it was ready`);
+  return started;
+}
+
+describe('a worker killed mid-job', () => {
+  it('leaves the job to a new worker, which finishes it without changing the world twice', async () => {
+    h = new JobsHarness('crash');
+    const data = await h.planned({ steps: 25, stepMs: 100, applyAt: 3 });
+    const { jobNumber } = await h.queue.submit(data, 'k1');
+    child = await spawnWorker(h);
+    await waitFor(async () => (await h!.counter('effects')) === 1, 10_000);
+
+    const exited = new Promise((resolve) => child!.once('exit', resolve));
+    killGroup(child);
+    await exited;
+    expect((await h.queue.get(jobNumber))?.state).toBe('running');
+
+    await h.startWorker({ lockDurationMs: 1000, stalledIntervalMs: 1000 });
+    const summary = await h.finished(jobNumber, 20_000);
+
+    expect(summary.state).toBe('succeeded');
+    expect(await h.counter('executions')).toBe(2);
+    expect(await h.counter('effects')).toBe(1);
+    expect(await h.counter('value')).toBe(1);
+    const ref = data.messageRef!.id;
+    expect(h.chat.current(ref)).toMatchObject({ severity: 'success', text: 'svc is now 1' });
+    expect(h.chat.replies(ref).map((r) => r.message.title)).toEqual([
+      `Job ${jobNumber} resumed after a worker restart`,
+      'svc is now 1',
+    ]);
+    expect(h.chat.posts()).toHaveLength(1);
+  });
+});
