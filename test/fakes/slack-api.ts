@@ -10,6 +10,8 @@ export interface SlackCall {
   at: number;
   /** What the fake answered: 200, the HTTP failure it was told to give, or 400 for an ok:false answer. */
   status: number;
+  /** The JSON it answered with (for chat.postMessage, the `ts` the message got). */
+  response?: Record<string, unknown>;
 }
 
 export type Failure = { status: 429; retryAfterSeconds: number } | { status: 500 | 502 | 503 } | { status: 200; error: string };
@@ -86,7 +88,8 @@ export class FakeSlackApi {
     const body = parseBody(raw, req.headers['content-type'] ?? '');
     const failure = this.failures.get(method)?.shift();
     const status = failure ? (failure.status === 200 ? 400 : failure.status) : 200;
-    this.calls.push({ method, headers: req.headers, body, at: Date.now(), status });
+    const call: SlackCall = { method, headers: req.headers, body, at: Date.now(), status };
+    this.calls.push(call);
     if (failure?.status === 429) {
       res.writeHead(429, { 'retry-after': String(failure.retryAfterSeconds), 'content-type': 'application/json' });
       res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
@@ -102,8 +105,9 @@ export class FakeSlackApi {
       res.end('upstream trouble');
       return;
     }
+    call.response = this.answer(method, body);
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(this.answer(method, body)));
+    res.end(JSON.stringify(call.response));
   }
 
   private answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
