@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import type { Actor } from '../core/request.js';
 import { UserError } from '../core/errors.js';
 import { CancelRequests } from './cancel.js';
@@ -23,6 +24,8 @@ export interface JobQueueOptions {
   queuedLockTtlMs?: number;
   /** How long finished jobs, and the idempotency keys that point at them, are kept. */
   keepFinishedMs?: number;
+  /** Where Redis trouble seen by the queue is logged. */
+  log?: Logger;
 }
 
 export interface SubmitResult {
@@ -70,6 +73,8 @@ export class JobQueue {
     this.queuedLockTtlMs = options.queuedLockTtlMs ?? 15 * 60_000;
     this.keepFinishedMs = options.keepFinishedMs ?? 7 * 24 * 60 * 60_000;
     this.queue = new Queue<QueuedJobData, JobOutcome>(ACTION_QUEUE, { connection: this.redis, prefix: options.prefix });
+    // Without a listener an 'error' event (a Redis restart) would crash the web process.
+    this.queue.on('error', (error) => options.log?.warn({ err: error }, 'job queue: Redis error'));
   }
 
   /** Queues the job once per idempotency key; throws UserError "busy: ..." when its deployment is taken. */
