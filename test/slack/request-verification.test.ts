@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type SlackHarness, startSlackHarness } from './support/harness.js';
+import { postSlack, SIGNING_SECRET, signature, slashCommandBody } from './support/slack-requests.js';
+
+let h: SlackHarness;
+beforeAll(async () => {
+  h = await startSlackHarness('verify');
+});
+afterAll(async () => {
+  await h.close();
+});
+beforeEach(() => {
+  h.fake.reset();
+  h.ports.executions.length = 0;
+});
+
+const now = () => Math.floor(Date.now() / 1000);
+
+/** Nothing reached Slack and nothing was queued or audited. */
+async function expectNothingHappened(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  expect(h.fake.chatCalls()).toEqual([]);
+  expect(h.ports.executions).toEqual([]);
+  expect(h.audit.entries).toEqual([]);
+}
+
+describe('request verification on /slack/events', () => {
+  beforeEach(() => {
+    h.audit.entries.length = 0;
+  });
+
+  it('refuses a request signed with another secret with 401 and does nothing', async () => {
+    const response = await postSlack(h.url, slashCommandBody({ text: 'bump maestro-orchestrator' }), { secret: '0123456789abcdef0123456789abcdef' });
+    expect(response.status).toBe(401);
+    await expectNothingHappened();
+  });
+
+  it('refuses a body altered after signing', async () => {
+    const signed = slashCommandBody({ text: 'status maestro-orchestrator' });
+    const ts = now();
+    const response = await postSlack(h.url, signed.replace('status', 'bump'), { timestamp: ts, signature: signature(SIGNING_SECRET, ts, signed) });
+    expect(response.status).toBe(401);
+    await expectNothingHappened();
+  });
+
+  it('refuses a request without a signature', async () => {
+    const response = await postSlack(h.url, slashCommandBody({ text: 'bump maestro-orchestrator' }), { omitSignature: true });
+    expect(response.status).toBe(401);
+    await expectNothingHappened();
+  });
+
+  it('refuses a request without a timestamp', async () => {
+    const response = await postSlack(h.url, slashCommandBody({ text: 'bump maestro-orchestrator' }), { omitTimestamp: true });
+    expect(response.status).toBe(401);
+    await expectNothingHappened();
+  });
+
+  it('refuses a correctly signed request more than five minutes old (a replay)', async () => {
+    const response = await postSlack(h.url, slashCommandBody({ text: 'bump maestro-orchestrator' }), { timestamp: now() - 301 });
+    expect(response.status).toBe(401);
+    await expectNothingHappened();
+  });
+
+  it('refuses a correctly signed request stamped more than five minutes in the future', async () => {
+    const response = await postSlack(h.url, slashCommandBody({ text: 'bump maestro-orchestrator' }), { timestamp: now() + 301 });
+    expect(response.status).toBe(401);
+    await expectNothingHappened();
+  });
+
+  it('accepts a request stamped within the window, allowing for clock skew', async () => {
+    const response = await postSlack(h.url, slashCommandBody({ text: 'status maestro-orchestrator' }), { timestamp: now() - 240 });
+    expect(response.status).toBe(200);
+    await h.fake.waitFor(() => h.fake.succeeded('chat.postMessage').length === 1);
+  });
+
+  it('refuses a body over 64 kB with 413 and does nothing', async () => {
+    const response = await postSlack(h.url, slashCommandBody({ text: `status ${'x'.repeat(70 * 1024)}` }));
+    expect(response.status).toBe(413);
+    await expectNothingHappened();
+  });
+
+  it('answers 404 to GET /slack/events', async () => {
+    const response = await fetch(`${h.url}/slack/events`);
+    expect(response.status).toBe(404);
+  });
+});
