@@ -14,7 +14,22 @@ export function templateKey(template: PodTemplate): string {
     delete t.metadata.labels[HASH_LABEL];
     if (Object.keys(t.metadata.labels).length === 0) delete t.metadata.labels;
   }
-  return canonical(t);
+  return canonical(prune(t));
+}
+
+/** Go's encoder writes `creationTimestamp: null` and empty structs; they mean the same as absent. */
+function prune(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(prune);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    const p = prune(v);
+    if (p === null || p === undefined) continue;
+    if (typeof p === 'object' && !Array.isArray(p) && Object.keys(p).length === 0) continue;
+    if (Array.isArray(p) && p.length === 0) continue;
+    out[k] = p;
+  }
+  return out;
 }
 
 const SAFE = 'bcdfghjklmnpqrstvwxz2456789';

@@ -23,6 +23,8 @@ export function serveWatch(store: Store, req: ApiRequest, res: ServerResponse): 
   const write = (type: string, object: unknown) => res.write(`${JSON.stringify({ type, object })}\n`);
 
   res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+  // Headers now, not with the first event: a watch on a quiet object must still be established.
+  res.flushHeaders();
   const since = req.query.get('resourceVersion') ?? '';
   if (since === '' || since === '0') {
     for (const obj of store.list(req.resource, req.namespace)) {
