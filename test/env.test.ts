@@ -33,11 +33,11 @@ describe('environment configuration', () => {
   });
 
   it('names a malformed port and what it expects', () => {
-    expect(problemsOf({ PORT: 'http' })).toEqual(["PORT: expected a port number 1-65535, got 'http'"]);
+    expect(problemsOf({ PORT: 'http' })).toEqual(["PORT: expected a port number 0-65535 (0: any free port), got 'http'"]);
   });
 
   it('rejects a port out of range', () => {
-    expect(problemsOf({ PORT: '70000' })).toEqual(["PORT: expected a port number 1-65535, got '70000'"]);
+    expect(problemsOf({ PORT: '70000' })).toEqual(["PORT: expected a port number 0-65535 (0: any free port), got '70000'"]);
   });
 
   it('rejects an unknown role', () => {

@@ -47,14 +47,14 @@ describe('the HTTP listener', () => {
     ]);
     const res = await fetch(`${url}/health/ready`);
     expect(res.status).toBe(503);
-    expect((await res.json()).checks[1]).toEqual({ name: 'workers', ok: false, reason: 'no worker running' });
+    expect(((await res.json()) as { checks: unknown[] }).checks[1]).toEqual({ name: 'workers', ok: false, reason: 'no worker running' });
   });
 
   it('is not ready when a check hangs, instead of hanging the probe', async () => {
     const url = await start([{ name: 'redis', check: () => new Promise(() => {}) }]);
     const res = await fetch(`${url}/health/ready`);
     expect(res.status).toBe(503);
-    expect((await res.json()).checks[0].reason).toBe('no answer within 200 ms');
+    expect(((await res.json()) as { checks: { reason: string }[] }).checks[0]!.reason).toBe('no answer within 200 ms');
   });
 
   it('serves Prometheus metrics with the commands counter by verb and outcome', async () => {

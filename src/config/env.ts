@@ -6,11 +6,8 @@ import { deepFreeze } from './catalog.js';
  * Nothing else reads process.env. .env.example lists the same variables.
  */
 
-const port = z.coerce
-  .number({ error: 'expected a port number 1-65535' })
-  .int('expected a port number 1-65535')
-  .min(1, 'expected a port number 1-65535')
-  .max(65535, 'expected a port number 1-65535');
+const PORT_EXPECTED = 'expected a port number 0-65535 (0: any free port)';
+const port = z.coerce.number({ error: PORT_EXPECTED }).int(PORT_EXPECTED).min(0, PORT_EXPECTED).max(65535, PORT_EXPECTED);
 
 const flag = z
   .enum(['0', '1', 'true', 'false', ''], { error: "expected '1' or '0'" })
@@ -53,10 +50,17 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+/**
+ * Parses the environment with the core schema, or with one that adapters extended
+ * (`EnvSchema.extend(SlackEnvShape)`), so every variable is checked in one place.
+ */
+export function loadEnv<S extends z.ZodType<object> = typeof EnvSchema>(
+  source: Record<string, string | undefined> = process.env,
+  schema: S = EnvSchema as unknown as S,
+): Readonly<z.output<S>> {
   // An empty value means "not set": .env files often carry `KEY=` lines.
   const defined = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
-  const result = EnvSchema.safeParse(defined);
+  const result = schema.safeParse(defined);
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map((issue) => {

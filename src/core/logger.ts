@@ -38,7 +38,8 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    // stderr, so that stdout stays the console adapter's conversation.
-    destination ?? pino.destination({ dest: 2, sync: false }),
+    // stderr, so that stdout stays the console adapter's conversation; synchronous,
+    // because a bot logs little and the last lines before an exit matter most.
+    destination ?? pino.destination({ dest: 2, sync: true }),
   );
 }

@@ -18,7 +18,7 @@ export interface ConsoleAdapterOptions {
   /** A person at a terminal: show a prompt and ask before protected changes. */
   interactive: boolean;
   /** Resolves when the job has finished, so commands run one after another like a shell. */
-  waitForJob?: (jobId: string) => Promise<void>;
+  waitForJob?: (jobNumber: number) => Promise<void>;
   log: Logger;
 }
 
@@ -46,7 +46,7 @@ export async function runConsole(options: ConsoleAdapterOptions): Promise<void> 
       try {
         let result = await handler.handle(request, chat);
         if (result.kind === 'needs_confirmation') result = await confirmAtConsole(result, next, options, actor);
-        if (result.kind === 'queued' && options.waitForJob) await options.waitForJob(result.jobId);
+        if (result.kind === 'queued' && options.waitForJob) await options.waitForJob(result.jobNumber);
       } catch (error) {
         const ref = errorRef();
         options.log.error({ err: error, ref }, 'console command failed');

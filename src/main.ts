@@ -1,0 +1,212 @@
+import { parseArgs } from 'node:util';
+import type { Logger } from 'pino';
+import { createHelpAction } from './actions/help.js';
+import { kubernetesActions } from './actions/index.js';
+import { cancel, jobs } from './actions/jobs.js';
+import { ConsoleChat } from './adapters/console/console-chat.js';
+import { runConsole } from './adapters/console/console-adapter.js';
+import { createHttpApp, finishHttpApp, listen } from './adapters/http/server.js';
+import { kubernetesFromConfig, loadKubeConfig } from './adapters/kubernetes.js';
+import { createSlackAdapter, type SlackAdapter, SlackEnvShape, slackConfigFrom } from './adapters/slack/index.js';
+import type { Catalog } from './config/catalog-schema.js';
+import { CatalogError, loadCatalog } from './config/catalog.js';
+import { ConfigError, durationMs, EnvSchema, loadEnv } from './config/env.js';
+import { RedisAuditSink } from './core/audit.js';
+import type { ChatPort } from './core/chat-port.js';
+import { createLogger } from './core/logger.js';
+import { Metrics } from './core/metrics.js';
+import { connectRedis, RedisUnavailableError } from './core/redis.js';
+import { ActionRegistry } from './core/registry.js';
+import type { Platform } from './core/request.js';
+import { CommandHandler } from './handlers/command.js';
+import { ConfirmationStore } from './handlers/confirmations.js';
+import { isFinished } from './jobs/job-summary.js';
+import { JobQueue } from './jobs/queue.js';
+import { type JobWorker, startWorker } from './jobs/worker.js';
+import { type Sandbox, startSandbox } from './sandbox/index.js';
+
+/**
+ * The composition root: read the configuration once, build every piece, wire them,
+ * and own the process (the only place that exits).
+ */
+
+const AppEnvSchema = EnvSchema.extend(SlackEnvShape);
+
+async function main(): Promise<number> {
+  const { values: cli } = parseArgs({
+    options: { role: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
+  if (cli.help) {
+    process.stdout.write('usage: npm start [-- --role all|web|worker]   (configuration: see .env.example)\n');
+    return 0;
+  }
+  const env = loadEnv({ ...process.env, ...(cli.role ? { MAESTRO_ROLE: cli.role } : {}) }, AppEnvSchema);
+  const slackConfig = slackConfigFrom(env);
+  const web = env.MAESTRO_ROLE !== 'worker';
+  const runsWorkers = env.MAESTRO_ROLE !== 'web';
+  const consoleMode = web && !slackConfig;
+  // In the console, info lines on stderr would drown the conversation on stdout.
+  const log = createLogger(env.LOG_LEVEL ?? (consoleMode ? 'warn' : 'info'));
+
+  const catalog = loadCatalog(env.MAESTRO_CATALOG);
+  const redis = await connectRedis(env.REDIS_URL);
+  const closers: (() => Promise<unknown>)[] = [async () => redis.quit()];
+
+  try {
+    const cluster = await connectCluster(env.MAESTRO_SANDBOX, catalog, durationMs(env.MAESTRO_SANDBOX_TICK), log);
+    if (cluster.sandbox) {
+      const sandbox = cluster.sandbox;
+      closers.unshift(() => sandbox.close());
+      process.stderr.write(`maestro-bot: no kubeconfig found, using the built-in sandbox cluster at ${sandbox.url}\n`);
+    }
+
+    const queue = new JobQueue({ connection: redis, prefix: env.REDIS_PREFIX });
+    closers.unshift(() => queue.close());
+    const ports = {
+      kubernetes: kubernetesFromConfig(cluster.kubeConfig),
+      jobs: queue,
+      // The sandbox moves fast; a real cluster is polled like kubectl rollout status would.
+      followPollMs: cluster.sandbox ? 250 : 2000,
+    };
+
+    const registry = new ActionRegistry();
+    registry.register(createHelpAction(registry));
+    for (const action of kubernetesActions()) registry.register(action);
+    registry.register(jobs);
+    registry.register(cancel);
+
+    const metrics = new Metrics();
+    const audit = new RedisAuditSink(redis, `${env.REDIS_PREFIX}:audit`, log);
+    const handler = new CommandHandler({
+      registry,
+      catalog,
+      audit,
+      metrics,
+      log,
+      confirmations: new ConfirmationStore(redis, env.REDIS_PREFIX),
+      jobs: queue,
+      ports,
+    });
+
+    const chats = new Map<Platform, ChatPort>();
+    const consoleChat = new ConsoleChat(process.stdout);
+    if (consoleMode) chats.set('console', consoleChat);
+
+    let worker: JobWorker | undefined;
+    const app = createHttpApp({
+      metrics,
+      log,
+      readiness: [
+        { name: 'redis', check: async () => void (await redis.ping()) },
+        ...(runsWorkers
+          ? [
+              {
+                name: 'workers',
+                check: async () => {
+                  if (!worker?.worker.isRunning()) throw new Error('job workers are not running');
+                },
+              },
+            ]
+          : []),
+      ],
+    });
+
+    let slack: SlackAdapter | undefined;
+    if (slackConfig) {
+      slack = await createSlackAdapter({ app, handler, redis, prefix: env.REDIS_PREFIX, log, config: slackConfig });
+      chats.set('slack', slack.chat);
+      const adapter = slack;
+      closers.unshift(() => adapter.stop());
+    }
+
+    if (runsWorkers) {
+      worker = await startWorker({
+        connection: redis,
+        prefix: env.REDIS_PREFIX,
+        registry,
+        catalog,
+        ports,
+        chat: (platform) => chats.get(platform),
+        audit,
+        log,
+        concurrency: env.WORKER_CONCURRENCY,
+        progressIntervalMs: durationMs(env.PROGRESS_INTERVAL),
+      });
+      const running = worker;
+      closers.unshift(() => running.close());
+    }
+
+    finishHttpApp(app, log);
+    const { server, url } = await listen(app, env.PORT, env.HOST);
+    closers.unshift(() => new Promise((resolve) => server.close(resolve)));
+    log.info({ url, role: env.MAESTRO_ROLE, slack: Boolean(slack), console: consoleMode }, 'maestro-bot started');
+
+    if (consoleMode) {
+      await runConsole({
+        handler,
+        chat: consoleChat,
+        input: process.stdin,
+        output: process.stdout,
+        interactive: Boolean(process.stdin.isTTY),
+        waitForJob: (jobNumber) => waitForJob(queue, jobNumber),
+        log,
+      });
+    } else {
+      await untilSignalled();
+    }
+    return 0;
+  } finally {
+    for (const close of closers) {
+      await close().catch((error: unknown) => log.warn({ err: error }, 'shutdown step failed'));
+    }
+  }
+}
+
+async function connectCluster(forceSandbox: boolean, catalog: Catalog, tickMs: number, log: Logger) {
+  const kubeConfig = forceSandbox ? undefined : loadKubeConfig();
+  if (kubeConfig) return { kubeConfig, sandbox: undefined as Sandbox | undefined };
+  const sandbox = await startSandbox({ catalog, rolloutIntervalMs: tickMs, log });
+  return { kubeConfig: sandbox.kubeConfig(), sandbox };
+}
+
+async function waitForJob(queue: JobQueue, jobNumber: number): Promise<void> {
+  for (;;) {
+    const job = await queue.get(jobNumber);
+    if (!job || isFinished(job.state)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function untilSignalled(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve());
+  });
+}
+
+function failure(error: unknown): number {
+  if (error instanceof ConfigError || error instanceof CatalogError) {
+    process.stderr.write(`maestro-bot: ${error.message}\n`);
+    return 2;
+  }
+  if (error instanceof RedisUnavailableError) {
+    process.stderr.write(`maestro-bot: ${error.message}\n`);
+    return 1;
+  }
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    process.stderr.write(`maestro-bot: port already in use (${(error as Error).message}); set PORT to a free one\n`);
+    return 1;
+  }
+  if ((error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`maestro-bot: ${(error as Error).message}; usage: npm start [-- --role all|web|worker]\n`);
+    return 2;
+  }
+  process.stderr.write(`maestro-bot: failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  return 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => process.exit(failure(error)),
+);
