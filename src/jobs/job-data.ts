@@ -73,6 +73,11 @@ export class JobKeys {
     return `${this.prefix}:jobs:cancel:${jobId}`;
   }
 
+  /** Set by the one worker that reports a job failed for stalling too often. */
+  stallReported(jobId: string): string {
+    return `${this.prefix}:jobs:stall-reported:${jobId}`;
+  }
+
   /** The stall count a worker last saw for the job, so a resume is announced once. */
   stalls(jobId: string): string {
     return `${this.prefix}:jobs:stalls:${jobId}`;

@@ -9,6 +9,7 @@ import { ACTION_QUEUE, JobKeys, type JobOutcome, type QueuedJobData } from './jo
 import type { ChatLookup } from './job-reporter.js';
 import { DeploymentLock } from './lock.js';
 import { createProcessor } from './run-job.js';
+import { StallReporter } from './stall-reporter.js';
 
 export interface WorkerDeps {
   /** Needs `maxRetriesPerRequest: null`; BullMQ duplicates it for its blocking reads. */
@@ -48,6 +49,9 @@ export async function startWorker(deps: WorkerDeps): Promise<JobWorker> {
   const watcher = new CancelWatcher(deps.connection, keys, log);
   await watcher.start();
   const lockDuration = deps.lockDurationMs ?? 30_000;
+  const lock = new DeploymentLock(deps.connection, keys);
+  const stalls = new StallReporter({ ...deps, keys, lock, log });
+  await stalls.waitUntilReady();
   const processor = createProcessor({
     redis: deps.connection,
     keys,
@@ -57,7 +61,7 @@ export async function startWorker(deps: WorkerDeps): Promise<JobWorker> {
     chat: deps.chat,
     audit: deps.audit,
     log,
-    lock: new DeploymentLock(deps.connection, keys),
+    lock,
     cancels: new CancelRequests(deps.connection, keys),
     watcher,
     progressIntervalMs: deps.progressIntervalMs ?? 1000,
@@ -81,6 +85,7 @@ export async function startWorker(deps: WorkerDeps): Promise<JobWorker> {
     async close() {
       await worker.close();
       await watcher.close();
+      await stalls.close();
     },
   };
 }

@@ -22,10 +22,16 @@ function killGroup(process_: ChildProcess): void {
   }
 }
 
-async function spawnWorker(h: JobsHarness): Promise<ChildProcess> {
+async function spawnWorker(h: JobsHarness, maxStalledCount = 1): Promise<ChildProcess> {
   const started = spawn('npx', ['tsx', 'test/fixtures/job-worker-process.ts'], {
     cwd: process.cwd(),
-    env: { ...process.env, JOBS_PREFIX: h.prefix, COUNTER_PREFIX: h.ports.prefix, REDIS_URL },
+    env: {
+      ...process.env,
+      JOBS_PREFIX: h.prefix,
+      COUNTER_PREFIX: h.ports.prefix,
+      REDIS_URL,
+      MAX_STALLED_COUNT: String(maxStalledCount),
+    },
     detached: true,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -65,5 +71,26 @@ describe('a worker killed mid-job', () => {
       'svc is now 1',
     ]);
     expect(h.chat.posts()).toHaveLength(1);
+  });
+
+  it('fails a job that stalled more often than allowed with an error ref in its thread', async () => {
+    h = new JobsHarness('stall-limit');
+    const data = await h.planned({ steps: 25, stepMs: 100, applyAt: 3 });
+    const { jobNumber } = await h.queue.submit(data, 'k1');
+    child = await spawnWorker(h, 0);
+    await waitFor(async () => (await h!.counter('effects')) === 1, 10_000);
+    const exited = new Promise((resolve) => child!.once('exit', resolve));
+    killGroup(child);
+    await exited;
+
+    await h.startWorker({ lockDurationMs: 1000, stalledIntervalMs: 1000, maxStalledCount: 0 });
+    expect((await h.finished(jobNumber, 20_000)).state).toBe('failed');
+
+    const ref = data.messageRef!.id;
+    await waitFor(() => h!.chat.replies(ref).length > 0);
+    expect(h.chat.replies(ref).map((r) => r.message.text)).toEqual([expect.stringMatching(/^something went wrong \(ref [0-9a-f]{8}\)$/)]);
+    expect(h.chat.current(ref)!.severity).toBe('critical');
+    expect(h.audit.entries.at(-1)).toMatchObject({ type: 'job.failed', jobId: expect.any(String) });
+    await expect(h.queue.submit(await h.planned(), 'k2')).resolves.toMatchObject({ created: true });
   });
 });
