@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CommandHandler } from '../../handlers/command.js';
+import { AfterAck } from './after-ack.js';
 import { boltLogger } from './bolt-logger.js';
 import type { SlackConfig } from './config.js';
 import { DeliveryDedupe } from './dedupe.js';
@@ -27,6 +28,8 @@ export interface SlackAdapterOptions {
   /** Tests shorten the Web API client's backoff; production keeps the default. */
   retryConfig?: webApi.RetryOptions;
   updateIntervalMs?: number;
+  /** Acknowledged requests worked on at once (default 8); the rest wait their turn. */
+  workConcurrency?: number;
 }
 
 export interface SlackAdapter {
@@ -59,16 +62,13 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
       });
 
   const chat = new SlackChat(bolt.client, log, { updateIntervalMs: options.updateIntervalMs });
-  const inFlight = new Set<Promise<unknown>>();
+  const afterAck = new AfterAck(options.workConcurrency ?? 8, (error) => log.error({ err: error }, 'Slack work after the ack failed'));
   registerListeners(bolt, {
     handler: options.handler,
     chat,
     dedupe: new DeliveryDedupe(options.redis, options.prefix),
     log,
-    track: (work) => {
-      inFlight.add(work);
-      return work.finally(() => inFlight.delete(work));
-    },
+    afterAck: (work) => afterAck.run(work),
   });
   bolt.error(async (error) => {
     log.error({ err: error }, 'Slack listener failed');
@@ -81,7 +81,7 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
   return {
     chat,
     async stop() {
-      await Promise.allSettled([...inFlight]);
+      await afterAck.idle();
       await chat.flush();
       if (socketMode) await bolt.stop();
     },

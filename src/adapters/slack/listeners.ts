@@ -13,8 +13,8 @@ export interface ListenerDeps {
   chat: SlackChat;
   dedupe: DeliveryDedupe;
   log: Logger;
-  /** Work continues after the ack; the adapter tracks it so stop() can wait for it. */
-  track<T>(work: Promise<T>): Promise<T>;
+  /** Work continues after the ack, queued so that acks of later requests are not kept waiting. */
+  afterAck(work: () => Promise<void>): void;
 }
 
 const PLAN_BUTTON = /^plan\.(confirm|cancel)$/;
@@ -28,19 +28,19 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   // Any slash command the app owns: a workspace may install it as /maestro-staging.
   app.command(/.*/, async ({ command, ack, context }) => {
     await ack();
-    await deps.track(onCommand(command, context.retryNum, deps));
+    deps.afterAck(() => onCommand(command, context.retryNum, deps));
   });
 
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: PLAN_BUTTON }, async ({ body, action, ack, context }) => {
     await ack();
-    await deps.track(onPlanButton(body, action, context.retryNum, deps));
+    deps.afterAck(() => onPlanButton(body, action, context.retryNum, deps));
   });
 
   app.action<BlockAction>({ type: 'block_actions', action_id: /^(?!plan\.(confirm|cancel)$)/ }, async ({ body, ack }) => {
     await ack();
     const channel = body.channel?.id;
     if (!channel) return;
-    await deps.track(
+    deps.afterAck(() =>
       quietly(deps, () =>
         deps.chat.ephemeral(channel, body.user.id, userErrorMessage('This button is not handled by this version of the bot; nothing was done.')),
       ),
@@ -50,17 +50,17 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
 
 async function onCommand(command: SlashCommand, retryNum: number | undefined, deps: ListenerDeps): Promise<void> {
   const log = deps.log.child({ slackTrigger: command.trigger_id, actor: command.user_id });
-  const key = deliveryKey('command', command);
-  if (key && !(await deps.dedupe.first(key))) {
-    log.info({ retryNum }, 'duplicate Slack delivery of a command ignored');
-    return;
-  }
   const conversation: Conversation = { platform: 'slack', id: command.channel_id, name: command.channel_name, teamId: command.team_id };
   const actor: Actor = { id: command.user_id, name: command.user_name, platform: 'slack' };
   // A bare `/maestro` is a request for help, not a parse error.
   const text = command.text.trim() || 'help';
   const request: CommandRequest = { kind: 'command', id: randomUUID(), actor, conversation, text };
   try {
+    const key = deliveryKey('command', command);
+    if (key && !(await deps.dedupe.first(key))) {
+      log.info({ retryNum }, 'duplicate Slack delivery of a command ignored');
+      return;
+    }
     await deps.handler.handle(request, deps.chat);
   } catch (error) {
     await reportInternal(error, log, deps, conversation.id, actor.id);
@@ -69,11 +69,6 @@ async function onCommand(command: SlashCommand, retryNum: number | undefined, de
 
 async function onPlanButton(body: BlockAction<ButtonAction>, action: ButtonAction, retryNum: number | undefined, deps: ListenerDeps): Promise<void> {
   const log = deps.log.child({ slackTrigger: body.trigger_id, actor: body.user.id, actionId: action.action_id });
-  const key = deliveryKey('action', body, action.action_ts);
-  if (key && !(await deps.dedupe.first(key))) {
-    log.info({ retryNum }, 'duplicate Slack delivery of a button press ignored');
-    return;
-  }
   const channel = body.channel?.id;
   if (!channel) {
     log.warn('button press without a channel ignored');
@@ -83,6 +78,11 @@ async function onPlanButton(body: BlockAction<ButtonAction>, action: ButtonActio
   const threadTs = body.message?.thread_ts;
   const threadId = typeof threadTs === 'string' ? threadTs : undefined;
   try {
+    const key = deliveryKey('action', body, action.action_ts);
+    if (key && !(await deps.dedupe.first(key))) {
+      log.info({ retryNum }, 'duplicate Slack delivery of a button press ignored');
+      return;
+    }
     const result: CommandResult =
       action.action_id === 'plan.confirm'
         ? await deps.handler.confirm(action.value ?? '', actor, deps.chat, randomUUID())

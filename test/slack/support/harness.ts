@@ -39,7 +39,11 @@ export interface SlackHarness {
  * CommandHandler, Redis confirmations and the BullMQ queue + worker, talking to a
  * fake Slack Web API.
  */
-export async function startSlackHarness(name: string, options: { updateIntervalMs?: number } = {}): Promise<SlackHarness> {
+export async function startSlackHarness(
+  name: string,
+  /** `slackApiUrl` points the bot at another Web API than the harness's fake (the bench's, off the event loop). */
+  options: { updateIntervalMs?: number; slackApiUrl?: string } = {},
+): Promise<SlackHarness> {
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const redis = testRedis();
   const prefix = testPrefix(`slack-${name}`);
@@ -65,7 +69,7 @@ export async function startSlackHarness(name: string, options: { updateIntervalM
     redis,
     prefix,
     log,
-    config: { botToken: 'xoxb-test-token-1234', signingSecret: SIGNING_SECRET, apiUrl: fake.url },
+    config: { botToken: 'xoxb-test-token-1234', signingSecret: SIGNING_SECRET, apiUrl: options.slackApiUrl ?? fake.url },
     retryConfig: { retries: 3, minTimeout: 20, maxTimeout: 100, factor: 2 },
     updateIntervalMs: options.updateIntervalMs ?? 50,
   });

@@ -1,0 +1,154 @@
+/**
+ * Slash-command ack latency on /slack/events: the whole bot (signature check,
+ * Bolt, dedupe, CommandHandler, Redis, job queue, fake Slack Web API) against a
+ * bare Bolt app on the same kind of listener that acks and does nothing else,
+ * measured in the same run. Run: npx tsx bench/slack-ack.ts [requests-per-level]
+ */
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { Worker } from 'node:worker_threads';
+import { App, ExpressReceiver } from '@slack/bolt';
+import express from 'express';
+import { pino } from 'pino';
+import { boltLogger } from '../src/adapters/slack/bolt-logger.js';
+import { startSlackHarness } from '../test/slack/support/harness.js';
+import { SIGNING_SECRET } from '../test/slack/support/slack-requests.js';
+
+const LEVELS = [1, 50, 200];
+const PER_LEVEL = Number(process.argv[2] ?? 2000);
+const ROUNDS = 3;
+
+async function bareBolt(slackApiUrl: string): Promise<{ url: string; close(): Promise<void> }> {
+  const app = express();
+  const logger = boltLogger(pino({ level: 'silent' }));
+  const receiver = new ExpressReceiver({ app, signingSecret: SIGNING_SECRET, logger });
+  const bolt = new App({ token: 'xoxb-bench-0000', receiver, logger, clientOptions: { slackApiUrl } });
+  bolt.command(/.*/, async ({ ack }) => {
+    await ack();
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * `total` signed slash commands, `concurrency` in flight at a time; returns each ack's
+ * latency in ms. The load runs in a worker thread: signing and parsing responses on
+ * the server's own event loop would be counted as the server's latency.
+ */
+function measure(url: string, concurrency: number, total: number): Promise<number[]> {
+  const worker = new Worker(LOAD_SCRIPT, { eval: true, workerData: { url, concurrency, total, secret: SIGNING_SECRET } });
+  return new Promise((resolve, reject) => {
+    worker.once('message', (latencies: number[]) => resolve(latencies));
+    worker.once('error', reject);
+  });
+}
+
+// Plain JavaScript, so the worker needs no TypeScript loader; builds the same form body as test/slack/support.
+/** Slack's servers are not our CPU: the stand-in Web API answers from its own thread. */
+const FAKE_SLACK_SCRIPT = `
+const { createServer } = require('node:http');
+const { parentPort } = require('node:worker_threads');
+let seq = 0;
+const server = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    seq += 1;
+    const ts = '1700000000.' + String(seq).padStart(6, '0');
+    const body = req.url.endsWith('auth.test')
+      ? { ok: true, team_id: 'T0001', user_id: 'UBOT', bot_id: 'BBOT' }
+      : { ok: true, channel: 'C0INCIDENT', ts, message_ts: ts };
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  });
+});
+server.listen(0, '127.0.0.1', () => parentPort.postMessage('http://127.0.0.1:' + server.address().port + '/api/'));
+`;
+
+async function fakeSlackThread(): Promise<{ url: string; worker: Worker }> {
+  const worker = new Worker(FAKE_SLACK_SCRIPT, { eval: true });
+  const [url] = (await once(worker, 'message')) as [string];
+  return { url, worker };
+}
+
+const LOAD_SCRIPT = `
+const { createHmac } = require('node:crypto');
+const { parentPort, workerData } = require('node:worker_threads');
+const { url, concurrency, total, secret } = workerData;
+let sent = 0;
+const latencies = [];
+function body(n) {
+  return new URLSearchParams({
+    team_id: 'T0001', team_domain: 'example', channel_id: 'C0INCIDENT', channel_name: 'incident',
+    user_id: 'U0ALICE', user_name: 'alice', command: '/maestro', text: 'status maestro-orchestrator',
+    api_app_id: 'A0MAESTRO', response_url: 'https://hooks.slack.com/commands/T0001/1/xyz',
+    trigger_id: 'bench.' + process.hrtime.bigint() + '.' + n,
+  }).toString();
+}
+async function lane() {
+  while (sent < total) {
+    sent += 1;
+    const text = body(sent);
+    const ts = Math.floor(Date.now() / 1000);
+    const signature = 'v0=' + createHmac('sha256', secret).update('v0:' + ts + ':' + text).digest('hex');
+    const started = performance.now();
+    const response = await fetch(url + '/slack/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature },
+      body: text,
+    });
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error('ack failed with ' + response.status);
+    latencies.push(performance.now() - started);
+  }
+}
+Promise.all(Array.from({ length: concurrency }, lane)).then(() => parentPort.postMessage(latencies));
+`;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+const fmt = (ms: number) => ms.toFixed(2).padStart(8);
+
+async function main(): Promise<void> {
+  const slack = await fakeSlackThread();
+  const bare = await bareBolt(slack.url);
+  const ours = await startSlackHarness('bench', { updateIntervalMs: 1000, slackApiUrl: slack.url });
+
+  await measure(bare.url, 20, 300);
+  await measure(ours.url, 20, 300);
+
+  const rows: string[] = [];
+  for (const concurrency of LEVELS) {
+    const base: number[] = [];
+    const mine: number[] = [];
+    // Interleaved rounds, so drift (GC, Redis, a noisy neighbour) hits both alike.
+    for (let round = 0; round < ROUNDS; round++) {
+      base.push(...(await measure(bare.url, concurrency, Math.ceil(PER_LEVEL / ROUNDS))));
+      mine.push(...(await measure(ours.url, concurrency, Math.ceil(PER_LEVEL / ROUNDS))));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    base.sort((a, b) => a - b);
+    mine.sort((a, b) => a - b);
+    const [b50, b99, m50, m99] = [percentile(base, 50), percentile(base, 99), percentile(mine, 50), percentile(mine, 99)];
+    rows.push(
+      `| ${String(concurrency).padStart(11)} | ${fmt(b50)} | ${fmt(b99)} | ${fmt(m50)} | ${fmt(m99)} | ${(m50 / b50).toFixed(2).padStart(5)}× | ${(m99 / b99).toFixed(2).padStart(5)}× |`,
+    );
+  }
+
+  console.log(`slash-command ack latency, ms (${PER_LEVEL} requests per level, node ${process.version})`);
+  console.log('| concurrency | bare p50 | bare p99 | bot p50  | bot p99  | p50 ratio | p99 ratio |');
+  console.log('|------------:|---------:|---------:|---------:|---------:|------:|------:|');
+  for (const row of rows) console.log(row);
+
+  await ours.close();
+  await bare.close();
+  await slack.worker.terminate();
+}
+
+await main();
