@@ -13,8 +13,8 @@ export async function connectRedis(url: string, timeoutMs = 3000, options: Redis
     lazyConnect: true,
     connectTimeout: timeoutMs,
     maxRetriesPerRequest: null,
-    // BullMQ workers need a client that keeps reconnecting once it is up.
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    // No retries until the first answer: a refused connection is reported at once.
+    retryStrategy: () => null,
     ...options,
   });
   // Without a listener ioredis prints every reconnect error to stderr; the last one
@@ -31,6 +31,8 @@ export async function connectRedis(url: string, timeoutMs = 3000, options: Redis
         timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
       }),
     ]);
+    // Once up, keep reconnecting: BullMQ workers must ride out a Redis restart.
+    redis.options.retryStrategy = options.retryStrategy ?? ((attempt) => Math.min(attempt * 200, 2000));
     return redis;
   } catch (error) {
     redis.disconnect();

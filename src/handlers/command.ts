@@ -82,8 +82,14 @@ export class CommandHandler {
     }
   }
 
-  /** A Confirm button or console "y": runs the stored plan, exactly once. */
-  async confirm(confirmId: string, actor: Actor, chat: ChatPort, requestId: string): Promise<CommandResult> {
+  /**
+   * A Confirm button or console "y": runs the stored plan, exactly once. `from` is
+   * where the press came from; a confirmation id replayed in another conversation
+   * is refused and left untouched.
+   */
+  async confirm(confirmId: string, actor: Actor, chat: ChatPort, requestId: string, from?: Conversation): Promise<CommandResult> {
+    const refused = await this.refuseElsewhere(confirmId, from);
+    if (refused) return refused;
     const claim = await this.deps.confirmations.claim(confirmId, `confirmed by ${actor.name}`);
     if (claim.status !== 'claimed') {
       const text =
@@ -95,7 +101,9 @@ export class CommandHandler {
     return this.enqueue(claim.pending, chat, actor, requestId);
   }
 
-  async cancel(confirmId: string, actor: Actor, chat: ChatPort): Promise<CommandResult> {
+  async cancel(confirmId: string, actor: Actor, chat: ChatPort, from?: Conversation): Promise<CommandResult> {
+    const refused = await this.refuseElsewhere(confirmId, from);
+    if (refused) return refused;
     const claim = await this.deps.confirmations.claim(confirmId, `cancelled by ${actor.name}`);
     if (claim.status !== 'claimed') return { kind: 'failed', error: 'This request was already handled or has expired.' };
     const { pending } = claim;
@@ -105,6 +113,16 @@ export class CommandHandler {
       { type: 'decision', decision: 'cancelled', action: pending.verb, service: pending.plan.target.service, env: pending.env },
     );
     return { kind: 'answered' };
+  }
+
+  private async refuseElsewhere(confirmId: string, from: Conversation | undefined): Promise<CommandResult | undefined> {
+    if (!from) return undefined;
+    const pending = await this.deps.confirmations.get(confirmId);
+    if (pending && (pending.conversation.platform !== from.platform || pending.conversation.id !== from.id)) {
+      this.deps.log.warn({ confirmId, from: from.id, platform: from.platform }, 'confirmation replayed from another conversation');
+      return { kind: 'failed', error: 'This button belongs to another conversation; nothing was done.' };
+    }
+    return undefined;
   }
 
   private async answer(request: CommandRequest, parsed: ParsedCommand, chat: ChatPort, log: Logger): Promise<CommandResult> {
