@@ -84,5 +84,12 @@ describe('plan buttons', () => {
     expect(String(h.fake.succeeded('chat.postEphemeral')[0]!.body.text)).toContain('cancelled by bob');
     expect(h.ports.executions).toHaveLength(0);
   });
-});
 
+  it('tells the presser that a button it does not know was not handled', async () => {
+    const response = await postSlack(h.url, buttonBody({ actionId: 'alert.rollback', value: 'x', messageTs: '1700000000.000001' }));
+    expect(response.status).toBe(200);
+    await h.fake.waitFor(() => h.fake.succeeded('chat.postEphemeral').length === 1);
+    expect(String(h.fake.succeeded('chat.postEphemeral')[0]!.body.text)).toContain('not handled');
+    expect(h.ports.executions).toHaveLength(0);
+  });
+});

@@ -33,6 +33,15 @@ describe('slash commands over /slack/events', () => {
     expect(JSON.stringify(actions)).toContain('"action_id":"plan.cancel"');
   });
 
+  it('acknowledges before the slow part: the ack is back while its reply still waits on Slack', async () => {
+    h.fake.failNext('chat.postMessage', { status: 429, retryAfterSeconds: 2 });
+    const response = await postSlack(h.url, slashCommandBody({ text: 'status maestro-orchestrator' }));
+    expect(response.status).toBe(200);
+    expect(response.ms).toBeLessThan(1000);
+    expect(h.fake.succeeded('chat.postMessage')).toHaveLength(0);
+    await h.fake.waitFor(() => h.fake.succeeded('chat.postMessage').length === 1);
+  });
+
   it('authenticates to the Web API with the bot token as a bearer header', async () => {
     await postSlack(h.url, slashCommandBody({ text: 'status maestro-orchestrator' }));
     await h.fake.waitFor(() => h.fake.succeeded('chat.postMessage').length === 1);
