@@ -35,6 +35,27 @@ describe('Slack Web API failures, through the whole bot', () => {
   });
 });
 
+describe('authorization', () => {
+  let h: SlackHarness;
+  beforeAll(async () => {
+    h = await startSlackHarness('authorize');
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('checks the bot token again after a failed auth.test instead of refusing every later command', async () => {
+    h.fake.failNext('auth.test', { status: 200, error: 'fatal_error' });
+    await postSlack(h.url, slashCommandBody({ text: 'status maestro-orchestrator' }));
+    await h.fake.waitFor((calls) => calls.some((c) => c.method === 'auth.test'));
+    expect(h.fake.succeeded('chat.postMessage')).toHaveLength(0);
+
+    await postSlack(h.url, slashCommandBody({ text: 'status maestro-orchestrator' }));
+    await h.fake.waitFor(() => h.fake.succeeded('chat.postMessage').length === 1);
+    expect(h.fake.succeeded('auth.test')).toHaveLength(1);
+  });
+});
+
 describe('SlackChat', () => {
   let fake: FakeSlackApi;
   let logged: string[];

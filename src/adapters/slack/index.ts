@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CommandHandler } from '../../handlers/command.js';
 import { AfterAck } from './after-ack.js';
+import { authorizeBotToken } from './authorize.js';
 import { boltLogger } from './bolt-logger.js';
 import type { SlackConfig } from './config.js';
 import { DeliveryDedupe } from './dedupe.js';
@@ -52,16 +53,18 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
   const sdkLogger = boltLogger(log);
   const clientOptions = clientOptionsFor(config, options.retryConfig, sdkLogger);
   const socketMode = Boolean(config.appToken);
+  const client = new webApi.WebClient(config.botToken, clientOptions);
+  const authorize = authorizeBotToken(client, config.botToken);
   const bolt = socketMode
-    ? new App({ token: config.botToken, appToken: config.appToken, socketMode: true, clientOptions, logger: sdkLogger })
+    ? new App({ authorize, appToken: config.appToken, socketMode: true, clientOptions, logger: sdkLogger })
     : new App({
-        token: config.botToken,
+        authorize,
         receiver: mountSlackReceiver({ app: options.app, signingSecret: config.signingSecret, log, sdkLogger }),
         clientOptions,
         logger: sdkLogger,
       });
 
-  const chat = new SlackChat(bolt.client, log, { updateIntervalMs: options.updateIntervalMs });
+  const chat = new SlackChat(client, log, { updateIntervalMs: options.updateIntervalMs });
   const afterAck = new AfterAck(options.workConcurrency ?? 8, (error) => log.error({ err: error }, 'Slack work after the ack failed'));
   registerListeners(bolt, {
     handler: options.handler,
