@@ -18,12 +18,16 @@ export function sandboxKubeConfig(url: string): KubeConfig {
   return kc;
 }
 
-/** A kubeconfig kubectl accepts: plain http server, token user, a context defaulting to intelgraph-prod. */
+/**
+ * A kubeconfig kubectl accepts: plain http server, token user, a context defaulting to
+ * intelgraph-prod. `insecure-skip-tls-verify` because client-node refuses a plain http
+ * server without it, and the bot itself must be able to use this file via KUBECONFIG.
+ */
 export async function writeKubeconfigFile(url: string, file: string): Promise<void> {
   const doc = {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: CONTEXT, cluster: { server: url } }],
+    clusters: [{ name: CONTEXT, cluster: { server: url, 'insecure-skip-tls-verify': true } }],
     users: [{ name: CONTEXT, user: { token: TOKEN } }],
     contexts: [{ name: CONTEXT, context: { cluster: CONTEXT, user: CONTEXT, namespace: DEFAULT_NAMESPACE } }],
     'current-context': CONTEXT,
