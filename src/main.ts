@@ -7,7 +7,7 @@ import { ConsoleChat } from './adapters/console/console-chat.js';
 import { runConsole } from './adapters/console/console-adapter.js';
 import { createHttpApp, finishHttpApp, listen } from './adapters/http/server.js';
 import { kubernetesFromConfig, loadKubeConfig } from './adapters/kubernetes.js';
-import { createSlackAdapter, type SlackAdapter, SlackEnvShape, slackConfigFrom } from './adapters/slack/index.js';
+import { createSlackAdapter, createSlackChat, type SlackAdapter, SlackEnvShape, slackConfigFrom } from './adapters/slack/index.js';
 import type { Catalog } from './config/catalog-schema.js';
 import { CatalogError, loadCatalog } from './config/catalog.js';
 import { ConfigError, durationMs, EnvSchema, loadEnv } from './config/env.js';
@@ -113,11 +113,15 @@ async function main(): Promise<number> {
     });
 
     let slack: SlackAdapter | undefined;
-    if (slackConfig) {
+    if (slackConfig && web) {
       slack = await createSlackAdapter({ app, handler, redis, prefix: env.REDIS_PREFIX, log, config: slackConfig });
       chats.set('slack', slack.chat);
       const adapter = slack;
       closers.unshift(() => adapter.stop());
+    } else if (slackConfig) {
+      // A worker only edits and replies: no receiver, and above all no Socket Mode
+      // connection that would take commands meant for the web role.
+      chats.set('slack', createSlackChat({ config: slackConfig, log }));
     }
 
     if (runsWorkers) {

@@ -78,14 +78,14 @@ function verbHelp(action: AnyAction): Message {
     const listed = choices ? ` (one of: ${choices.join(', ')})` : '';
     fields.push({ label: flagUsage(action, name, flag), value: `${flag.description}${listed}` });
   }
-  if (action.examples.length > 0) fields.push({ label: 'Examples', value: action.examples.join('\n') });
+  const risk = action.risk === 'read' ? 'Read-only: changes nothing.' : riskNote(action);
   return {
     title: `${action.name}: ${action.summary}`,
     severity: 'info',
-    code: usage(action),
+    text: `Usage: ${usage(action)}`,
     fields,
-    text: `Also, as with every command: ${GLOBAL_FLAGS.map(globalFlagUsage).join(' ')} (see 'help').`,
-    footer: action.risk === 'read' ? 'Read-only: changes nothing.' : riskNote(action),
+    ...(action.examples.length > 0 ? { code: action.examples.join('\n') } : {}),
+    footer: `${risk} Every command also takes ${GLOBAL_FLAGS.map(globalFlagUsage).join(' ')} (see 'help').`,
   };
 }
 

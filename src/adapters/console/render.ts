@@ -20,11 +20,14 @@ export function progressBar(progress: Progress): string {
 export function renderText(message: Message): string {
   const lines: string[] = [];
   lines.push(message.severity ? `${marker[message.severity]} ${message.title}` : message.title);
+  if (message.text) lines.push(...message.text.split('\n').map((l) => `  ${l}`));
   if (message.fields?.length) {
     const width = Math.max(...message.fields.map((f) => f.label.length));
-    for (const field of message.fields) lines.push(`  ${`${field.label}:`.padEnd(width + 1)} ${field.value}`);
+    const hang = '\n'.padEnd(width + 5);
+    for (const field of message.fields) {
+      lines.push(`  ${`${field.label}:`.padEnd(width + 1)} ${field.value.split('\n').join(hang)}`);
+    }
   }
-  if (message.text) lines.push(...message.text.split('\n').map((l) => `  ${l}`));
   if (message.code) lines.push(...message.code.split('\n').map((l) => `    ${l}`));
   if (message.progress) lines.push(`  ${progressBar(message.progress)}`);
   if (message.actions?.length) {
