@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Action, ActionContext } from '../core/action.js';
 import { isUserError } from '../core/errors.js';
-import type { Message, Severity } from '../core/message.js';
+import { describeReading, type Grade, type MetricsPort, readHealth } from '../core/health.js';
+import type { Field, Message, Severity } from '../core/message.js';
 import { redactText } from '../core/redact.js';
 import { capTail, formatAge, table } from './code-block.js';
 import { deadlineExceeded, rolloutWaitingFor } from './follow-rollout.js';
@@ -9,7 +10,17 @@ import type { DeploymentReader, DeploymentState, EventReader, PodReader } from '
 import { relatedEvents } from './events.js';
 import { resolveTarget } from './target.js';
 
-export type StatusPorts = { kubernetes: DeploymentReader & PodReader & EventReader };
+/** The status page incident linked to a service+env, if one is open (see src/actions/statuspage.ts). */
+export interface StatuspageLinkReader {
+  current(service: string, env: string): Promise<{ id: string; status?: string; url?: string } | undefined>;
+}
+
+/** Metrics and the status page are optional: without them status shows Kubernetes state only. */
+export type StatusPorts = {
+  kubernetes: DeploymentReader & PodReader & EventReader;
+  metrics?: MetricsPort;
+  statuspageLinks?: StatuspageLinkReader;
+};
 
 export const StatusArgs = z.object({
   service: z.string().min(1).optional().describe('the catalog service (default: every service in the environment)'),
@@ -35,6 +46,7 @@ async function one(ctx: ActionContext<StatusPorts>, service: string): Promise<Me
     k8s.listPods(target.ref.namespace, target.envSpec.selector),
     k8s.listEvents(target.ref.namespace),
   ]);
+  const [health, statuspage] = await Promise.all([healthFields(ctx, target), statuspageField(ctx, target.service, target.env)]);
   const restarts = pods.reduce((sum, p) => sum + p.restarts, 0);
   const troubled = pods.filter((p) => !p.ready || p.restarts > 0);
   const recent = relatedEvents(events, target.ref.deployment).slice(-5);
@@ -42,7 +54,7 @@ async function one(ctx: ActionContext<StatusPorts>, service: string): Promise<Me
   const capped = capTail(lines);
   return {
     title: `${target.service} in ${target.env}`,
-    severity: grade(d, restarts),
+    severity: worse(grade(d, restarts), health.worst),
     fields: [
       { label: 'Replicas', value: `${d.ready}/${d.desired} ready, ${d.updated} updated, ${d.available} available` },
       { label: 'Revision', value: String(d.revision ?? '?') },
@@ -58,11 +70,53 @@ async function one(ctx: ActionContext<StatusPorts>, service: string): Promise<Me
                 .map((p) => `${p.name}: ${p.waitingReason ?? (p.ready ? 'ready' : p.phase)}, ${p.restarts}`)
                 .join('; ')})`,
       },
+      ...health.fields,
+      ...statuspage,
     ],
     code: lines.length > 0 ? capped.code : undefined,
     text: lines.length > 0 ? 'Last events:' : 'No recent events.',
     footer: capped.note,
   };
+}
+
+const HEALTH_SEVERITY: Record<Grade, Severity> = { healthy: 'success', warning: 'warning', critical: 'critical' };
+const SEVERITY_ORDER: Severity[] = ['success', 'info', 'warning', 'critical'];
+
+function worse(a: Severity, grade: Grade | undefined): Severity {
+  const b = grade ? HEALTH_SEVERITY[grade] : 'success';
+  return SEVERITY_ORDER.indexOf(b) > SEVERITY_ORDER.indexOf(a) ? b : a;
+}
+
+/** The catalog's indicators graded from Prometheus; a Prometheus outage is one line, never a failed status. */
+async function healthFields(
+  ctx: ActionContext<StatusPorts>,
+  target: ReturnType<typeof resolveTarget>,
+): Promise<{ fields: Field[]; worst?: Grade }> {
+  const { indicators, dashboards } = target.spec;
+  const links: Field[] = dashboards.length > 0 ? [{ label: 'Dashboards', value: dashboards.map((d) => `${d.name}: ${d.url}`).join('\n') }] : [];
+  if (!ctx.ports.metrics || Object.keys(indicators).length === 0) return { fields: links };
+  const vars = { namespace: target.ref.namespace, deployment: target.ref.deployment, service: target.service };
+  let report: Awaited<ReturnType<typeof readHealth>>;
+  try {
+    report = await readHealth(ctx.ports.metrics, indicators, vars, { trendMinutes: 30 });
+  } catch (error) {
+    ctx.log.warn({ err: error }, 'status: reading metrics failed');
+    report = { ok: false, reason: 'see the bot log' };
+  }
+  if (!report.ok) return { fields: [{ label: 'Health', value: `metrics unavailable (${report.reason})` }, ...links] };
+  return {
+    worst: report.worst,
+    fields: [...report.readings.map((r) => ({ label: `${r.name} (${r.indicator.description})`, value: describeReading(r) })), ...links],
+  };
+}
+
+async function statuspageField(ctx: ActionContext<StatusPorts>, service: string, env: string): Promise<Field[]> {
+  const link = await ctx.ports.statuspageLinks?.current(service, env).catch((error: unknown) => {
+    ctx.log.warn({ err: error }, 'status: cannot read the status page link');
+    return undefined;
+  });
+  if (!link) return [];
+  return [{ label: 'Status page', value: `incident ${link.id}${link.status ? ` (${link.status})` : ''}${link.url ? ` ${link.url}` : ''}` }];
 }
 
 async function overview(ctx: ActionContext<StatusPorts>): Promise<Message> {

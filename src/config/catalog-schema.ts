@@ -33,6 +33,8 @@ export const ServiceEnvSchema = z.strictObject({
   /** ConfigMap holding the service's runtime flags. */
   configMap: name.optional(),
   healthUrl: z.url().optional(),
+  /** Base URL of the service's admin API (cache warm); the catalog's paths are appended to it. */
+  adminUrl: z.url().optional(),
   /** PagerDuty Events v2 routing key: the name of the env var that holds it, never the key itself. */
   pagerdutyRoutingKeyEnv: envVarName.optional(),
 });
@@ -66,6 +68,22 @@ export const IndicatorSchema = z
   });
 export type Indicator = z.infer<typeof IndicatorSchema>;
 
+/** Status page wording per incident status; `{name}` is the component's public name. */
+export const StatuspageTemplatesSchema = z.strictObject({
+  investigating: z.string().min(1).optional(),
+  identified: z.string().min(1).optional(),
+  monitoring: z.string().min(1).optional(),
+  resolved: z.string().min(1).optional(),
+});
+
+export const StatuspageServiceSchema = z.strictObject({
+  /** The Statuspage component this service is shown as. */
+  componentId: z.string().min(1),
+  /** The component's public name, used in incident titles. */
+  name: z.string().min(1),
+  templates: StatuspageTemplatesSchema.default({}),
+});
+
 export const ChannelsSchema = z.strictObject({
   slack: z.array(z.string().min(1)).default([]),
   teams: z.array(z.string().min(1)).default([]),
@@ -80,6 +98,7 @@ export const ServiceSchema = z.strictObject({
   flags: z.array(envVarName).default([]),
   providers: z.record(name, ProviderSchema).default({}),
   cacheWarm: CacheWarmSchema.optional(),
+  statuspage: StatuspageServiceSchema.optional(),
   github: z
     .strictObject({ repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/), workflow: z.string(), ref: z.string().default('main') })
     .optional(),

@@ -3,11 +3,14 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Catalog } from '../config/catalog-schema.js';
 import { Access, type ConflictInjection, type DenyRule } from './access.js';
+import { ADMIN_PREFIX, handleAdmin, WarmJobs } from './admin.js';
 import { Api } from './api.js';
 import { Controller } from './controller.js';
 import { EventRecorder } from './events.js';
 import { sandboxKubeConfig, writeKubeconfigFile } from './kubeconfig.js';
 import { LogSource } from './logs.js';
+import { HEALTH_PREFIX, handleHealth } from './health.js';
+import { handlePrometheus, SandboxMetrics } from './metrics.js';
 import { FAULTY_RELEASES, seedCatalog } from './seed.js';
 import { createApiServer } from './server.js';
 import { Store } from './store.js';
@@ -29,6 +32,12 @@ export interface SandboxOptions {
 
 export interface Sandbox {
   readonly url: string;
+  /** A Prometheus HTTP API answering the catalog's indicator queries from the simulated pods. */
+  readonly prometheusUrl: string;
+  /** 200 while the deployment is available and not running a faulty release, 503 otherwise. */
+  healthUrl(namespace: string, deployment: string): string;
+  /** Base URL of the service's fake admin API (the catalog's cacheWarm.path is appended). */
+  adminUrl(namespace: string, deployment: string): string;
   kubeConfig(): KubeConfig;
   writeKubeconfig(file: string): Promise<void>;
   /** Pods running this image crash-loop and never become Ready, so a rollout to it stalls and times out. */
@@ -56,7 +65,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const logs = new LogSource({ isFaultyRelease: (i) => faulty.has(i), isBadImage: (i) => controller.isBadImage(i) });
   if (options.seed ?? true) seedCatalog(store, controller, options.catalog);
 
-  const server = createApiServer(new Api(store, access, logs), access, options.log);
+  const quality = { isFaultyRelease: (i: string) => faulty.has(i) };
+  const warm = new WarmJobs(intervalMs);
+  const metrics = new SandboxMetrics(store, quality, warm, options.catalog);
+  const server = createApiServer(new Api(store, access, logs), access, options.log, async (req, res, url) => {
+    if (url.pathname.startsWith(HEALTH_PREFIX)) return handleHealth(store, quality, req, res, url);
+    if (url.pathname.startsWith(ADMIN_PREFIX)) return handleAdmin(options.catalog, warm, req, res, url);
+    return handlePrometheus(metrics, req, res, url);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -70,6 +86,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   let closed: Promise<void> | undefined;
   return {
     url,
+    prometheusUrl: url,
+    healthUrl: (namespace, deployment) => `${url}${HEALTH_PREFIX}${encodeURIComponent(namespace)}/${encodeURIComponent(deployment)}`,
+    adminUrl: (namespace, deployment) => `${url}${ADMIN_PREFIX}${encodeURIComponent(namespace)}/${encodeURIComponent(deployment)}`,
     kubeConfig: () => sandboxKubeConfig(url),
     writeKubeconfig: (file) => writeKubeconfigFile(url, file),
     markImageBad: (image, bad = true) => controller.markImageBad(image, bad),

@@ -24,9 +24,13 @@ export interface ApiRequest {
   req: IncomingMessage;
 }
 
-export function createApiServer(api: Api, access: Access, log?: Logger): Server {
+/** Routes beside the Kubernetes API (metrics, health, admin); true when it answered the request. */
+export type ExtraRoutes = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+
+export function createApiServer(api: Api, access: Access, log?: Logger, extra?: ExtraRoutes): Server {
   return createServer((req, res) => {
-    handle(req, res, api, access).catch((error: unknown) => {
+    const served = extra ? extra(req, res, new URL(req.url ?? '/', 'http://sandbox')) : Promise.resolve(false);
+    served.then((done) => (done ? undefined : handle(req, res, api, access))).catch((error: unknown) => {
       if (!(error instanceof ApiError)) log?.error({ err: error, url: req.url }, 'sandbox request failed');
       const apiError = error instanceof ApiError ? error : new ApiError(500, 'InternalError', `Internal error occurred: ${String(error)}`);
       if (res.headersSent) res.end();
