@@ -2,25 +2,31 @@ import { z } from 'zod';
 import type { Action } from '../core/action.js';
 import { redactText } from '../core/redact.js';
 import { capTail, formatAge, table } from './code-block.js';
+import { type EvidencePorts, evidenceMessage } from './evidence.js';
 import { sameTemplate } from './pod-template.js';
 import type { DeploymentReader, RevisionReader } from './ports.js';
 import { resolveTarget } from './target.js';
 
-export type HistoryPorts = { kubernetes: DeploymentReader & RevisionReader };
+export type HistoryPorts = { kubernetes: DeploymentReader & RevisionReader } & EvidencePorts;
 
 export const HistoryArgs = z.object({
   service: z.string().min(1).describe('the catalog service whose rollout history to show'),
+  evidence: z.boolean().optional().describe('show the recorded rollbacks (evidence) instead of the rollout history'),
 });
 export type HistoryArgs = z.infer<typeof HistoryArgs>;
 
 export const history: Action<HistoryArgs, HistoryPorts> = {
   name: 'history',
   summary: 'Rollout history of a service: revision, image, change cause and age',
-  params: { positional: [{ name: 'service', kind: 'service', description: 'the service' }], flags: {} },
+  params: {
+    positional: [{ name: 'service', kind: 'service', description: 'the service' }],
+    flags: { evidence: { kind: 'boolean', description: 'the recorded rollbacks: from → to, who, why, verification verdict' } },
+  },
   args: HistoryArgs,
   risk: 'read',
-  examples: ['history maestro-orchestrator'],
+  examples: ['history maestro-orchestrator', 'history maestro-orchestrator --evidence'],
   async execute(ctx, args) {
+    if (args.evidence) return evidenceMessage(ctx, args.service);
     const target = resolveTarget(ctx, args.service);
     const k8s = ctx.ports.kubernetes;
     const [d, revisions] = await Promise.all([k8s.readDeployment(target.ref), k8s.listRevisions(target.ref)]);

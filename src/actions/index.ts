@@ -1,4 +1,7 @@
 import type { AnyAction } from '../core/action.js';
+import { cacheWarm } from './cache-warm.js';
+import { incidentExport } from './incident-export.js';
+import { statuspageActions } from './statuspage.js';
 import { events } from './events.js';
 import type { ConfigMapPort } from './flag.js';
 import { flag } from './flag.js';
@@ -21,6 +24,14 @@ export type KubernetesPort = RolloutReader & EventReader & RollbackWriter & Rest
 /** ActionContext.ports for the actions below. */
 export interface KubernetesPorts extends FollowOptions {
   kubernetes: KubernetesPort;
+}
+
+/**
+ * The verbs of issue #9, registered after kubernetesActions(): cache warm, the status
+ * page and the evidence export. Their ports: CacheWarmPorts, StatuspagePorts, EvidencePorts.
+ */
+export function incidentActions(): AnyAction[] {
+  return [cacheWarm, ...statuspageActions, incidentExport];
 }
 
 /** In the order help lists them: the order of the command table in ARCHITECTURE.md. */

@@ -3,6 +3,12 @@ import type { Action, ActionContext, Plan, ProgressReporter } from '../core/acti
 import { UserError } from '../core/errors.js';
 import type { Message } from '../core/message.js';
 import { followRollout, replicasField, unfinishedMessage } from './follow-rollout.js';
+import {
+  executeGitHubRollback,
+  type GitHubRollbackPlanData,
+  type GitHubRollbackPorts,
+  planGitHubRollback,
+} from './github-rollback.js';
 import { templateFingerprint } from './pod-template.js';
 import type { FollowOptions, RolloutReader, WorkloadRef } from './ports.js';
 import { chooseRollbackTarget } from './revisions.js';
@@ -23,7 +29,7 @@ export interface RollbackWriter {
   rollback(ref: WorkloadRef, options: { toRevision?: number; changeCause: string }): Promise<RollbackOutcome>;
 }
 
-export type RollbackPorts = { kubernetes: RolloutReader & RollbackWriter } & FollowOptions;
+export type RollbackPorts = { kubernetes: RolloutReader & RollbackWriter } & FollowOptions & Omit<GitHubRollbackPorts, 'kubernetes'>;
 
 export const RollbackArgs = z.object({
   service: z.string().min(1).describe('the catalog service to roll back'),
@@ -33,10 +39,17 @@ export const RollbackArgs = z.object({
     .positive()
     .optional()
     .describe('the revision to return to (default: the one before the current)'),
+  via: z.enum(['k8s', 'github']).optional().describe('k8s (default): rollout undo; github: dispatch the catalog workflow'),
+  imageTag: z
+    .string()
+    .regex(/^[\w][\w.-]{0,127}$/, 'must be an image tag such as v2.7.3')
+    .optional()
+    .describe('the image tag the GitHub workflow deploys (with --via github)'),
 });
 export type RollbackArgs = z.infer<typeof RollbackArgs>;
 
 export interface RollbackPlanData {
+  via?: 'k8s';
   fromRevision?: number;
   fromImages: string[];
   toRevision: number;
@@ -45,7 +58,23 @@ export interface RollbackPlanData {
   toTemplate: string;
 }
 
-async function plan(ctx: ActionContext<RollbackPorts>, args: RollbackArgs): Promise<Plan<RollbackPlanData>> {
+/** Either path's plan; `via` tells them apart. */
+export type AnyRollbackPlanData = RollbackPlanData | GitHubRollbackPlanData;
+
+function isGitHubPlan(plan: Plan<AnyRollbackPlanData>): plan is Plan<GitHubRollbackPlanData> {
+  return plan.data.via === 'github';
+}
+
+async function plan(ctx: ActionContext<RollbackPorts>, args: RollbackArgs): Promise<Plan<AnyRollbackPlanData>> {
+  if (args.via === 'github') {
+    if (args.toRevision !== undefined) throw new UserError('--to-revision is for the Kubernetes rollback; with --via github give --image-tag', 'conflicting_flags');
+    return planGitHubRollback(ctx, args.service, args.imageTag);
+  }
+  if (args.imageTag !== undefined) throw new UserError('--image-tag needs --via github (the Kubernetes rollback takes --to-revision)', 'conflicting_flags');
+  return planKubernetes(ctx, args);
+}
+
+async function planKubernetes(ctx: ActionContext<RollbackPorts>, args: RollbackArgs): Promise<Plan<RollbackPlanData>> {
   const target = resolveTarget(ctx, args.service);
   const k8s = ctx.ports.kubernetes;
   const [d, revisions] = await Promise.all([k8s.readDeployment(target.ref), k8s.listRevisions(target.ref)]);
@@ -77,11 +106,12 @@ async function execute(
   ctx: ActionContext<RollbackPorts>,
   args: RollbackArgs,
   progress: ProgressReporter,
-  given?: Plan<RollbackPlanData>,
+  given?: Plan<AnyRollbackPlanData>,
 ): Promise<Message> {
+  const chosen = given ?? (await plan(ctx, args));
+  if (isGitHubPlan(chosen)) return executeGitHubRollback(ctx, args.service, progress, chosen);
   const target = resolveTarget(ctx, args.service);
-  const planned = given ?? (await plan(ctx, args));
-  const { data } = planned;
+  const { data } = chosen as Plan<RollbackPlanData>;
   const k8s = ctx.ports.kubernetes;
   const before = await k8s.readDeployment(target.ref);
   const alreadyThere = templateFingerprint(before.template) === data.toTemplate;
@@ -117,18 +147,24 @@ async function execute(
   };
 }
 
-export const rollback: Action<RollbackArgs, RollbackPorts, RollbackPlanData> = {
+export const rollback: Action<RollbackArgs, RollbackPorts, AnyRollbackPlanData> = {
   name: 'rollback',
   summary: 'Roll a deployment back to an earlier revision (kubectl rollout undo), then watch the rollout',
   params: {
     positional: [{ name: 'service', kind: 'service', description: 'the service to roll back' }],
     flags: {
       'to-revision': { kind: 'int', description: 'the revision to return to (default: the previous one)', placeholder: 'N' },
+      via: { kind: 'string', description: 'k8s (default) or github (the catalog\'s cd-rollback.yml workflow)', placeholder: 'PATH' },
+      'image-tag': { kind: 'string', description: 'with --via github: the stable image tag to deploy', placeholder: 'T' },
     },
   },
   args: RollbackArgs,
   risk: 'high',
-  examples: ['rollback maestro-orchestrator', 'rollback maestro-orchestrator --to-revision 6 --reason "v2.8.0 error spike"'],
+  examples: [
+    'rollback maestro-orchestrator',
+    'rollback maestro-orchestrator --to-revision 6 --reason "v2.8.0 error spike"',
+    'rollback maestro-orchestrator --env staging --via github --image-tag v2.7.3',
+  ],
   plan,
   execute,
 };

@@ -29,6 +29,8 @@ export interface RunJobDeps {
   watcher: CancelWatcher;
   progressIntervalMs: number;
   deploymentLockTtlMs: number;
+  /** After a job succeeded and its result is in chat (verification, evidence); its failure is only logged. */
+  onSucceeded?: (data: QueuedJobData, result: Message) => Promise<void>;
 }
 
 /** Everything one run of one job needs, so the steps below stay small. */
@@ -124,6 +126,10 @@ export function createProcessor(deps: RunJobDeps): Processor<QueuedJobData, JobO
 async function succeed(deps: RunJobDeps, run: Run, result: Message): Promise<JobOutcome> {
   await run.reporter.finish(say.succeededMessage(run.data, result), result);
   await deps.audit.record({ ...auditEntry(run, 'job.finished'), result: result.title });
+  if (deps.onSucceeded) {
+    // job.data, not run.data: it carries the message ref the reporter may have saved since.
+    await deps.onSucceeded(run.job.data, result).catch((error: unknown) => run.log.warn({ err: error }, 'onSucceeded hook failed'));
+  }
   await run.keeper.release();
   return { status: 'succeeded', title: result.title };
 }

@@ -8,7 +8,7 @@ import { CancelRequests, CancelWatcher } from './cancel.js';
 import { ACTION_QUEUE, JobKeys, type JobOutcome, type QueuedJobData } from './job-data.js';
 import type { ChatLookup } from './job-reporter.js';
 import { DeploymentLock } from './lock.js';
-import { createProcessor } from './run-job.js';
+import { createProcessor, type RunJobDeps } from './run-job.js';
 import { StallReporter } from './stall-reporter.js';
 
 export interface WorkerDeps {
@@ -34,6 +34,8 @@ export interface WorkerDeps {
   maxStalledCount?: number;
   /** TTL of the service+env lock, refreshed every third of it while the job runs (default 2 × lockDuration, at least 60 s). */
   deploymentLockTtlMs?: number;
+  /** Called once a job has succeeded and reported (e.g. to schedule its verification); errors are logged. */
+  onSucceeded?: RunJobDeps['onSucceeded'];
 }
 
 export interface JobWorker {
@@ -66,6 +68,7 @@ export async function startWorker(deps: WorkerDeps): Promise<JobWorker> {
     watcher,
     progressIntervalMs: deps.progressIntervalMs ?? 1000,
     deploymentLockTtlMs: deps.deploymentLockTtlMs ?? Math.max(60_000, 2 * lockDuration),
+    ...(deps.onSucceeded ? { onSucceeded: deps.onSucceeded } : {}),
   });
   const worker = new Worker<QueuedJobData, JobOutcome>(ACTION_QUEUE, processor, {
     connection: deps.connection,

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Catalog } from '../config/catalog-schema.js';
+import type { Message } from '../core/message.js';
+import type { QueuedJobData } from '../jobs/job-data.js';
+import type { EvidenceStore, NewEvidence } from './evidence-store.js';
+import { intervalFor, MITIGATING_VERBS, parseWindow, type VerifyJobData } from './verify-data.js';
+import type { VerificationQueue } from './verify-queue.js';
+
+export interface VerificationHookDeps {
+  queue: VerificationQueue;
+  catalog: Catalog;
+  log: Logger;
+  evidence?: EvidenceStore;
+  /** MAESTRO_VERIFY_WINDOW: one window for every service (drills use 20s). */
+  windowOverrideMs?: number;
+}
+
+/** What a job's success hands the hook: its data, and its result message. */
+export type SucceededHook = (data: QueuedJobData, result: Message) => Promise<void>;
+
+function change(data: QueuedJobData, what: string): { from: string; to: string } | undefined {
+  const c = data.plan.changes.find((x) => x.what === what);
+  return c ? { from: c.from, to: c.to } : undefined;
+}
+
+function envSuffix(catalog: Catalog, env: string): string {
+  return env === catalog.defaults.env ? '' : ` --env ${env}`;
+}
+
+/** The next thing to try if the mitigation does not hold. */
+export function nextCommand(catalog: Catalog, data: QueuedJobData): string {
+  const service = data.plan.target.service;
+  const suffix = envSuffix(catalog, data.env);
+  const planned = data.plan.data as { toRevision?: unknown; via?: unknown } | undefined;
+  if (data.action === 'rollback' && planned?.via !== 'github' && typeof planned?.toRevision === 'number' && planned.toRevision > 1) {
+    return `rollback ${service} --to-revision ${planned.toRevision - 1}${suffix}`;
+  }
+  return `rollback ${service}${suffix}`;
+}
+
+function evidenceOf(data: QueuedJobData, result: Message): NewEvidence {
+  const planned = data.plan.data as { via?: unknown } | undefined;
+  const via = planned?.via === 'github' ? 'github' : 'kubernetes';
+  const revision = change(data, 'revision');
+  const image = change(data, 'image') ?? change(data, 'image tag');
+  const run = result.fields?.find((f) => f.label === 'Run')?.value;
+  return {
+    service: data.plan.target.service,
+    env: data.env,
+    via,
+    actor: data.actor.name,
+    ...(data.reason ? { reason: data.reason } : {}),
+    ...(revision ? { revision } : {}),
+    ...(image ? { image } : {}),
+    jobNumber: data.jobNumber,
+    ...(run ? { runUrl: run } : {}),
+  };
+}
+
+/**
+ * The actions worker's onSucceeded: records rollback evidence and schedules the
+ * verification of every mitigating verb. Verification is best effort: a failure
+ * here is logged, never turned into a failed mitigation.
+ */
+export function verificationHook(deps: VerificationHookDeps): SucceededHook {
+  return async (data, result) => {
+    if (!MITIGATING_VERBS.includes(data.action)) return;
+    const service = data.plan.target.service;
+    const svc = deps.catalog.services[service];
+    if (!svc?.envs[data.env]) return;
+    const who = { actor: data.actor, requestId: data.requestId, ...(data.conversation ? { conversation: data.conversation } : {}) };
+    const evidence = data.action === 'rollback' && deps.evidence ? await deps.evidence.record(evidenceOf(data, result), who) : undefined;
+    const windowMs = deps.windowOverrideMs ?? parseWindow(svc.verification.window);
+    const verification: VerifyJobData = {
+      id: `v${createHash('sha256').update(`${data.requestId}:${data.jobNumber}`).digest('hex').slice(0, 24)}`,
+      service,
+      env: data.env,
+      action: data.action,
+      jobNumber: data.jobNumber,
+      actor: data.actor,
+      ...(data.conversation ? { conversation: data.conversation } : {}),
+      requestId: data.requestId,
+      ...(data.messageRef ? { messageRef: data.messageRef } : {}),
+      startedAt: Date.now(),
+      windowMs,
+      intervalMs: intervalFor(windowMs),
+      check: 1,
+      nextCommand: nextCommand(deps.catalog, data),
+      ...(evidence ? { evidenceId: evidence.id } : {}),
+    };
+    await deps.queue.schedule(verification);
+    deps.log.info({ verification: verification.id, service, env: data.env, windowMs }, 'verification scheduled');
+  };
+}

@@ -1,0 +1,71 @@
+import { formatValue } from '../core/health.js';
+import type { Field, Message, MessageAction } from '../core/message.js';
+import type { CheckResult } from './check.js';
+import type { EvidenceRecord } from './evidence-store.js';
+import { evidenceLines } from './evidence-store.js';
+import { checksIn, formatWindow, type VerifyJobData } from './verify-data.js';
+
+/** Every word verification says in chat. */
+
+function title(data: VerifyJobData): string {
+  return `Verifying ${data.action} of ${data.service} in ${data.env} (job ${data.jobNumber})`;
+}
+
+export function valueFields(result: CheckResult): Field[] {
+  const fields: Field[] = [];
+  if (result.health) fields.push({ label: 'Health endpoint', value: result.health.detail });
+  if (result.metricsUnavailable) fields.push({ label: 'Metrics', value: `metrics unavailable (${result.metricsUnavailable})` });
+  for (const r of result.readings) {
+    fields.push({ label: r.name, value: r.value === undefined ? 'no data' : `${formatValue(r.indicator.unit, r.value)} ${r.grade}` });
+  }
+  return fields;
+}
+
+export function startedMessage(data: VerifyJobData): Message {
+  return {
+    title: title(data),
+    severity: 'info',
+    text: `Checking the health endpoint and the catalog's indicators every ${formatWindow(data.intervalMs)} for ${formatWindow(data.windowMs)} (runbook: below thresholds for the whole window).`,
+    progress: { done: 0, total: checksIn(data), label: 'checks passed' },
+  };
+}
+
+export function progressMessage(data: VerifyJobData, result: CheckResult): Message {
+  return {
+    title: title(data),
+    severity: result.verdict === 'ok' ? 'info' : 'warning',
+    text: result.verdict === 'ok' ? 'Holding so far.' : `Watching: ${result.problems.join('; ')}`,
+    fields: valueFields(result),
+    progress: { done: data.check, total: checksIn(data), label: 'checks passed' },
+  };
+}
+
+export function passMessage(data: VerifyJobData, result: CheckResult, evidence?: EvidenceRecord, statuspageIncident?: string): Message {
+  const actions: MessageAction[] = statuspageIncident
+    ? [{ id: 'command.run', label: 'Resolve status page incident', style: 'primary', value: `statuspage resolve ${statuspageIncident}` }]
+    : [];
+  return {
+    title: `Verification passed: ${data.service} in ${data.env} held for ${formatWindow(data.windowMs)} after the ${data.action}`,
+    severity: 'success',
+    text: statuspageIncident
+      ? `The status page incident ${statuspageIncident} is still open: statuspage resolve ${statuspageIncident}`
+      : undefined,
+    fields: valueFields(result),
+    ...(evidence ? { code: ['Evidence record', ...evidenceLines(evidence)].join('\n') } : {}),
+    ...(actions.length > 0 ? { actions } : {}),
+  };
+}
+
+export function regressionMessage(data: VerifyJobData, result: CheckResult, evidence?: EvidenceRecord): Message {
+  const elapsed = formatWindow(Math.max(0, Math.round((Date.now() - data.startedAt) / 1000) * 1000));
+  return {
+    title: `Regression: ${data.service} in ${data.env} is not healthy ${elapsed} after the ${data.action}`,
+    severity: 'critical',
+    text: `${result.problems.join('; ')}${data.nextCommand ? `\nNext: ${data.nextCommand}` : ''}`,
+    fields: valueFields(result),
+    ...(evidence ? { code: ['Evidence record', ...evidenceLines(evidence)].join('\n') } : {}),
+    ...(data.nextCommand
+      ? { actions: [{ id: 'command.run', label: data.nextCommand.slice(0, 75), style: 'danger' as const, value: data.nextCommand }] }
+      : {}),
+  };
+}

@@ -1,0 +1,57 @@
+import type { MessageRef } from '../core/chat-port.js';
+import type { Actor, Conversation } from '../core/request.js';
+
+/** The queue verification checks run on, beside the actions queue. */
+export const VERIFY_QUEUE = 'verify';
+
+/** Verbs whose success is a mitigation worth verifying (runbook: "Verification (post-mitigation)"). */
+export const MITIGATING_VERBS: readonly string[] = ['rollback', 'restart', 'scale', 'flag', 'provider', 'cache warm'];
+
+/** One verification, carried from check to check (each check is its own delayed job). */
+export interface VerifyJobData {
+  /** Stable across the checks of one verification: the mitigating job's id. */
+  id: string;
+  service: string;
+  env: string;
+  /** The mitigating verb and its job, for the words in chat. */
+  action: string;
+  jobNumber: number;
+  actor: Actor;
+  conversation?: Conversation;
+  requestId: string;
+  /** The mitigating job's message: results are replied in its thread. */
+  messageRef?: MessageRef;
+  /** The verification's own reply in that thread, edited as checks pass. */
+  statusRef?: MessageRef;
+  startedAt: number;
+  windowMs: number;
+  intervalMs: number;
+  /** 1-based number of the check this job runs. */
+  check: number;
+  /** What to offer when the mitigation does not hold. */
+  nextCommand?: string;
+  evidenceId?: string;
+}
+
+export function checksIn(data: Pick<VerifyJobData, 'windowMs' | 'intervalMs'>): number {
+  return Math.max(1, Math.ceil(data.windowMs / data.intervalMs));
+}
+
+/** How often to look: a tenth of the window, at least once a second, at most once a minute. */
+export function intervalFor(windowMs: number): number {
+  return Math.min(60_000, Math.max(1000, Math.round(windowMs / 10)));
+}
+
+export function parseWindow(text: string): number {
+  const match = /^(\d+)(ms|s|m|h)$/.exec(text);
+  if (!match) throw new Error(`not a duration: ${text}`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'];
+  return Number(match[1]) * unit;
+}
+
+export function formatWindow(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}
