@@ -56,6 +56,12 @@ export class TeamsChat implements ChatPort {
     const threadId = options.threadId && hasThreads(reference) ? options.threadId : undefined;
     let id: string | undefined;
     await this.send('sendActivity', this.inThread(reference, threadId), async (context) => {
+      // The SDK would make this a reply to the synthetic "continue conversation" event; the
+      // conversation id (`;messageid=` for a reply chain) already says where the message goes.
+      context.onSendActivities(async (_context, activities, next) => {
+        for (const activity of activities) delete activity.replyToId;
+        return next();
+      });
       id = (await context.sendActivity(messageActivity(message)))?.id;
     });
     if (!id) throw new TeamsApiError('sendActivity', undefined, 'the connector returned no activity id');

@@ -1,0 +1,180 @@
+import { createPrivateKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One call to the connector as it crossed the wire. */
+export interface ConnectorCall {
+  method: string;
+  path: string;
+  /** The decoded conversation id of a v3/conversations route (with any `;messageid=`). */
+  conversationId?: string;
+  activityId?: string;
+  kind: 'send' | 'reply' | 'update' | 'channels' | 'openid' | 'other';
+  headers: IncomingHttpHeaders;
+  body: Record<string, unknown>;
+  status: number;
+  at: number;
+  /** The id the fake gave the activity it accepted. */
+  id?: string;
+}
+
+export interface ConnectorFailure {
+  status: 412 | 429 | 500 | 502 | 503 | 504 | 403;
+  retryAfterSeconds?: number;
+}
+
+export const BOT_FRAMEWORK_ISSUER = 'https://api.botframework.com';
+export const KEY_ID = 'fake-connector-key-1';
+
+/**
+ * A fake Bot Connector service on a local port. Activities the tests send carry its
+ * URL as serviceUrl, so the SDK's connector client calls it for every send, reply
+ * and update; it records each call, answers with activity ids, and can be told to
+ * refuse the next calls with 429 + Retry-After or another status. It also plays the
+ * Bot Framework's token issuer: its OpenID metadata and JWKS carry a test key with
+ * which `token()` signs channel tokens the real JWT validation accepts.
+ */
+export class FakeBotConnector {
+  readonly calls: ConnectorCall[] = [];
+  /** Channels listed for a team (GET v3/teams/{id}/conversations). */
+  channels: Array<{ id: string; name?: string }> = [];
+  private readonly failures = new Map<ConnectorCall['kind'], ConnectorFailure[]>();
+  private readonly key = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  private server: Server | undefined;
+  private seq = 0;
+  url = '';
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      void this.handle(req, res);
+    });
+    this.server.listen(0, '127.0.0.1');
+    await once(this.server, 'listening');
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  get openIdMetadataUrl(): string {
+    return `${this.url}/v1/.well-known/openidconfiguration`;
+  }
+
+  /** A channel token as the Bot Framework signs it, for `audience` and the activity's serviceUrl. */
+  token(claims: { audience: string; serviceUrl?: string; issuer?: string; expiresInSeconds?: number }, key: KeyObject = this.key.privateKey): string {
+    const now = Math.floor(Date.now() / 1000);
+    const payload = {
+      iss: claims.issuer ?? BOT_FRAMEWORK_ISSUER,
+      aud: claims.audience,
+      serviceurl: claims.serviceUrl ?? this.url,
+      nbf: now - 10,
+      iat: now - 10,
+      exp: now + (claims.expiresInSeconds ?? 3600),
+    };
+    const head = base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: KEY_ID }));
+    const body = base64url(JSON.stringify(payload));
+    const signature = sign('RSA-SHA256', Buffer.from(`${head}.${body}`), key).toString('base64url');
+    return `${head}.${body}.${signature}`;
+  }
+
+  /** A token signed with a key the issuer never published, under the published key id. */
+  forgedToken(audience: string): string {
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    return this.token({ audience }, createPrivateKey(other.export({ format: 'pem', type: 'pkcs8' })));
+  }
+
+  /** The next `times` calls of `kind` fail as given; later ones succeed. */
+  failNext(kind: ConnectorCall['kind'], failure: ConnectorFailure, times = 1): void {
+    const queue = this.failures.get(kind) ?? [];
+    for (let i = 0; i < times; i++) queue.push(failure);
+    this.failures.set(kind, queue);
+  }
+
+  /** Accepted calls that carry an activity (sends, replies, updates), in order. */
+  activityCalls(kind?: 'send' | 'reply' | 'update'): ConnectorCall[] {
+    return this.calls.filter((c) => (kind ? c.kind === kind : ['send', 'reply', 'update'].includes(c.kind)) && c.status === 200);
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.failures.clear();
+  }
+
+  async waitFor(predicate: (calls: ConnectorCall[]) => boolean, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate(this.calls)) {
+      if (Date.now() > deadline) {
+        throw new Error(`fake connector: condition not met in ${timeoutMs} ms; calls: ${this.calls.map((c) => `${c.method} ${c.kind}/${c.status}`).join(', ')}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    const method = req.method ?? 'GET';
+    const route = classify(method, path);
+    const call: ConnectorCall = { method, path, ...route, headers: req.headers, body: raw ? (JSON.parse(raw) as Record<string, unknown>) : {}, status: 200, at: Date.now() };
+    this.calls.push(call);
+    const failure = this.failures.get(call.kind)?.shift();
+    if (failure) {
+      call.status = failure.status;
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (failure.retryAfterSeconds !== undefined) headers['retry-after'] = String(failure.retryAfterSeconds);
+      res.writeHead(failure.status, headers);
+      res.end(JSON.stringify({ error: { code: failure.status === 429 ? 'Throttled' : 'ServiceError', message: 'fake connector failure' } }));
+      return;
+    }
+    const answer = this.answer(call);
+    res.writeHead(answer.status ?? 200, { 'content-type': 'application/json' });
+    call.status = answer.status ?? 200;
+    res.end(JSON.stringify(answer.body));
+  }
+
+  private answer(call: ConnectorCall): { status?: number; body: unknown } {
+    switch (call.kind) {
+      case 'openid':
+        if (call.path.endsWith('/keys')) {
+          const jwk = this.key.publicKey.export({ format: 'jwk' });
+          return { body: { keys: [{ kty: 'RSA', use: 'sig', kid: KEY_ID, n: jwk.n, e: jwk.e, endorsements: ['msteams'] }] } };
+        }
+        return { body: { issuer: BOT_FRAMEWORK_ISSUER, jwks_uri: `${this.url}/v1/keys`, id_token_signing_alg_values_supported: ['RS256'] } };
+      case 'send':
+      case 'reply':
+        this.seq += 1;
+        call.id = `1700000000${String(this.seq).padStart(3, '0')}`;
+        return { body: { id: call.id } };
+      case 'update':
+        call.id = call.activityId;
+        return { body: { id: call.activityId } };
+      case 'channels':
+        return { body: { conversations: this.channels } };
+      default:
+        return { status: 404, body: { error: { code: 'NotFound', message: `fake connector has no ${call.method} ${call.path}` } } };
+    }
+  }
+}
+
+function classify(method: string, path: string): Pick<ConnectorCall, 'kind' | 'conversationId' | 'activityId'> {
+  if (path.startsWith('/v1/')) return { kind: 'openid' };
+  if (method === 'GET' && /^\/v3\/teams\/[^/]+\/conversations$/.test(path)) return { kind: 'channels' };
+  const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(path);
+  if (!match) return { kind: 'other' };
+  const conversationId = decodeURIComponent(match[1]!);
+  const activityId = match[2] ? decodeURIComponent(match[2]) : undefined;
+  if (method === 'PUT' && activityId) return { kind: 'update', conversationId, activityId };
+  if (method === 'POST') return { kind: activityId ? 'reply' : 'send', conversationId, activityId };
+  return { kind: 'other', conversationId, activityId };
+}
+
+function base64url(text: string): string {
+  return Buffer.from(text).toString('base64url');
+}

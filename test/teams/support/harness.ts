@@ -1,0 +1,121 @@
+import { fileURLToPath } from 'node:url';
+import type { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { createHttpApp, finishHttpApp, listen } from '../../../src/adapters/http/server.js';
+import { createTeamsAdapter, createTeamsChat, type TeamsAdapter, type TeamsChat } from '../../../src/adapters/teams/index.js';
+import type { Catalog } from '../../../src/config/catalog-schema.js';
+import { loadCatalog } from '../../../src/config/catalog.js';
+import type { AuditEntry, AuditSink } from '../../../src/core/audit.js';
+import { Metrics } from '../../../src/core/metrics.js';
+import type { ActionRegistry } from '../../../src/core/registry.js';
+import { CommandHandler } from '../../../src/handlers/command.js';
+import { ConfirmationStore } from '../../../src/handlers/confirmations.js';
+import { InteractionHandler } from '../../../src/handlers/interaction.js';
+import { JobQueue, type JobWorker, startWorker } from '../../../src/jobs/index.js';
+import { FakeBotConnector } from '../../fakes/bot-connector.js';
+import { slackTestRegistry } from '../../fixtures/slack-actions.js';
+import { cleanPrefix, testPrefix, testRedis } from '../../support/redis.js';
+import { APP_ID, postActivity } from './activities.js';
+import { fakeAuthentication } from './credentials.js';
+
+export const catalog = loadCatalog(fileURLToPath(new URL('../../../config/catalog.yaml', import.meta.url)));
+
+export class MemoryAudit implements AuditSink {
+  readonly entries: AuditEntry[] = [];
+  async record(entry: AuditEntry): Promise<void> {
+    this.entries.push(entry);
+  }
+}
+
+export interface TeamsHarness {
+  url: string;
+  fake: FakeBotConnector;
+  redis: Redis;
+  prefix: string;
+  audit: MemoryAudit;
+  teams: TeamsAdapter;
+  /** POSTs an activity with a valid channel token for it. */
+  send(activity: { serviceUrl: string }): ReturnType<typeof postActivity>;
+  /** A TeamsChat as a worker-only process builds it: the same Redis, no HTTP route. */
+  workerChat(): TeamsChat;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions<P> {
+  registry?: ActionRegistry;
+  ports: P;
+  catalog?: Catalog;
+  updateIntervalMs?: number;
+}
+
+/**
+ * The bot as main.ts wires it: the real express listener, botbuilder's CloudAdapter
+ * with the SDK's JWT validation (trusting the fake's keys), CommandHandler,
+ * InteractionHandler, Redis confirmations and the BullMQ queue + worker, talking to
+ * a fake Bot Connector.
+ */
+export async function startTeamsHarness<P>(name: string, options: HarnessOptions<P>): Promise<TeamsHarness> {
+  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const redis = testRedis();
+  const prefix = testPrefix(`teams-${name}`);
+  const fake = await new FakeBotConnector().start();
+  const audit = new MemoryAudit();
+  const registry = options.registry ?? slackTestRegistry();
+  const usedCatalog = options.catalog ?? catalog;
+  const jobs = new JobQueue({ connection: redis, prefix, attempts: 1 });
+  const app = createHttpApp({ metrics: new Metrics({ defaultMetrics: false }), readiness: [], log });
+  const handler = new CommandHandler({
+    registry,
+    catalog: usedCatalog,
+    audit,
+    metrics: new Metrics({ defaultMetrics: false }),
+    log,
+    confirmations: new ConfirmationStore(redis, prefix),
+    jobs,
+    ports: options.ports,
+  });
+  const common = {
+    redis,
+    prefix,
+    log,
+    config: { appId: APP_ID, appPassword: 'unused', appType: 'MultiTenant' as const, unauthenticated: false },
+    authentication: fakeAuthentication(fake, APP_ID),
+    updateIntervalMs: options.updateIntervalMs ?? 50,
+    retry: { baseDelayMs: 20, maxDelayMs: 200 },
+  };
+  const teams = createTeamsAdapter({ ...common, app, handler, interactions: new InteractionHandler(handler) });
+  finishHttpApp(app, log);
+  const { server, url } = await listen(app, 0, '127.0.0.1');
+  let worker: JobWorker | undefined = await startWorker({
+    connection: redis,
+    prefix,
+    registry,
+    catalog: usedCatalog,
+    ports: options.ports,
+    chat: (platform) => (platform === 'teams' ? teams.chat : undefined),
+    audit,
+    log,
+    progressIntervalMs: 50,
+  });
+  return {
+    url,
+    fake,
+    redis,
+    prefix,
+    audit,
+    teams,
+    send: (activity) => postActivity(url, activity, fake.token({ audience: APP_ID, serviceUrl: activity.serviceUrl })),
+    workerChat: () => createTeamsChat({ ...common, authentication: fakeAuthentication(fake, APP_ID) }),
+    async close() {
+      await worker?.close();
+      worker = undefined;
+      await teams.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await jobs.close();
+      await fake.stop();
+      await cleanPrefix(redis, prefix);
+      redis.disconnect();
+    },
+  };
+}
