@@ -18,6 +18,8 @@ export interface ParsedCommand {
   dryRun: boolean;
   reason?: string;
   yes: boolean;
+  /** Skip two-person approval; the grammar guarantees a reason comes with it. */
+  breakGlass: boolean;
 }
 
 export interface GrammarDeps {
@@ -47,6 +49,7 @@ interface Globals {
   reason?: string;
   dryRun: boolean;
   yes: boolean;
+  breakGlass: boolean;
 }
 
 /**
@@ -73,7 +76,7 @@ export function parseCommand(text: string, deps: GrammarDeps): ParsedCommand {
 
   const positionals: Token[] = [];
   const rawFlags = new Map<string, string>();
-  const globals: Globals = { dryRun: false, yes: false };
+  const globals: Globals = { dryRun: false, yes: false, breakGlass: false };
   const seen = new Set<string>();
   for (let i = 0; i < rest.length; i++) {
     const token = rest[i]!;
@@ -109,11 +112,16 @@ export function parseCommand(text: string, deps: GrammarDeps): ParsedCommand {
       else {
         const on = value === undefined || attempt(() => convert(value, { label: `--${canonical}`, kind: 'boolean' }, deps.catalog)) === true;
         if (canonical === 'dry-run') globals.dryRun = on;
+        else if (canonical === 'break-glass') globals.breakGlass = on;
         else globals.yes = on;
       }
     } else {
       rawFlags.set(name, value ?? 'true');
     }
+  }
+
+  if (globals.breakGlass && !globals.reason?.trim()) {
+    throw fail('--break-glass needs --reason "why": an emergency bypass must say why', 'break_glass_without_reason');
   }
 
   const env = globals.env ?? deps.catalog.defaults.env;
@@ -157,7 +165,7 @@ export function parseCommand(text: string, deps: GrammarDeps): ParsedCommand {
   const result = action.args.safeParse(assembled);
   if (!result.success) throw fail(describeIssues(result.error.issues, assembled, labels, verb), 'invalid_arguments');
 
-  return { action, verb, args: result.data, env, service, dryRun: globals.dryRun, reason: globals.reason, yes: globals.yes };
+  return { action, verb, args: result.data, env, service, dryRun: globals.dryRun, reason: globals.reason, yes: globals.yes, breakGlass: globals.breakGlass };
 }
 
 /** The longest registered verb the command starts with (`cache warm` before `cache`). */
@@ -213,8 +221,9 @@ function splitFlag(text: string): { name: string; inline?: string } {
 function unknownFlag(typed: string, action: AnyAction): string {
   const own = Object.keys(action.params.flags);
   const name = typed.replace(/=.*$/, '').replace(/^(--?|[—–])/, '');
-  const hint = didYouMean(suggest(name, [...own, ...GLOBAL_FLAGS.map((g) => g.name)]).map((s) => `--${s}`));
-  const globals = GLOBAL_FLAGS.map((g) => `--${g.name}`).join(', ');
+  const offered = GLOBAL_FLAGS.filter((g) => !g.emergency);
+  const hint = didYouMean(suggest(name, [...own, ...offered.map((g) => g.name)]).map((s) => `--${s}`));
+  const globals = offered.map((g) => `--${g.name}`).join(', ');
   const takes = own.length
     ? `${action.name} takes ${own.map((f) => `--${f}`).join(', ')} and the global ${globals}`
     : `${action.name} takes only the global ${globals}`;

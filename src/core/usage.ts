@@ -8,6 +8,8 @@ export interface GlobalFlag {
   /** Empty for a switch that takes no value. */
   placeholder: string;
   description: string;
+  /** For emergencies only: help describes it, but error hints do not offer it to everyone. */
+  emergency?: boolean;
 }
 
 export const GLOBAL_FLAGS: readonly GlobalFlag[] = [
@@ -15,6 +17,7 @@ export const GLOBAL_FLAGS: readonly GlobalFlag[] = [
   { name: 'dry-run', placeholder: '', description: 'show what would change and change nothing' },
   { name: 'reason', placeholder: '"text"', description: 'why, for the audit record and the change cause' },
   { name: 'yes', short: 'y', placeholder: '', description: 'confirm up front (console only; chat asks with a button)' },
+  { name: 'break-glass', placeholder: '', emergency: true, description: 'skip two-person approval in an emergency (needs --reason; pages on-call and is flagged in the audit trail)' },
 ];
 
 const kindPlaceholder: Record<ParamKind, string> = {

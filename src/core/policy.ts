@@ -1,0 +1,143 @@
+import type { Catalog, Policy, PolicyRule } from '../config/catalog-schema.js';
+import type { Risk } from './action.js';
+import type { Actor, Conversation, Platform } from './request.js';
+
+/** Everything a decision depends on; nothing else is consulted, so the same input always decides the same. */
+export interface PolicyInput {
+  actor: Actor;
+  /** Slack user-group ids the actor belongs to, when the adapter can tell. */
+  groups?: readonly string[];
+  verb: string;
+  risk: Risk;
+  service?: string;
+  env: string;
+  conversation: Conversation;
+  breakGlass?: boolean;
+}
+
+export type PolicyDecision =
+  | { kind: 'allowed'; rule: string; roles: string[]; breakGlass: boolean }
+  | { kind: 'denied'; rule: string; message: string; roles: string[] }
+  | { kind: 'needs_approval'; rule: string; approvers: string[]; ttlMs: number; roles: string[] };
+
+/** The rule name reported when a user who holds no role tries to change something. */
+export const UNKNOWN_USERS_RULE = 'unknown-users-read-only';
+/** The rule name reported when no rule allows a change. */
+export const DEFAULT_RULE = 'default';
+export const BREAK_GLASS_RULE = 'break-glass';
+
+/**
+ * The one place that decides who may do what, where. Pure: the catalog's policy and
+ * the request in, a decision naming the rule that made it out. Every rule that
+ * matches is checked; a denial by any of them wins over an approval requirement,
+ * which wins over an allow. Changes no rule allows are refused, reads are allowed.
+ */
+export function evaluatePolicy(catalog: Catalog, input: PolicyInput): PolicyDecision {
+  const policy = catalog.policy;
+  const roles = rolesOf(policy, input.actor, input.groups ?? [], input.conversation);
+  const changes = input.risk !== 'read';
+
+  if (roles.length === 0 && (changes || policy.unknownUsers === 'none')) {
+    const may = policy.unknownUsers === 'none' ? 'may not use the bot' : 'may only run read-only commands';
+    return deny(UNKNOWN_USERS_RULE, `${input.actor.name} holds no role, and users without one ${may}`, roles);
+  }
+
+  let approval: PolicyRule | undefined;
+  let allowedBy: PolicyRule | undefined;
+  for (const rule of policy.rules) {
+    if (!matches(rule, input)) continue;
+    const why = rule.description ?? `'${rule.name}' does not allow it`;
+    if (rule.roles && !rule.roles.some((r) => roles.includes(r))) return deny(rule.name, why, roles);
+    if (rule.channels && !inChannels(rule.channels, catalog, input)) return deny(rule.name, why, roles);
+    if (rule.effect === 'deny') return deny(rule.name, why, roles);
+    if (rule.effect === 'approval') approval ??= rule;
+    else allowedBy ??= rule;
+  }
+
+  if (input.breakGlass) {
+    const allowed = policy.breakGlass.roles;
+    if (!allowed.some((r) => roles.includes(r))) {
+      const who = allowed.length ? `only ${allowed.join(', ')} may use --break-glass` : 'no role may use --break-glass';
+      return deny(BREAK_GLASS_RULE, who, roles);
+    }
+  }
+  if (approval && !input.breakGlass) {
+    return { kind: 'needs_approval', rule: approval.name, approvers: approval.approvers ?? [], ttlMs: durationMs(policy.approval.ttl), roles };
+  }
+  if (approval) return { kind: 'allowed', rule: BREAK_GLASS_RULE, roles, breakGlass: true };
+  if (allowedBy || !changes) return { kind: 'allowed', rule: allowedBy?.name ?? DEFAULT_RULE, roles, breakGlass: Boolean(input.breakGlass) };
+  return deny(DEFAULT_RULE, `no rule allows ${input.verb} in ${input.env}`, roles);
+}
+
+/** The roles `actor` holds: by user id, Slack user group, Teams team, or console user name. */
+export function rolesOf(policy: Policy, actor: Actor, groups: readonly string[], conversation?: Conversation): string[] {
+  const held: string[] = [];
+  for (const [role, members] of Object.entries(policy.roles)) {
+    if (holds(members, actor, groups, conversation)) held.push(role);
+  }
+  return held;
+}
+
+function holds(members: Policy['roles'][string], actor: Actor, groups: readonly string[], conversation?: Conversation): boolean {
+  switch (actor.platform) {
+    case 'slack':
+      return Boolean(members.slack?.users.includes(actor.id) || members.slack?.groups.some((g) => groups.includes(g)));
+    case 'teams': {
+      const team = conversation?.platform === 'teams' ? conversation.teamId : undefined;
+      return Boolean(members.teams?.users.includes(actor.id) || (team !== undefined && members.teams?.teams.includes(team)));
+    }
+    case 'console':
+      return Boolean(members.console?.users.includes(actor.id) || members.console?.users.includes('*'));
+  }
+}
+
+function matches(rule: PolicyRule, input: PolicyInput): boolean {
+  const { verbs, services, envs, risks, platforms } = rule.match;
+  if (verbs && !verbs.includes(input.verb)) return false;
+  // A rule about particular services does not apply to a command about none.
+  if (services && (input.service === undefined || !services.includes(input.service))) return false;
+  if (envs && !envs.includes(input.env)) return false;
+  if (risks && !risks.includes(input.risk)) return false;
+  if (platforms && !platforms.includes(input.actor.platform)) return false;
+  return true;
+}
+
+/** Whether the command came from one of the channels the rule names; `incident` is the service's own. */
+function inChannels(channels: readonly string[], catalog: Catalog, input: PolicyInput): boolean {
+  const allowed = new Set<string>();
+  for (const channel of channels) {
+    if (channel === 'incident') {
+      for (const c of incidentChannels(catalog, input.service, input.conversation.platform)) allowed.add(normalise(c));
+    } else {
+      allowed.add(normalise(channel));
+    }
+  }
+  const { id, name } = input.conversation;
+  return allowed.has(normalise(id)) || (name !== undefined && allowed.has(normalise(name)));
+}
+
+/** The service's incident channels on one platform, as the catalog lists them. */
+export function incidentChannels(catalog: Catalog, service: string | undefined, platform: Platform): readonly string[] {
+  if (!service || platform === 'console') return [];
+  return catalog.services[service]?.channels[platform] ?? [];
+}
+
+/** Slack sends channel names without the '#'; the catalog is written with it. */
+function normalise(channel: string): string {
+  return channel.replace(/^#/, '').toLowerCase();
+}
+
+function deny(rule: string, message: string, roles: string[]): PolicyDecision {
+  return { kind: 'denied', rule, message, roles };
+}
+
+/** "denied by rule prod-rollback: only sre may roll back in prod" */
+export function denialText(decision: Extract<PolicyDecision, { kind: 'denied' }>): string {
+  return `denied by rule ${decision.rule}: ${decision.message}. Nothing was done.`;
+}
+
+function durationMs(text: string): number {
+  const match = /^(\d+)([smh])$/.exec(text);
+  if (!match) throw new Error(`not a duration: ${text}`);
+  return Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 's' | 'm' | 'h'];
+}
