@@ -1,0 +1,70 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface PrometheusCall {
+  path: string;
+  query: Record<string, string>;
+}
+
+/**
+ * A fake Prometheus HTTP API: `/api/v1/query` and `/api/v1/query_range` answer
+ * the values set per query, in Prometheus's response format; anything else has no
+ * series. It can answer an error (bad_data, 503) instead, as a real one does.
+ */
+export class FakePrometheus {
+  readonly calls: PrometheusCall[] = [];
+  private readonly values = new Map<string, number>();
+  private readonly ranges = new Map<string, number[]>();
+  private failure: { status: number; errorType: string; error: string } | undefined;
+  private server: Server | undefined;
+  url = '';
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => this.handle(req, res));
+    this.server.listen(0, '127.0.0.1');
+    await once(this.server, 'listening');
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  set(query: string, value: number, range?: number[]): void {
+    this.values.set(query, value);
+    if (range) this.ranges.set(query, range);
+  }
+
+  /** Every query answers this error until cleared with undefined. */
+  fail(failure: { status: number; errorType: string; error: string } | undefined): void {
+    this.failure = failure;
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const query = Object.fromEntries(url.searchParams);
+    this.calls.push({ path: url.pathname, query });
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+    };
+    if (this.failure) return send(this.failure.status, { status: 'error', errorType: this.failure.errorType, error: this.failure.error });
+    const q = query.query ?? '';
+    const value = this.values.get(q);
+    if (url.pathname === '/api/v1/query') {
+      const result = value === undefined ? [] : [{ metric: {}, value: [Date.now() / 1000, String(value)] }];
+      return send(200, { status: 'success', data: { resultType: 'vector', result } });
+    }
+    if (url.pathname === '/api/v1/query_range') {
+      const start = Number(query.start);
+      const step = Number(query.step);
+      const series = this.ranges.get(q) ?? (value === undefined ? [] : [value]);
+      const values = series.map((v, i) => [start + i * step, String(v)]);
+      return send(200, { status: 'success', data: { resultType: 'matrix', result: values.length > 0 ? [{ metric: {}, values }] : [] } });
+    }
+    send(404, { status: 'error', errorType: 'not_found', error: 'not found' });
+  }
+}

@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { nextCommand } from '../../src/verification/hook.js';
+import { ada, catalog, VerifyHarness } from './harness.js';
+
+let h: VerifyHarness;
+afterEach(async () => {
+  await h?.close();
+});
+
+describe('verification after a mitigation', () => {
+  it('passes after a rollback off the faulty release, resolving PagerDuty and recording the evidence', async () => {
+    h = await new VerifyHarness('pass').start('1s');
+    await h.run('rollback', { service: 'maestro-orchestrator' }, { reason: 'v2.8.0 error spike' });
+    await h.verification.settled();
+    const reply = h.chat.calls.find((c) => c.kind === 'reply' && c.message.title.startsWith('Verification passed'));
+    expect(reply?.message.title).toBe('Verification passed: maestro-orchestrator in prod held for 1s after the rollback');
+    expect(reply?.message.fields).toContainEqual({ label: 'Health endpoint', value: 'HTTP 200' });
+    expect(reply?.message.fields?.find((f) => f.label === 'error_rate')?.value).toMatch(/healthy$/);
+    expect(reply?.message.code).toContain('revision: 7 → 6');
+    expect(reply?.message.code).toContain('verification: pass (held for 1s)');
+    expect(h.resolver.resolved).toEqual([
+      { service: 'maestro-orchestrator', env: 'prod', note: 'maestro-bot: rollback of maestro-orchestrator verified, healthy for 1s' },
+    ]);
+    expect(h.resolver.repaged).toEqual([]);
+  });
+
+  it('records the rollback evidence in Redis and as evidence audit records', async () => {
+    h = await new VerifyHarness('evidence').start('1s');
+    await h.run('rollback', { service: 'maestro-orchestrator' }, { reason: 'v2.8.0 error spike' });
+    await h.verification.settled();
+    const [record] = await h.verification.evidence.list('maestro-orchestrator');
+    expect(record).toMatchObject({
+      service: 'maestro-orchestrator',
+      env: 'prod',
+      via: 'kubernetes',
+      actor: 'ada',
+      reason: 'v2.8.0 error spike',
+      revision: { from: '7', to: '6' },
+      image: { from: 'ghcr.io/intelgraph/maestro-orchestrator:v2.8.0', to: 'ghcr.io/intelgraph/maestro-orchestrator:v2.7.3' },
+      verdict: 'pass',
+    });
+    const evidence = h.audit.entries.filter((e) => e.type === 'evidence');
+    expect(evidence.map((e) => e.result)).toEqual(['pending', 'pass']);
+  });
+
+  it('reports a regression with the values, re-pages and offers the next rollback', async () => {
+    h = await new VerifyHarness('regression').start('1s');
+    // A restart keeps the faulty v2.8.0 running: the mitigation does not hold.
+    await h.run('restart', { service: 'maestro-orchestrator' });
+    await h.verification.settled();
+    const reply = h.chat.calls.find((c) => c.kind === 'reply' && c.message.title.startsWith('Regression'));
+    expect(reply?.message.title).toMatch(/^Regression: maestro-orchestrator in prod is not healthy \d+s after the restart$/);
+    expect(reply?.message.text).toContain('health endpoint HTTP 503');
+    expect(reply?.message.text).toMatch(/error_rate 1\d(\.\d)?% critical/);
+    expect(reply?.message.actions).toEqual([{ id: 'command.run', label: 'rollback maestro-orchestrator', style: 'danger', value: 'rollback maestro-orchestrator' }]);
+    expect(h.resolver.repaged).toHaveLength(1);
+    expect(h.resolver.repaged[0]!.summary).toMatch(/^maestro-orchestrator in prod regressed after restart \(job \d+\): health endpoint HTTP 503/);
+    expect(h.resolver.resolved).toEqual([]);
+  });
+
+  it('offers the revision before the target when a rollback does not hold', () => {
+    const data = {
+      action: 'rollback',
+      args: {},
+      plan: { summary: '', target: { service: 'maestro-orchestrator', env: 'staging' }, changes: [], data: { toRevision: 6 } },
+      env: 'staging',
+      actor: ada,
+      requestId: 'r1',
+      jobNumber: 3,
+    };
+    expect(nextCommand(catalog, data)).toBe('rollback maestro-orchestrator --to-revision 5 --env staging');
+  });
+
+  it('replies under the job message, in its thread', async () => {
+    h = await new VerifyHarness('thread').start('1s');
+    await h.run('scale', { service: 'notification-agent', replicas: 4 });
+    await h.verification.settled();
+    const plan = h.chat.posts()[0]!;
+    const titles = h.chat.replies(plan.ref.id).map((r) => r.message.title);
+    expect(titles.some((t) => t.startsWith('Verification passed: notification-agent in prod'))).toBe(true);
+  });
+});
