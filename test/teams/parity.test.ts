@@ -1,0 +1,92 @@
+import type { types } from '@slack/bolt';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { escapeMrkdwn, renderBlocks, severityEmoji } from '../../src/adapters/slack/block-kit.js';
+import { type AdaptiveCard, type CardElement, renderAdaptiveCard } from '../../src/adapters/teams/adaptive-card.js';
+import type { Message } from '../../src/core/message.js';
+import { everyCard } from '../fixtures/teams/messages.js';
+
+/** What a card says and offers, read back out of each platform's rendering. */
+interface Meaning {
+  title: string;
+  facts: Array<[string, string]>;
+  texts: string[];
+  actions: Array<{ id: string; label: string; value: string | undefined }>;
+}
+
+function unescape(text: string): string {
+  return text.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
+}
+
+function slackMeaning(message: Message): Meaning {
+  const { blocks } = renderBlocks(message);
+  const header = blocks.find((b): b is types.HeaderBlock => b.type === 'header')!;
+  const emoji = message.severity ? `${severityEmoji[message.severity]} ` : '';
+  const facts: Array<[string, string]> = [];
+  const texts: string[] = [];
+  const actions: Meaning['actions'] = [];
+  for (const block of blocks) {
+    if (block.type === 'section' && block.fields) {
+      for (const field of block.fields) {
+        const [label, ...value] = field.text.split('\n');
+        facts.push([unescape(label!.replace(/^\*|\*$/g, '')), unescape(value.join('\n'))]);
+      }
+    }
+    if (block.type === 'section' && block.text && !block.text.text.startsWith('```')) texts.push(unescape(block.text.text));
+    if (block.type === 'context') texts.push(...block.elements.map((e) => ('text' in e ? unescape(e.text) : '')));
+    if (block.type === 'actions') {
+      for (const e of block.elements) if (e.type === 'button') actions.push({ id: e.action_id!, label: e.text.text, value: e.value });
+    }
+  }
+  return { title: header.text.text.slice(emoji.length), facts, texts, actions };
+}
+
+function teamsMeaning(message: Message): Meaning {
+  const card: AdaptiveCard = renderAdaptiveCard(message);
+  const facts: Array<[string, string]> = [];
+  const texts: string[] = [];
+  const walk = (elements: CardElement[]): void => {
+    for (const element of elements) {
+      // The emphasis container holds the code block, which Slack shows in a fence (compared by the golden tests).
+      if (element.type === 'Container' && element.style !== 'emphasis') walk(element.items);
+      if (element.type === 'FactSet') facts.push(...element.facts.map((f): [string, string] => [f.title, f.value]));
+      if (element.type === 'TextBlock' && element.style !== 'heading') texts.push(element.text);
+    }
+  };
+  walk(card.body);
+  const heading = JSON.stringify(card.body[0]).match(/"text":"([^"]*)"/)![1]!;
+  const emoji = message.severity ? heading.split(' ')[0]! : '';
+  const actions = (card.actions ?? []).map((a) => {
+    const execute = a.type === 'Action.ShowCard' ? a.card.actions[0]! : a;
+    return { id: execute.verb, label: a.title, value: execute.data.value === '' ? undefined : execute.data.value };
+  });
+  return { title: emoji ? heading.slice(emoji.length + 1) : heading, facts, texts, actions };
+}
+
+let cards: Record<string, Message>;
+beforeAll(async () => {
+  cards = await everyCard();
+});
+
+describe('Slack and Teams carry the same card', () => {
+  it('with the same title, facts, text and buttons for every kind of card', () => {
+    for (const [name, message] of Object.entries(cards)) {
+      const slack = slackMeaning(message);
+      const teams = teamsMeaning(message);
+      expect({ name, ...teams }).toEqual({ name, ...slack });
+    }
+  });
+
+  it('with every field label and value of the model, in order', () => {
+    for (const message of Object.values(cards)) {
+      const expected = (message.fields ?? []).map((f): [string, string] => [f.label, f.value]);
+      expect(teamsMeaning(message).facts).toEqual(expected);
+      expect(slackMeaning(message).facts).toEqual(expected);
+    }
+  });
+
+  it('with the escaping only Slack needs undone', () => {
+    expect(escapeMrkdwn('a < b & c')).not.toBe('a < b & c');
+    const message: Message = { title: 'a < b & c', fields: [{ label: '<x>', value: 'y & z' }], text: 'p > q' };
+    expect(teamsMeaning(message)).toEqual(slackMeaning(message));
+  });
+});
