@@ -13,7 +13,7 @@ interface Meaning {
   actions: Array<{ id: string; label: string; value: string | undefined }>;
 }
 
-function unescape(text: string): string {
+function fromMrkdwn(text: string): string {
   return text.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
 }
 
@@ -28,11 +28,11 @@ function slackMeaning(message: Message): Meaning {
     if (block.type === 'section' && block.fields) {
       for (const field of block.fields) {
         const [label, ...value] = field.text.split('\n');
-        facts.push([unescape(label!.replace(/^\*|\*$/g, '')), unescape(value.join('\n'))]);
+        facts.push([fromMrkdwn(label!.replace(/^\*|\*$/g, '')), fromMrkdwn(value.join('\n'))]);
       }
     }
-    if (block.type === 'section' && block.text && !block.text.text.startsWith('```')) texts.push(unescape(block.text.text));
-    if (block.type === 'context') texts.push(...block.elements.map((e) => ('text' in e ? unescape(e.text) : '')));
+    if (block.type === 'section' && block.text && !block.text.text.startsWith('```')) texts.push(fromMrkdwn(block.text.text));
+    if (block.type === 'context') texts.push(...block.elements.map((e) => ('text' in e ? fromMrkdwn(e.text) : '')));
     if (block.type === 'actions') {
       for (const e of block.elements) if (e.type === 'button') actions.push({ id: e.action_id!, label: e.text.text, value: e.value });
     }
