@@ -2,9 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { nextCommand } from '../../src/verification/hook.js';
 import { ada, catalog, VerifyHarness } from './harness.js';
 
-let h: VerifyHarness;
+let h: VerifyHarness | undefined;
 afterEach(async () => {
   await h?.close();
+  h = undefined;
 });
 
 describe('verification after a mitigation', () => {
