@@ -51,19 +51,24 @@ export class FakePrometheus {
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
     };
-    if (this.failure) return send(this.failure.status, { status: 'error', errorType: this.failure.errorType, error: this.failure.error });
+    if (this.failure) {
+      send(this.failure.status, { status: 'error', errorType: this.failure.errorType, error: this.failure.error });
+      return;
+    }
     const q = query.query ?? '';
     const value = this.values.get(q);
     if (url.pathname === '/api/v1/query') {
       const result = value === undefined ? [] : [{ metric: {}, value: [Date.now() / 1000, String(value)] }];
-      return send(200, { status: 'success', data: { resultType: 'vector', result } });
+      send(200, { status: 'success', data: { resultType: 'vector', result } });
+      return;
     }
     if (url.pathname === '/api/v1/query_range') {
       const start = Number(query.start);
       const step = Number(query.step);
       const series = this.ranges.get(q) ?? (value === undefined ? [] : [value]);
       const values = series.map((v, i) => [start + i * step, String(v)]);
-      return send(200, { status: 'success', data: { resultType: 'matrix', result: values.length > 0 ? [{ metric: {}, values }] : [] } });
+      send(200, { status: 'success', data: { resultType: 'matrix', result: values.length > 0 ? [{ metric: {}, values }] : [] } });
+      return;
     }
     send(404, { status: 'error', errorType: 'not_found', error: 'not found' });
   }

@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cacheWarm } from '../../src/actions/cache-warm.js';
+import { PrometheusClient } from '../../src/adapters/prometheus.js';
+import type { Progress } from '../../src/core/message.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { sandboxEndpoints } from '../../src/verification/ports.js';
+import { actionContext } from '../actions/context.js';
+import { seededCluster } from '../actions/seed.js';
+import { catalog, silent } from './harness.js';
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox({ catalog, rolloutIntervalMs: 30, log: silent });
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+
+function context() {
+  const base = actionContext(seededCluster());
+  return {
+    ...base,
+    ports: { metrics: new PrometheusClient({ baseUrl: sandbox.prometheusUrl }), endpoints: sandboxEndpoints(sandbox), cacheWarmPollMs: 20 },
+  };
+}
+
+describe('cache warm', () => {
+  it("calls the admin endpoint, reports its progress and then checks the cache hit rate", async () => {
+    const ctx = context();
+    const args = cacheWarm.args.parse({ service: 'victor-coordinators', coordinator: 'ChatCoordinator', items: 1000 });
+    const plan = await cacheWarm.plan!(ctx, args);
+    expect(plan.summary).toBe('warm the ChatCoordinator cache of victor-coordinators in prod with 1000 items');
+    const seen: Progress[] = [];
+    const result = await cacheWarm.execute(ctx, args, async (p) => void seen.push(p), plan);
+    expect(seen[0]).toMatchObject({ done: 0, total: 1000 });
+    expect(seen.some((p) => p.done > 0 && p.done < 1000)).toBe(true);
+    expect(seen.at(-1)).toMatchObject({ done: 1000, total: 1000 });
+    expect(result.title).toBe('Warmed the ChatCoordinator cache of victor-coordinators in prod: 1000 items');
+    expect(result.fields?.find((f) => f.label === 'cache_hit_rate')?.value).toMatch(/^9\d(\.\d)?% healthy/);
+    expect(result.severity).toBe('success');
+  });
+
+  it('refuses an unknown coordinator, naming the allowed ones', async () => {
+    const args = cacheWarm.args.parse({ service: 'victor-coordinators', coordinator: 'MailCoordinator' });
+    await expect(cacheWarm.plan!(context(), args)).rejects.toThrow("unknown coordinator 'MailCoordinator' for victor-coordinators (allowed: ChatCoordinator)");
+  });
+
+  it("refuses more items than the catalog's maximum, naming the range", async () => {
+    const args = cacheWarm.args.parse({ service: 'victor-coordinators', items: 20000 });
+    await expect(cacheWarm.plan!(context(), args)).rejects.toThrow("--items 20000 is above the catalog's limit for victor-coordinators (allowed: 1-10000)");
+  });
+
+  it('refuses a service without a cache warm-up', async () => {
+    const args = cacheWarm.args.parse({ service: 'maestro-orchestrator' });
+    await expect(cacheWarm.plan!(context(), args)).rejects.toThrow('maestro-orchestrator has no cache warm-up in the catalog (services that have one: victor-coordinators)');
+  });
+});
