@@ -1,13 +1,19 @@
 import type { Logger } from 'pino';
+import { APPROVAL_VERBS } from '../actions/approve.js';
 import type { Catalog } from '../config/catalog-schema.js';
-import type { ActionContext, Plan } from '../core/action.js';
+import type { ActionContext, Plan, Risk } from '../core/action.js';
 import type { AuditEntry, AuditSink } from '../core/audit.js';
 import type { ChatPort, MessageRef } from '../core/chat-port.js';
 import { errorRef, isUserError } from '../core/errors.js';
 import { type ParsedCommand, parseCommand } from '../core/grammar.js';
 import type { Metrics } from '../core/metrics.js';
+import { denialText, evaluatePolicy, type PolicyDecision } from '../core/policy.js';
+import { redactText } from '../core/redact.js';
 import type { ActionRegistry } from '../core/registry.js';
-import type { Actor, CommandRequest, Conversation } from '../core/request.js';
+import type { Actor, CommandRequest, Conversation, Platform } from '../core/request.js';
+import type { ApprovalStore } from './approval-store.js';
+import { ApprovalDesk, approvalMessage } from './approvals.js';
+import { announceBreakGlass, type Pager } from './break-glass.js';
 import type { ConfirmationStore, PendingConfirmation } from './confirmations.js';
 import { internalErrorMessage, planMessage, userErrorMessage } from './replies.js';
 
@@ -23,6 +29,8 @@ export interface JobRequest {
   threadId?: string;
   requestId: string;
   messageRef?: MessageRef;
+  /** The second person who approved the plan; the reason names them too, so the change cause does. */
+  approvedBy?: Actor;
 }
 
 export interface JobSubmitter {
@@ -41,12 +49,24 @@ export interface CommandHandlerDeps {
   ports: unknown;
   /** Budget for a read-only action answered in the request. */
   readTimeoutMs?: number;
+  /** The catalog's policy, enforced when given: who may do what, approvals, break-glass. */
+  policy?: PolicyDeps;
+}
+
+export interface PolicyDeps {
+  approvals: ApprovalStore;
+  /** Paged when someone uses --break-glass. */
+  pager?: Pager;
+  /** Slack user groups of an actor (usergroups), for roles granted by group. */
+  groupsOf?: (actor: Actor) => Promise<string[]>;
+  now?: () => number;
 }
 
 export type CommandResult =
   | { kind: 'answered' }
   | { kind: 'failed'; error: string }
   | { kind: 'needs_confirmation'; confirmId: string; ref: MessageRef }
+  | { kind: 'awaiting_approval'; approvalId: string; ref: MessageRef }
   | { kind: 'queued'; jobNumber: number; jobId: string; created: boolean; ref: MessageRef };
 
 /**
@@ -56,7 +76,22 @@ export type CommandResult =
  * ChatPort to answer through.
  */
 export class CommandHandler {
-  constructor(private readonly deps: CommandHandlerDeps) {}
+  private readonly desk?: ApprovalDesk;
+
+  constructor(private readonly deps: CommandHandlerDeps) {
+    const policy = deps.policy;
+    if (policy) {
+      this.desk = new ApprovalDesk({
+        store: policy.approvals,
+        catalog: deps.catalog,
+        log: deps.log,
+        groupsOf: policy.groupsOf,
+        now: policy.now,
+        audit: (request, entry) => this.audit(request, entry),
+        enqueue: (pending, chat, approver, requestId) => this.enqueue(pending, chat, approver, requestId, approver),
+      });
+    }
+  }
 
   async handle(request: CommandRequest, chat: ChatPort): Promise<CommandResult> {
     const log = this.deps.log.child({ requestId: request.id, actor: request.actor.id, platform: request.actor.platform });
@@ -67,16 +102,21 @@ export class CommandHandler {
       if (!isUserError(error)) throw error;
       this.deps.metrics.countCommand('(unparsed)', 'parse_error');
       await this.audit(request, { type: 'command', decision: 'parse_error', result: error.message });
-      await chat.ephemeral(request.conversation.id, request.actor.id, userErrorMessage(error.message), {
+      // Errors echo what was typed, and what was typed may be a pasted secret.
+      const text = redactText(error.message);
+      await chat.ephemeral(request.conversation.id, request.actor.id, userErrorMessage(text), {
         threadId: request.threadId,
       });
-      return { kind: 'failed', error: error.message };
+      return { kind: 'failed', error: text };
     }
 
     const { action, verb } = parsed;
     try {
+      if (APPROVAL_VERBS.has(verb)) return await this.decideByCommand(request, parsed, chat);
+      const decision = await this.authorise(request.actor, verb, action.risk, parsed.service, parsed.env, request.conversation, parsed.breakGlass);
+      if (decision?.kind === 'denied') return await this.deny(request, verb, parsed, decision, chat);
       if (action.risk === 'read') return await this.answer(request, parsed, chat, log);
-      return await this.planChange(request, parsed, chat, log);
+      return await this.planChange(request, parsed, chat, log, decision);
     } catch (error) {
       return await this.fail(request, verb, error, chat, log);
     }
@@ -90,6 +130,8 @@ export class CommandHandler {
   async confirm(confirmId: string, actor: Actor, chat: ChatPort, requestId: string, from?: Conversation): Promise<CommandResult> {
     const refused = await this.refuseElsewhere(confirmId, from);
     if (refused) return refused;
+    const forbidden = await this.refuseConfirmer(confirmId, actor, requestId);
+    if (forbidden) return forbidden;
     const claim = await this.deps.confirmations.claim(confirmId, `confirmed by ${actor.name}`);
     if (claim.status !== 'claimed') {
       const text =
@@ -145,16 +187,71 @@ export class CommandHandler {
     return { kind: 'answered' };
   }
 
-  private async planChange(request: CommandRequest, parsed: ParsedCommand, chat: ChatPort, log: Logger): Promise<CommandResult> {
+  private async planChange(
+    request: CommandRequest,
+    parsed: ParsedCommand,
+    chat: ChatPort,
+    log: Logger,
+    decision?: PolicyDecision,
+  ): Promise<CommandResult> {
     const { action, verb } = parsed;
     const plan = await action.plan!(this.context(request, parsed, log, new AbortController().signal), parsed.args);
-    const base = { action: verb, service: plan.target.service, env: parsed.env, detail: { changes: plan.changes } };
+    const rule = decision ? { rule: decision.rule } : {};
+    const base = { action: verb, service: plan.target.service, env: parsed.env, detail: { changes: plan.changes, ...rule } };
 
     if (parsed.dryRun) {
       await chat.post(request.conversation.id, planMessage(plan, 'dry-run'), { threadId: request.threadId });
       this.deps.metrics.countCommand(verb, 'dry_run');
       await this.audit(request, { type: 'command', decision: 'dry_run', ...base });
       return { kind: 'answered' };
+    }
+
+    if (decision?.kind === 'needs_approval' && this.desk && this.deps.policy) {
+      const now = (this.deps.policy.now ?? Date.now)();
+      const id = this.deps.policy.approvals.newId();
+      const { ref } = await this.desk.open(
+        {
+          id,
+          requestId: request.id,
+          text: request.text,
+          verb,
+          args: parsed.args,
+          env: parsed.env,
+          reason: parsed.reason,
+          plan,
+          actor: request.actor,
+          conversation: request.conversation,
+          threadId: request.threadId,
+          rule: decision.rule,
+          approvers: decision.approvers,
+          createdAt: new Date(now).toISOString(),
+          expiresAt: now + decision.ttlMs,
+        },
+        chat,
+      );
+      this.deps.metrics.countCommand(verb, 'needs_confirmation');
+      await this.audit(request, {
+        type: 'decision',
+        decision: 'pending_approval',
+        ...base,
+        detail: { ...base.detail, approvers: decision.approvers, approvalId: id },
+      });
+      return { kind: 'awaiting_approval', approvalId: id, ref };
+    }
+
+    const breakGlass = decision?.kind === 'allowed' && decision.breakGlass;
+    if (breakGlass) {
+      const reason = parsed.reason ?? '';
+      const announced = await announceBreakGlass(
+        { actor: request.actor, conversation: request.conversation, plan, env: parsed.env, reason, requestId: request.id },
+        { catalog: this.deps.catalog, chat, pager: this.deps.policy?.pager, log },
+      );
+      await this.audit(request, {
+        type: 'decision',
+        decision: 'allowed',
+        ...base,
+        detail: { ...base.detail, breakGlass: true, reason, paged: announced.paged, noticeIn: announced.channels },
+      });
     }
 
     const pending: PendingConfirmation = {
@@ -164,7 +261,8 @@ export class CommandHandler {
       verb,
       args: parsed.args,
       env: parsed.env,
-      reason: parsed.reason,
+      // The change cause carries the flag, so `history` shows the bypass too.
+      reason: breakGlass ? `break-glass: ${parsed.reason}` : parsed.reason,
       plan,
       actor: request.actor,
       conversation: request.conversation,
@@ -174,7 +272,7 @@ export class CommandHandler {
     // --yes is a console convenience; in chat the confirmation is a button someone presses.
     const confirmedUpfront = parsed.yes && request.actor.platform === 'console';
     const needsConfirmation = this.deps.catalog.environments[parsed.env]?.protected === true && !confirmedUpfront;
-    await this.audit(request, { type: 'command', decision: 'allowed', ...base });
+    if (!breakGlass) await this.audit(request, { type: 'command', decision: 'allowed', ...base });
 
     if (needsConfirmation) {
       const ref = await chat.post(
@@ -192,15 +290,27 @@ export class CommandHandler {
     return this.enqueue(pending, chat, request.actor, request.id);
   }
 
-  private async enqueue(pending: PendingConfirmation, chat: ChatPort, confirmer: Actor, requestId: string): Promise<CommandResult> {
-    const message = planMessage(pending.plan, 'queued', { actorName: pending.actor.name });
-    const ref = pending.ref ?? (await chat.post(pending.conversation.id, message, { threadId: pending.threadId }));
+  private async enqueue(
+    pending: PendingConfirmation,
+    chat: ChatPort,
+    confirmer: Actor,
+    requestId: string,
+    approvedBy?: Actor,
+  ): Promise<CommandResult> {
+    const card = (jobNumber?: number) =>
+      approvedBy && 'rule' in pending
+        ? approvalMessage(pending as PendingConfirmation & Parameters<typeof approvalMessage>[0], 'approved', { by: approvedBy.name, jobNumber })
+        : planMessage(pending.plan, 'queued', { actorName: pending.actor.name, jobNumber });
+    const ref = pending.ref ?? (await chat.post(pending.conversation.id, card(), { threadId: pending.threadId }));
+    if (pending.ref && approvedBy) await chat.update(ref, card());
+    const approval = approvedBy ? `approved by ${approvedBy.name}` : undefined;
     const data: JobRequest = {
       action: pending.verb,
       args: pending.args,
       plan: pending.plan,
       env: pending.env,
-      reason: pending.reason,
+      reason: approval ? [pending.reason, approval].filter(Boolean).join('; ') : pending.reason,
+      ...(approvedBy ? { approvedBy } : {}),
       actor: pending.actor,
       conversation: pending.conversation,
       threadId: pending.threadId,
@@ -210,7 +320,7 @@ export class CommandHandler {
     try {
       // The confirmation id is the idempotency key: a second delivery of the same click enqueues nothing.
       const job = await this.deps.jobs.submit(data, pending.id);
-      if (pending.ref) await chat.update(ref, planMessage(pending.plan, 'queued', { actorName: pending.actor.name, jobNumber: job.jobNumber }));
+      if (pending.ref) await chat.update(ref, card(job.jobNumber));
       this.deps.metrics.countCommand(pending.verb, 'queued');
       await this.audit(
         { id: requestId, actor: confirmer, conversation: pending.conversation, text: pending.text },
@@ -222,6 +332,7 @@ export class CommandHandler {
           env: pending.env,
           jobId: job.jobId,
           result: `queued as job ${job.jobNumber}`,
+          ...(approvedBy ? { detail: { requester: pending.actor.name, approvedBy: approvedBy.name } } : {}),
         },
       );
       return { kind: 'queued', ...job, ref };
@@ -232,6 +343,99 @@ export class CommandHandler {
       this.deps.metrics.countCommand(pending.verb, 'user_error');
       return { kind: 'failed', error: error.message };
     }
+  }
+
+  /** Approve and Reject, pressed as buttons (InteractionHandler) or typed (`approve <request>`). */
+  async approve(approvalId: string, actor: Actor, chat: ChatPort, requestId: string, from?: Conversation): Promise<CommandResult> {
+    if (!this.desk) return { kind: 'failed', error: 'Approvals are not enabled on this bot; nothing was done.' };
+    return this.desk.approve(approvalId, actor, chat, requestId, from);
+  }
+
+  async reject(approvalId: string, actor: Actor, chat: ChatPort, requestId: string, from?: Conversation): Promise<CommandResult> {
+    if (!this.desk) return { kind: 'failed', error: 'Approvals are not enabled on this bot; nothing was done.' };
+    return this.desk.reject(approvalId, actor, chat, requestId, from);
+  }
+
+  /** Marks expired approval requests on their cards; main.ts runs it on a timer in every web replica. */
+  startApprovalSweeper(chats: (platform: Platform) => ChatPort | undefined, intervalMs?: number): () => void {
+    return this.desk ? this.desk.startSweeper(chats, intervalMs) : () => {};
+  }
+
+  async sweepApprovals(chats: (platform: Platform) => ChatPort | undefined): Promise<number> {
+    return this.desk ? this.desk.sweep(chats) : 0;
+  }
+
+  private async decideByCommand(request: CommandRequest, parsed: ParsedCommand, chat: ChatPort): Promise<CommandResult> {
+    const id = (parsed.args as { request: string }).request;
+    const decide = parsed.verb === 'approve' ? this.approve.bind(this) : this.reject.bind(this);
+    const result = await decide(id, request.actor, chat, request.id, request.conversation);
+    this.deps.metrics.countCommand(parsed.verb, result.kind === 'failed' ? 'user_error' : 'ok');
+    if (result.kind === 'failed') {
+      await chat.ephemeral(request.conversation.id, request.actor.id, userErrorMessage(result.error), { threadId: request.threadId });
+    }
+    return result;
+  }
+
+  /** The policy's decision, or undefined when this bot runs without one. */
+  private async authorise(
+    actor: Actor,
+    verb: string,
+    risk: Risk,
+    service: string | undefined,
+    env: string,
+    conversation: Conversation,
+    breakGlass = false,
+  ): Promise<PolicyDecision | undefined> {
+    const policy = this.deps.policy;
+    if (!policy) return undefined;
+    const groups = (await policy.groupsOf?.(actor)) ?? [];
+    return evaluatePolicy(this.deps.catalog, { actor, groups, verb, risk, service, env, conversation, breakGlass });
+  }
+
+  private async deny(
+    request: CommandRequest,
+    verb: string,
+    parsed: ParsedCommand,
+    decision: Extract<PolicyDecision, { kind: 'denied' }>,
+    chat: ChatPort,
+  ): Promise<CommandResult> {
+    const text = denialText(decision);
+    this.deps.metrics.countCommand(verb, 'user_error');
+    await this.audit(request, {
+      type: 'decision',
+      decision: 'denied',
+      action: verb,
+      service: parsed.service,
+      env: parsed.env,
+      result: text,
+      detail: { rule: decision.rule, roles: decision.roles, ...(parsed.breakGlass ? { breakGlass: true } : {}) },
+    });
+    await chat.ephemeral(request.conversation.id, request.actor.id, userErrorMessage(text), { threadId: request.threadId });
+    return { kind: 'failed', error: text };
+  }
+
+  /** Whoever presses Confirm must be allowed the change themselves: a button is no way around the policy. */
+  private async refuseConfirmer(confirmId: string, actor: Actor, requestId: string): Promise<CommandResult | undefined> {
+    if (!this.deps.policy) return undefined;
+    const pending = await this.deps.confirmations.get(confirmId);
+    if (!pending) return undefined;
+    const risk = this.deps.registry.get(pending.verb)?.risk ?? 'high';
+    const decision = await this.authorise(actor, pending.verb, risk, pending.plan.target.service, pending.env, pending.conversation);
+    if (decision?.kind !== 'denied') return undefined;
+    const text = denialText(decision);
+    await this.audit(
+      { id: requestId, actor, conversation: pending.conversation, text: pending.text },
+      {
+        type: 'decision',
+        decision: 'denied',
+        action: pending.verb,
+        service: pending.plan.target.service,
+        env: pending.env,
+        result: text,
+        detail: { rule: decision.rule, confirmId },
+      },
+    );
+    return { kind: 'failed', error: text };
   }
 
   private async fail(request: CommandRequest, verb: string, error: unknown, chat: ChatPort, log: Logger): Promise<CommandResult> {

@@ -17,6 +17,9 @@ export class InteractionHandler {
   constructor(commands: CommandHandler) {
     this.route('plan.confirm', (req, chat) => commands.confirm(req.value, req.actor, chat, req.id || randomUUID(), req.conversation));
     this.route('plan.cancel', (req, chat) => commands.cancel(req.value, req.actor, chat, req.conversation));
+    // Approvals check who presses and where: not the requester, a role the rule names, the request's own conversation.
+    this.route('approval.approve', (req, chat) => commands.approve(req.value, req.actor, chat, req.id || randomUUID(), req.conversation));
+    this.route('approval.reject', (req, chat) => commands.reject(req.value, req.actor, chat, req.id || randomUUID(), req.conversation));
   }
 
   /** Later features add their buttons (alert actions, approvals) under their own action id. */
