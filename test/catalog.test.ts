@@ -96,6 +96,16 @@ describe('the shipped catalog', () => {
     });
   });
 
+  it('gives each service with a public face a status page component and templates', () => {
+    const sp = catalog.services['maestro-orchestrator']!.statuspage;
+    expect(sp).toMatchObject({ componentId: 'maestro-orchestration', name: 'Maestro orchestration' });
+    expect(Object.keys(sp!.templates)).toEqual(['investigating', 'identified', 'monitoring', 'resolved']);
+  });
+
+  it('gives the cache-warm service an admin URL in every environment', () => {
+    for (const env of Object.values(catalog.services['victor-coordinators']!.envs)) expect(env.adminUrl).toMatch(/^http/);
+  });
+
   it('is frozen', () => {
     expect(Object.isFrozen(catalog.services['maestro-orchestrator']!.envs.prod)).toBe(true);
   });
@@ -140,6 +150,13 @@ describe('a broken catalog', () => {
       raw.services['maestro-orchestrator'].envs.prod.namspace = 'x';
     });
     expect(problemsOf(text)).toContain('services.maestro-orchestrator.envs.prod: unknown key namspace');
+  });
+
+  it('rejects a status page component without its id', () => {
+    const text = shippedWith((raw) => {
+      delete raw.services['maestro-orchestrator'].statuspage.componentId;
+    });
+    expect(problemsOf(text)).toEqual([expect.stringMatching(/^services\.maestro-orchestrator\.statuspage\.componentId: /)]);
   });
 
   it('requires a ConfigMap when the service has flags', () => {
