@@ -7,6 +7,7 @@ import { ConsoleChat } from './adapters/console/console-chat.js';
 import { runConsole } from './adapters/console/console-adapter.js';
 import { createHttpApp, finishHttpApp, listen } from './adapters/http/server.js';
 import { kubernetesFromConfig, loadKubeConfig } from './adapters/kubernetes.js';
+import { createTeamsAdapter, createTeamsChat, TeamsEnvShape, teamsConfigFrom } from './adapters/teams/index.js';
 import { createSlackAdapter, createSlackChat, type SlackAdapter, SlackEnvShape, slackConfigFrom } from './adapters/slack/index.js';
 import type { Catalog } from './config/catalog-schema.js';
 import { CatalogError, loadCatalog } from './config/catalog.js';
@@ -20,6 +21,7 @@ import { ActionRegistry } from './core/registry.js';
 import type { Platform } from './core/request.js';
 import { CommandHandler } from './handlers/command.js';
 import { ConfirmationStore } from './handlers/confirmations.js';
+import { InteractionHandler } from './handlers/interaction.js';
 import { isFinished } from './jobs/job-summary.js';
 import { JobQueue } from './jobs/queue.js';
 import { type JobWorker, startWorker } from './jobs/worker.js';
@@ -30,7 +32,7 @@ import { type Sandbox, startSandbox } from './sandbox/index.js';
  * and own the process (the only place that exits).
  */
 
-const AppEnvSchema = EnvSchema.extend(SlackEnvShape);
+const AppEnvSchema = EnvSchema.extend(SlackEnvShape).extend(TeamsEnvShape);
 
 async function main(): Promise<number> {
   const { values: cli } = parseArgs({
@@ -43,9 +45,10 @@ async function main(): Promise<number> {
   }
   const env = loadEnv({ ...process.env, ...(cli.role ? { MAESTRO_ROLE: cli.role } : {}) }, AppEnvSchema);
   const slackConfig = slackConfigFrom(env);
+  const teamsConfig = teamsConfigFrom(env);
   const web = env.MAESTRO_ROLE !== 'worker';
   const runsWorkers = env.MAESTRO_ROLE !== 'web';
-  const consoleMode = web && !slackConfig;
+  const consoleMode = web && !slackConfig && !teamsConfig;
   // In the console, info lines on stderr would drown the conversation on stdout.
   const log = createLogger(env.LOG_LEVEL ?? (consoleMode ? 'warn' : 'info'));
 
@@ -89,6 +92,7 @@ async function main(): Promise<number> {
       ports,
     });
 
+    const interactions = new InteractionHandler(handler);
     const chats = new Map<Platform, ChatPort>();
     const consoleChat = new ConsoleChat(process.stdout);
     if (consoleMode) chats.set('console', consoleChat);
@@ -124,6 +128,23 @@ async function main(): Promise<number> {
       chats.set('slack', createSlackChat({ config: slackConfig, log }));
     }
 
+    if (teamsConfig && web) {
+      const teams = createTeamsAdapter({
+        app,
+        handler,
+        interactions,
+        redis,
+        prefix: env.REDIS_PREFIX,
+        log,
+        config: teamsConfig,
+        updateIntervalMs: durationMs(env.PROGRESS_INTERVAL),
+      });
+      chats.set('teams', teams.chat);
+      closers.unshift(() => teams.stop());
+    } else if (teamsConfig) {
+      chats.set('teams', createTeamsChat({ redis, prefix: env.REDIS_PREFIX, log, config: teamsConfig }));
+    }
+
     if (runsWorkers) {
       worker = await startWorker({
         connection: redis,
@@ -144,7 +165,7 @@ async function main(): Promise<number> {
     finishHttpApp(app, log);
     const { server, url } = await listen(app, env.PORT, env.HOST);
     closers.unshift(() => new Promise((resolve) => server.close(resolve)));
-    log.info({ url, role: env.MAESTRO_ROLE, slack: Boolean(slack), console: consoleMode }, 'maestro-bot started');
+    log.info({ url, role: env.MAESTRO_ROLE, slack: Boolean(slackConfig), teams: Boolean(teamsConfig), console: consoleMode }, 'maestro-bot started');
 
     if (consoleMode) {
       await runConsole({
