@@ -1,12 +1,16 @@
 import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
 import { createHelpAction } from './actions/help.js';
-import { kubernetesActions } from './actions/index.js';
+import { incidentActions, kubernetesActions } from './actions/index.js';
+import { StatuspageLinks } from './actions/statuspage.js';
 import { cancel, jobs } from './actions/jobs.js';
 import { ConsoleChat } from './adapters/console/console-chat.js';
 import { runConsole } from './adapters/console/console-adapter.js';
 import { createHttpApp, finishHttpApp, listen } from './adapters/http/server.js';
+import { GitHubClient, GitHubEnvShape } from './adapters/github.js';
 import { kubernetesFromConfig, loadKubeConfig } from './adapters/kubernetes.js';
+import { PrometheusClient, PrometheusEnvShape } from './adapters/prometheus.js';
+import { StatuspageClient, StatuspageEnvShape } from './adapters/statuspage.js';
 import { createTeamsAdapter, createTeamsChat, TeamsEnvShape, teamsConfigFrom } from './adapters/teams/index.js';
 import { createSlackAdapter, createSlackChat, type SlackAdapter, SlackEnvShape, slackConfigFrom } from './adapters/slack/index.js';
 import type { Catalog } from './config/catalog-schema.js';
@@ -26,13 +30,19 @@ import { isFinished } from './jobs/job-summary.js';
 import { JobQueue } from './jobs/queue.js';
 import { type JobWorker, startWorker } from './jobs/worker.js';
 import { type Sandbox, startSandbox } from './sandbox/index.js';
+import { catalogEndpoints, sandboxEndpoints, startVerification, VerificationEnvShape } from './verification/index.js';
 
 /**
  * The composition root: read the configuration once, build every piece, wire them,
  * and own the process (the only place that exits).
  */
 
-const AppEnvSchema = EnvSchema.extend(SlackEnvShape).extend(TeamsEnvShape);
+const AppEnvSchema = EnvSchema.extend(SlackEnvShape)
+  .extend(TeamsEnvShape)
+  .extend(PrometheusEnvShape)
+  .extend(StatuspageEnvShape)
+  .extend(GitHubEnvShape)
+  .extend(VerificationEnvShape);
 
 async function main(): Promise<number> {
   const { values: cli } = parseArgs({
@@ -66,21 +76,57 @@ async function main(): Promise<number> {
 
     const queue = new JobQueue({ connection: redis, prefix: env.REDIS_PREFIX });
     closers.unshift(() => queue.close());
+    const metrics = new Metrics();
+    const audit = new RedisAuditSink(redis, `${env.REDIS_PREFIX}:audit`, log);
+    const chats = new Map<Platform, ChatPort>();
+    const consoleChat = new ConsoleChat(process.stdout);
+    if (consoleMode) chats.set('console', consoleChat);
+
+    const sandbox = cluster.sandbox;
+    const prometheusUrl = env.PROMETHEUS_URL ?? sandbox?.prometheusUrl;
+    const healthMetrics = prometheusUrl ? new PrometheusClient({ baseUrl: prometheusUrl }) : undefined;
+    const endpoints = sandbox ? sandboxEndpoints(sandbox) : catalogEndpoints;
+    const statuspageLinks = new StatuspageLinks(redis, env.REDIS_PREFIX);
+    const verification = await startVerification({
+      connection: redis,
+      prefix: env.REDIS_PREFIX,
+      catalog,
+      audit,
+      chat: (platform) => chats.get(platform),
+      log,
+      ...(healthMetrics ? { metrics: healthMetrics } : {}),
+      endpoints,
+      statuspageLinks,
+      ...(env.MAESTRO_VERIFY_WINDOW ? { window: env.MAESTRO_VERIFY_WINDOW } : {}),
+      runWorker: runsWorkers,
+    });
+    closers.unshift(() => verification.close());
+
     const ports = {
       kubernetes: kubernetesFromConfig(cluster.kubeConfig),
       jobs: queue,
       // The sandbox moves fast; a real cluster is polled like kubectl rollout status would.
-      followPollMs: cluster.sandbox ? 250 : 2000,
+      followPollMs: sandbox ? 250 : 2000,
+      ...(healthMetrics ? { metrics: healthMetrics } : {}),
+      endpoints,
+      statuspageLinks,
+      evidence: verification.evidence,
+      ...(env.STATUSPAGE_PAGE_ID && env.STATUSPAGE_API_KEY
+        ? {
+            statuspage: new StatuspageClient({
+              pageId: env.STATUSPAGE_PAGE_ID,
+              apiKey: env.STATUSPAGE_API_KEY,
+              baseUrl: env.STATUSPAGE_API_URL,
+            }),
+          }
+        : {}),
+      ...(env.GITHUB_TOKEN ? { github: new GitHubClient({ token: env.GITHUB_TOKEN, baseUrl: env.GITHUB_API_URL }) } : {}),
     };
 
     const registry = new ActionRegistry();
     registry.register(createHelpAction(registry));
-    for (const action of kubernetesActions()) registry.register(action);
-    registry.register(jobs);
-    registry.register(cancel);
+    for (const action of [...kubernetesActions(), ...incidentActions(), jobs, cancel]) registry.register(action);
 
-    const metrics = new Metrics();
-    const audit = new RedisAuditSink(redis, `${env.REDIS_PREFIX}:audit`, log);
     const handler = new CommandHandler({
       registry,
       catalog,
@@ -93,9 +139,21 @@ async function main(): Promise<number> {
     });
 
     const interactions = new InteractionHandler(handler);
-    const chats = new Map<Platform, ChatPort>();
-    const consoleChat = new ConsoleChat(process.stdout);
-    if (consoleMode) chats.set('console', consoleChat);
+    // Follow-up buttons (after a verification regression, say) carry a command; it runs
+    // as if the presser had typed it, through the same parse, policy and confirmation.
+    interactions.route('command.run', (request, chat) =>
+      handler.handle(
+        {
+          kind: 'command',
+          id: request.id,
+          actor: request.actor,
+          conversation: request.conversation,
+          ...(request.threadId ? { threadId: request.threadId } : {}),
+          text: request.value,
+        },
+        chat,
+      ),
+    );
 
     let worker: JobWorker | undefined;
     const app = createHttpApp({
@@ -157,6 +215,7 @@ async function main(): Promise<number> {
         log,
         concurrency: env.WORKER_CONCURRENCY,
         progressIntervalMs: durationMs(env.PROGRESS_INTERVAL),
+        onSucceeded: verification.onSucceeded,
       });
       const running = worker;
       closers.unshift(() => running.close());
@@ -175,6 +234,8 @@ async function main(): Promise<number> {
         output: process.stdout,
         interactive: Boolean(process.stdin.isTTY),
         waitForJob: (jobNumber) => waitForJob(queue, jobNumber),
+        // Verification is in-flight work too: at end of input the console waits for its verdict.
+        drain: () => verification.settled(),
         log,
       });
     } else {

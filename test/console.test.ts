@@ -7,7 +7,7 @@ import { cleanPrefix, REDIS_URL, testPrefix, testRedis } from './support/redis.j
 
 const redis = testRedis();
 const prefix = testPrefix('console').replaceAll(':', '-');
-const env = { REDIS_URL, REDIS_PREFIX: prefix, MAESTRO_SANDBOX_TICK: '50ms', PROGRESS_INTERVAL: '100ms' };
+const env = { REDIS_URL, REDIS_PREFIX: prefix, MAESTRO_SANDBOX_TICK: '50ms', PROGRESS_INTERVAL: '100ms', MAESTRO_VERIFY_WINDOW: '1s' };
 
 afterAll(async () => {
   await cleanPrefix(redis, prefix);

@@ -73,9 +73,9 @@ async function one(ctx: ActionContext<StatusPorts>, service: string): Promise<Me
       ...health.fields,
       ...statuspage,
     ],
+    // The events block reads as the card's last section; its heading is the footer's job.
     code: lines.length > 0 ? capped.code : undefined,
-    text: lines.length > 0 ? 'Last events:' : 'No recent events.',
-    footer: capped.note,
+    footer: [lines.length > 0 ? 'Above: the last events.' : 'No recent events.', capped.note].filter(Boolean).join(' '),
   };
 }
 

@@ -10,7 +10,8 @@ import { catalog, silent } from './harness.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
-  sandbox = await startSandbox({ catalog, rolloutIntervalMs: 30, log: silent });
+  // The warm-up takes four ticks; slow enough that a 20 ms poll sees it part-way even on a busy machine.
+  sandbox = await startSandbox({ catalog, rolloutIntervalMs: 250, log: silent });
 });
 afterAll(async () => {
   await sandbox.close();

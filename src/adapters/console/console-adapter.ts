@@ -19,6 +19,8 @@ export interface ConsoleAdapterOptions {
   interactive: boolean;
   /** Resolves when the job has finished, so commands run one after another like a shell. */
   waitForJob?: (jobNumber: number) => Promise<void>;
+  /** Resolves when background work the commands started (verifications) has finished. */
+  drain?: () => Promise<void>;
   log: Logger;
 }
 
@@ -56,6 +58,7 @@ export async function runConsole(options: ConsoleAdapterOptions): Promise<void> 
     prompt();
   }
   lines.close();
+  await options.drain?.();
 }
 
 async function confirmAtConsole(

@@ -22,7 +22,8 @@ export function renderText(message: Message): string {
   lines.push(message.severity ? `${marker[message.severity]} ${message.title}` : message.title);
   if (message.text) lines.push(...message.text.split('\n').map((l) => `  ${l}`));
   if (message.fields?.length) {
-    const width = Math.max(...message.fields.map((f) => f.label.length));
+    // Aligned up to a point: one long label must not push every value off the screen.
+    const width = Math.min(24, Math.max(...message.fields.map((f) => f.label.length)));
     const hang = '\n'.padEnd(width + 5);
     for (const field of message.fields) {
       lines.push(`  ${`${field.label}:`.padEnd(width + 1)} ${field.value.split('\n').join(hang)}`);
