@@ -123,7 +123,21 @@ export function createProcessor(deps: RunJobDeps): Processor<QueuedJobData, JobO
   };
 }
 
+/**
+ * The action ran to the end but reports that the world did not get where the plan
+ * said (a rollout that hit its deadline): the job failed, with the action's own
+ * message (reason, log lines, next step) as the reply. Not retried: doing it again
+ * would not change the answer.
+ */
+class ReportedFailure extends UnrecoverableError {}
+
 async function succeed(deps: RunJobDeps, run: Run, result: Message): Promise<JobOutcome> {
+  if (result.severity === 'critical') {
+    await run.reporter.finish(say.failedMessage(run.data, result.title), result);
+    await deps.audit.record({ ...auditEntry(run, 'job.failed'), result: result.title });
+    await run.keeper.release();
+    throw new ReportedFailure(result.title);
+  }
   await run.reporter.finish(say.succeededMessage(run.data, result), result);
   await deps.audit.record({ ...auditEntry(run, 'job.finished'), result: result.title });
   if (deps.onSucceeded) {
@@ -136,6 +150,7 @@ async function succeed(deps: RunJobDeps, run: Run, result: Message): Promise<Job
 
 /** Decides between cancelled, failed for good, and failed for now (BullMQ retries). */
 async function fail(deps: RunJobDeps, run: Run, error: unknown): Promise<JobOutcome> {
+  if (error instanceof ReportedFailure) throw error;
   const { data, reporter, log } = run;
   if (run.controller.signal.aborted) {
     const reason = run.controller.signal.reason;

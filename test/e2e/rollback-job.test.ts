@@ -138,6 +138,22 @@ describe('a rollback job against the sandbox cluster', () => {
     expect(titles).toEqual(['Rolled back maestro-orchestrator in prod']);
   });
 
+  it('fails the job, with the reason and the next step in its thread, when the rollout does not complete', async () => {
+    sandbox.markImageBad('ghcr.io/intelgraph/maestro-orchestrator:v2.7.3');
+    await runWorker();
+    const data = await plannedRollback();
+    const job = await queue.submit(data, 'confirm-1');
+    const summary = await finished(job.jobNumber);
+    expect(summary.state).toBe('failed');
+    const ref = data.messageRef!.id;
+    expect(chat.current(ref)).toMatchObject({ severity: 'critical' });
+    const reply = chat.replies(ref).at(-1)!.message;
+    expect(reply.severity).toBe('critical');
+    expect(JSON.stringify(reply)).toContain('rollback maestro-orchestrator --to-revision 5');
+    // The deployment is free again for that next step.
+    await expect(queue.submit(await plannedRollback(), 'confirm-2')).resolves.toMatchObject({ created: true });
+  });
+
   it('finishes exactly once when its worker process is killed mid-rollout', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'maestro-kube-'));
     const kubeconfig = join(dir, 'config');
