@@ -133,7 +133,10 @@ export function parseCommand(text: string, deps: GrammarDeps): ParsedCommand {
 
   const params = action.params.positional;
   if (positionals.length > params.length) {
-    const extra = positionals.slice(params.length).map((t) => `'${shorten(t.text, 40)}'`);
+    const extras = positionals.slice(params.length);
+    // Capped: the error goes back to chat, and a pasted wall of words must not come back whole.
+    const extra = extras.slice(0, 5).map((t) => `'${shorten(t.text, 40)}'`);
+    if (extras.length > 5) extra.push(`and ${extras.length - 5} more`);
     const takes = params.length ? params.map(positionalUsage).join(' ') : 'no arguments';
     throw fail(`too many arguments for ${verb}: ${extra.join(', ')} (it takes ${takes})`, 'too_many_arguments');
   }
