@@ -106,6 +106,14 @@ describe('the shipped catalog', () => {
     for (const env of Object.values(catalog.services['victor-coordinators']!.envs)) expect(env.adminUrl).toMatch(/^http/);
   });
 
+  it('makes prod rollbacks sre-only and high-risk prod changes wait for a second sre', () => {
+    const rules = Object.fromEntries(catalog.policy.rules.map((r) => [r.name, r]));
+    expect(rules['prod-rollback']).toMatchObject({ roles: ['sre'], match: { verbs: ['rollback'], envs: ['prod'] } });
+    expect(rules['prod-high-risk-approval']).toMatchObject({ effect: 'approval', approvers: ['sre'] });
+    expect(catalog.policy.approval.ttl).toBe('10m');
+    expect(catalog.policy.unknownUsers).toBe('read-only');
+  });
+
   it('is frozen', () => {
     expect(Object.isFrozen(catalog.services['maestro-orchestrator']!.envs.prod)).toBe(true);
   });
@@ -173,6 +181,27 @@ describe('a broken catalog', () => {
     expect(problemsOf(text)).toEqual([
       'services.victor-coordinators.indicators.cache_hit_rate: warning threshold must be crossed before critical',
     ]);
+  });
+
+  it('rejects a policy rule naming a role the policy does not define', () => {
+    const text = shippedWith((raw) => {
+      raw.policy.rules[0].roles = ['sre', 'sres'];
+    });
+    expect(problemsOf(text)).toEqual(["policy.rules.0.roles.1: unknown role 'sres' (known: sre, oncall, developers)"]);
+  });
+
+  it('requires approvers on an approval rule', () => {
+    const text = shippedWith((raw) => {
+      delete raw.policy.rules.find((r: { effect?: string }) => r.effect === 'approval').approvers;
+    });
+    expect(problemsOf(text)).toEqual(['policy.rules.3.approvers: required when the effect is approval']);
+  });
+
+  it("allows '*' only for console users", () => {
+    const text = shippedWith((raw) => {
+      raw.policy.roles.sre.slack.users = ['*'];
+    });
+    expect(problemsOf(text)).toEqual(["policy.roles.sre: '*' is allowed for console users only"]);
   });
 
   it('reports YAML syntax errors as one problem', () => {
