@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import { createHelpAction } from './actions/help.js';
 import { incidentActions, kubernetesActions } from './actions/index.js';
 import { StatuspageLinks } from './actions/statuspage.js';
+import { approve, reject } from './actions/approve.js';
+import { audit as auditVerb } from './actions/audit.js';
 import { cancel, jobs } from './actions/jobs.js';
 import { ConsoleChat } from './adapters/console/console-chat.js';
 import { runConsole } from './adapters/console/console-adapter.js';
@@ -24,6 +26,7 @@ import { connectRedis, RedisUnavailableError } from './core/redis.js';
 import { ActionRegistry } from './core/registry.js';
 import type { Platform } from './core/request.js';
 import { CommandHandler } from './handlers/command.js';
+import { ApprovalStore } from './handlers/approval-store.js';
 import { ConfirmationStore } from './handlers/confirmations.js';
 import { InteractionHandler } from './handlers/interaction.js';
 import { isFinished } from './jobs/job-summary.js';
@@ -111,6 +114,7 @@ async function main(): Promise<number> {
       endpoints,
       statuspageLinks,
       evidence: verification.evidence,
+      auditTrail: audit,
       ...(env.STATUSPAGE_PAGE_ID && env.STATUSPAGE_API_KEY
         ? {
             statuspage: new StatuspageClient({
@@ -125,7 +129,9 @@ async function main(): Promise<number> {
 
     const registry = new ActionRegistry();
     registry.register(createHelpAction(registry));
-    for (const action of [...kubernetesActions(), ...incidentActions(), jobs, cancel]) registry.register(action);
+    for (const action of [...kubernetesActions(), ...incidentActions(), jobs, cancel, approve, reject, auditVerb]) {
+      registry.register(action);
+    }
 
     const handler = new CommandHandler({
       registry,
@@ -136,6 +142,7 @@ async function main(): Promise<number> {
       confirmations: new ConfirmationStore(redis, env.REDIS_PREFIX),
       jobs: queue,
       ports,
+      policy: { approvals: new ApprovalStore(redis, env.REDIS_PREFIX) },
     });
 
     const interactions = new InteractionHandler(handler);
@@ -219,6 +226,11 @@ async function main(): Promise<number> {
       });
       const running = worker;
       closers.unshift(() => running.close());
+    }
+
+    if (web) {
+      const stopSweeper = handler.startApprovalSweeper((platform) => chats.get(platform));
+      closers.unshift(async () => stopSweeper());
     }
 
     finishHttpApp(app, log);
