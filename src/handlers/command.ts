@@ -16,22 +16,10 @@ import { ApprovalDesk, approvalMessage } from './approvals.js';
 import { announceBreakGlass, type Pager } from './break-glass.js';
 import type { ConfirmationStore, PendingConfirmation } from './confirmations.js';
 import { internalErrorMessage, planMessage, userErrorMessage } from './replies.js';
+import type { ActionJobData } from '../jobs/job-data.js';
 
-/** What the job layer needs to run a confirmed plan (src/jobs implements it). */
-export interface JobRequest {
-  action: string;
-  args: unknown;
-  plan: Plan;
-  env: string;
-  reason?: string;
-  actor: Actor;
-  conversation?: Conversation;
-  threadId?: string;
-  requestId: string;
-  messageRef?: MessageRef;
-  /** The second person who approved the plan; the reason names them too, so the change cause does. */
-  approvedBy?: Actor;
-}
+/** What the job layer needs to run a confirmed plan: one shape, defined where jobs are. */
+export type JobRequest = ActionJobData;
 
 export interface JobSubmitter {
   submit(data: JobRequest, idempotencyKey: string): Promise<{ jobNumber: number; jobId: string; created: boolean }>;

@@ -18,6 +18,8 @@ export interface ActionJobData {
   requestId: string;
   /** The plan/progress message to edit; results are replied under it. */
   messageRef?: MessageRef;
+  /** The second person who approved the plan, where policy asked for one. */
+  approvedBy?: Actor;
 }
 
 /** Job data as stored: the submitted data plus the number people type in `cancel N`. */
