@@ -1,7 +1,6 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { HttpFake } from './http-fake.js';
 
 /** One call to the connector as it crossed the wire. */
 export interface ConnectorCall {
@@ -35,31 +34,13 @@ export const KEY_ID = 'fake-connector-key-1';
  * Bot Framework's token issuer: its OpenID metadata and JWKS carry a test key with
  * which `token()` signs channel tokens the real JWT validation accepts.
  */
-export class FakeBotConnector {
+export class FakeBotConnector extends HttpFake {
   readonly calls: ConnectorCall[] = [];
   /** Channels listed for a team (GET v3/teams/{id}/conversations). */
   channels: Array<{ id: string; name?: string }> = [];
   private readonly failures = new Map<ConnectorCall['kind'], ConnectorFailure[]>();
   private readonly key = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  private server: Server | undefined;
   private seq = 0;
-  url = '';
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      void this.handle(req, res);
-    });
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
-  }
 
   get openIdMetadataUrl(): string {
     return `${this.url}/v1/.well-known/openidconfiguration`;
@@ -115,7 +96,7 @@ export class FakeBotConnector {
     }
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');

@@ -1,6 +1,5 @@
-import { once } from 'node:events';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { HttpFake } from './http-fake.js';
 
 export interface GitHubCall {
   method: string;
@@ -22,30 +21,14 @@ export interface StepScript {
  * advances one step per poll of its run, with the jobs/steps shape GitHub returns.
  * `steps` scripts the run; `deny` answers 403/404 to the dispatch.
  */
-export class FakeGitHub {
+export class FakeGitHub extends HttpFake {
   readonly calls: GitHubCall[] = [];
   steps: StepScript[] = [{ name: 'Set up job' }, { name: 'Pull image' }, { name: 'Compose up' }];
   deny: 403 | 404 | undefined;
   private runs: { id: number; created_at: string; polls: number; workflow: string; branch: string; inputs: Record<string, string> }[] = [];
-  private server: Server | undefined;
-  url = '';
 
-  constructor(readonly token = 'gh-token') {}
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      void this.handle(req, res);
-    });
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  constructor(readonly token = 'gh-token') {
+    super();
   }
 
   dispatches(): GitHubCall[] {
@@ -78,7 +61,7 @@ export class FakeGitHub {
     return [{ id: run.id * 10, name: 'rollback', status: view.status, conclusion: view.conclusion, html_url: `${view.html_url}/job/${run.id * 10}`, steps }];
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');

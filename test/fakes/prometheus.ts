@@ -1,6 +1,5 @@
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpFake } from './http-fake.js';
 
 export interface PrometheusCall {
   path: string;
@@ -12,27 +11,11 @@ export interface PrometheusCall {
  * the values set per query, in Prometheus's response format; anything else has no
  * series. It can answer an error (bad_data, 503) instead, as a real one does.
  */
-export class FakePrometheus {
+export class FakePrometheus extends HttpFake {
   readonly calls: PrometheusCall[] = [];
   private readonly values = new Map<string, number>();
   private readonly ranges = new Map<string, number[]>();
   private failure: { status: number; errorType: string; error: string } | undefined;
-  private server: Server | undefined;
-  url = '';
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => this.handle(req, res));
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
-  }
 
   set(query: string, value: number, range?: number[]): void {
     this.values.set(query, value);
@@ -44,7 +27,7 @@ export class FakePrometheus {
     this.failure = failure;
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://fake');
     const query = Object.fromEntries(url.searchParams);
     this.calls.push({ path: url.pathname, query });

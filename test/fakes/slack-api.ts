@@ -1,6 +1,5 @@
-import { once } from 'node:events';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { HttpFake } from './http-fake.js';
 
 /** One Web API call as it crossed the wire. */
 export interface SlackCall {
@@ -24,29 +23,14 @@ const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata']);
  * every call, answers the chat methods the way Slack does (a ts per message) and
  * can be told to fail the next calls of a method with 429 + Retry-After or a 5xx.
  */
-export class FakeSlackApi {
+export class FakeSlackApi extends HttpFake {
+  constructor() {
+    super('/api/');
+  }
+
   readonly calls: SlackCall[] = [];
   private readonly failures = new Map<string, Failure[]>();
-  private server: Server | undefined;
   private seq = 0;
-  url = '';
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      void this.handle(req, res);
-    });
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
-    const { port } = this.server.address() as AddressInfo;
-    this.url = `http://127.0.0.1:${port}/api/`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
-  }
 
   /** The next `times` calls of `method` fail as given (an HTTP failure, or ok:false with an error code); later ones succeed. */
   failNext(method: string, failure: Failure, times = 1): void {
@@ -80,7 +64,7 @@ export class FakeSlackApi {
     }
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');

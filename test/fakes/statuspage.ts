@@ -1,6 +1,5 @@
-import { once } from 'node:events';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { HttpFake } from './http-fake.js';
 
 export interface StatuspageCall {
   method: string;
@@ -26,40 +25,24 @@ interface Incident {
  * way the real one answers, records every call, and can rate-limit the next ones
  * with 420 (Statuspage's own) or 429.
  */
-export class FakeStatuspage {
+export class FakeStatuspage extends HttpFake {
   readonly calls: StatuspageCall[] = [];
   readonly incidents = new Map<string, Incident>();
   private limited: number[] = [];
-  private server: Server | undefined;
   private seq = 0;
-  url = '';
 
   constructor(
     readonly pageId = 'page123',
     readonly apiKey = 'sp-key',
-  ) {}
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      void this.handle(req, res);
-    });
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  ) {
+    super('/v1');
   }
 
   rateLimitNext(status: 420 | 429, times = 1): void {
     for (let i = 0; i < times; i++) this.limited.push(status);
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
