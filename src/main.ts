@@ -183,7 +183,7 @@ async function main(): Promise<number> {
 
     let slack: SlackAdapter | undefined;
     if (slackConfig && web) {
-      slack = await createSlackAdapter({ app, handler, redis, prefix: env.REDIS_PREFIX, log, config: slackConfig });
+      slack = await createSlackAdapter({ app, handler, interactions, redis, prefix: env.REDIS_PREFIX, log, config: slackConfig });
       chats.set('slack', slack.chat);
       const adapter = slack;
       closers.unshift(() => adapter.stop());

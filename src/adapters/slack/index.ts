@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CommandHandler } from '../../handlers/command.js';
+import { InteractionHandler } from '../../handlers/interaction.js';
 import { AfterAck } from './after-ack.js';
 import { authorizeBotToken } from './authorize.js';
 import { boltLogger } from './bolt-logger.js';
@@ -21,6 +22,8 @@ export interface SlackAdapterOptions {
   /** The bot's one express app (src/adapters/http/server.ts); call before finishHttpApp. Unused in Socket Mode. */
   app: Express;
   handler: CommandHandler;
+  /** Routes every button; defaults to one with only the plan buttons (tests). */
+  interactions?: InteractionHandler;
   redis: Redis;
   /** Redis key prefix (REDIS_PREFIX). */
   prefix: string;
@@ -68,6 +71,7 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
   const afterAck = new AfterAck(options.workConcurrency ?? 8, (error) => log.error({ err: error }, 'Slack work after the ack failed'));
   registerListeners(bolt, {
     handler: options.handler,
+    interactions: options.interactions ?? new InteractionHandler(options.handler),
     chat,
     dedupe: new DeliveryDedupe(options.redis, options.prefix),
     log,

@@ -2,22 +2,23 @@ import { randomUUID } from 'node:crypto';
 import type { App, BlockAction, ButtonAction, SlashCommand } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { errorRef } from '../../core/errors.js';
-import type { Actor, CommandRequest, Conversation } from '../../core/request.js';
-import type { CommandHandler, CommandResult } from '../../handlers/command.js';
+import type { Actor, CommandRequest, Conversation, InteractionRequest } from '../../core/request.js';
+import type { CommandHandler } from '../../handlers/command.js';
+import type { InteractionHandler } from '../../handlers/interaction.js';
 import { internalErrorMessage, userErrorMessage } from '../../handlers/replies.js';
 import { type DeliveryDedupe, deliveryKey } from './dedupe.js';
 import type { SlackChat } from './slack-chat.js';
 
 export interface ListenerDeps {
   handler: CommandHandler;
+  /** Every button goes here: what a button does is decided once, for all platforms. */
+  interactions: InteractionHandler;
   chat: SlackChat;
   dedupe: DeliveryDedupe;
   log: Logger;
   /** Work continues after the ack, queued so that acks of later requests are not kept waiting. */
   afterAck(work: () => Promise<void>): void;
 }
-
-const PLAN_BUTTON = /^plan\.(confirm|cancel)$/;
 
 /**
  * Normalises Slack's slash commands and button presses into platform-neutral
@@ -31,20 +32,9 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     deps.afterAck(() => onCommand(command, context.retryNum, deps));
   });
 
-  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: PLAN_BUTTON }, async ({ body, action, ack, context }) => {
+  app.action<BlockAction<ButtonAction>>({ type: 'block_actions' }, async ({ body, action, ack, context }) => {
     await ack();
-    deps.afterAck(() => onPlanButton(body, action, context.retryNum, deps));
-  });
-
-  app.action<BlockAction>({ type: 'block_actions', action_id: /^(?!plan\.(confirm|cancel)$)/ }, async ({ body, ack }) => {
-    await ack();
-    const channel = body.channel?.id;
-    if (!channel) return;
-    deps.afterAck(() =>
-      quietly(deps, () =>
-        deps.chat.ephemeral(channel, body.user.id, userErrorMessage('This button is not handled by this version of the bot; nothing was done.')),
-      ),
-    );
+    deps.afterAck(() => onButton(body, action, context.retryNum, deps));
   });
 }
 
@@ -67,7 +57,7 @@ async function onCommand(command: SlashCommand, retryNum: number | undefined, de
   }
 }
 
-async function onPlanButton(body: BlockAction<ButtonAction>, action: ButtonAction, retryNum: number | undefined, deps: ListenerDeps): Promise<void> {
+async function onButton(body: BlockAction<ButtonAction>, action: ButtonAction, retryNum: number | undefined, deps: ListenerDeps): Promise<void> {
   const log = deps.log.child({ slackTrigger: body.trigger_id, actor: body.user.id, actionId: action.action_id });
   const channel = body.channel?.id;
   if (!channel) {
@@ -83,10 +73,22 @@ async function onPlanButton(body: BlockAction<ButtonAction>, action: ButtonActio
       log.info({ retryNum }, 'duplicate Slack delivery of a button press ignored');
       return;
     }
-    const result: CommandResult =
-      action.action_id === 'plan.confirm'
-        ? await deps.handler.confirm(action.value ?? '', actor, deps.chat, randomUUID())
-        : await deps.handler.cancel(action.value ?? '', actor, deps.chat);
+    const conversation: Conversation = {
+      platform: 'slack',
+      id: channel,
+      ...(body.channel?.name ? { name: body.channel.name } : {}),
+      ...(body.team?.id ? { teamId: body.team.id } : {}),
+    };
+    const request: InteractionRequest = {
+      kind: 'interaction',
+      id: randomUUID(),
+      actor,
+      conversation,
+      ...(threadId ? { threadId } : {}),
+      actionId: action.action_id,
+      value: action.value ?? '',
+    };
+    const result = await deps.interactions.handle(request, deps.chat);
     // Pressed twice, or after the plan already ran or expired: tell only the presser.
     if (result.kind === 'failed') await deps.chat.ephemeral(channel, actor.id, userErrorMessage(result.error), { threadId });
   } catch (error) {

@@ -8,6 +8,7 @@ import type { AuditEntry, AuditSink } from '../../../src/core/audit.js';
 import { Metrics } from '../../../src/core/metrics.js';
 import { CommandHandler } from '../../../src/handlers/command.js';
 import { ConfirmationStore } from '../../../src/handlers/confirmations.js';
+import { type ButtonRoute, InteractionHandler } from '../../../src/handlers/interaction.js';
 import { JobQueue, type JobWorker, startWorker } from '../../../src/jobs/index.js';
 import { type SlackTestPorts, slackTestRegistry } from '../../fixtures/slack-actions.js';
 import { FakeSlackApi } from '../../fakes/slack-api.js';
@@ -41,7 +42,7 @@ export interface SlackHarness {
 export async function startSlackHarness(
   name: string,
   /** `slackApiUrl` points the bot at another Web API than the harness's fake (the bench's, off the event loop). */
-  options: { updateIntervalMs?: number; slackApiUrl?: string } = {},
+  options: { updateIntervalMs?: number; slackApiUrl?: string; routes?: Record<string, ButtonRoute> } = {},
 ): Promise<SlackHarness> {
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const redis = testRedis();
@@ -62,9 +63,12 @@ export async function startSlackHarness(
     jobs,
     ports,
   });
+  const interactions = new InteractionHandler(handler);
+  for (const [actionId, route] of Object.entries(options.routes ?? {})) interactions.route(actionId, route);
   const slack = await createSlackAdapter({
     app,
     handler,
+    interactions,
     redis,
     prefix,
     log,
