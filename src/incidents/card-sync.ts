@@ -1,0 +1,228 @@
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { PagerDutyClient } from '../adapters/pagerduty.js';
+import { eventSeverity } from '../adapters/pagerduty.js';
+import type { Catalog } from '../config/catalog-schema.js';
+import type { ChatPort, MessageRef } from '../core/chat-port.js';
+import type { Platform } from '../core/request.js';
+import type { ChannelLimiter } from './channel-limiter.js';
+import type { CardState, Incident } from './incident.js';
+import { incidentCard } from './incident-card.js';
+import type { IncidentStore } from './incident-store.js';
+
+export type ChatLookup = (platform: Platform) => ChatPort | undefined;
+
+export interface CardSyncDeps {
+  store: IncidentStore;
+  catalog: Catalog;
+  chats: ChatLookup;
+  limiter: ChannelLimiter;
+  log: Logger;
+  pagerduty?: PagerDutyClient;
+  /** Routing keys by the env var name the catalog gives (routingKeysFrom). */
+  routingKeys?: Record<string, string>;
+  /** Where cards of alerts with no known service go, per platform. */
+  fallbackChannels?: Partial<Record<Platform, string[]>>;
+  /** A link to a card's thread for PagerDuty events; the Slack default is an archives link. */
+  threadLink?: (ref: MessageRef) => string | undefined;
+  /** At most one flush (card edit + thread reply) per incident per interval (default 5 s). */
+  intervalMs?: number;
+  /** Flushes run at once in this process (default 8). */
+  concurrency?: number;
+  pollMs?: number;
+}
+
+const PLATFORMS: Platform[] = ['slack', 'teams'];
+const LEASE_MS = 120_000;
+
+/**
+ * Brings every card of an incident in line with Redis: the first flush posts the
+ * card in each of the service's channels on every configured platform, later ones
+ * edit it and reply in its thread with the notes it has not seen, then PagerDuty
+ * is triggered or resolved to match. Flushes are scheduled in Redis (a sorted set
+ * of due times), so a burst of notifications for one group becomes one flush per
+ * interval, a crashed worker's flush is taken over when its lease runs out, and a
+ * failed one is retried: each card remembers what it already got, so retries never
+ * post twice.
+ */
+export class CardSync {
+  private readonly intervalMs: number;
+  private readonly inFlight = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private failures = new Map<string, number>();
+
+  constructor(private readonly deps: CardSyncDeps) {
+    this.intervalMs = deps.intervalMs ?? 5000;
+  }
+
+  /** Called after an incident changed: a flush now, or at the end of its current interval. */
+  async changed(id: string): Promise<void> {
+    const last = await this.deps.store.lastFlushAt(id);
+    await this.deps.store.schedule(id, Math.max(Date.now(), last + this.intervalMs));
+  }
+
+  start(): void {
+    this.stopped = false;
+    const tick = async () => {
+      if (this.stopped) return;
+      try {
+        await this.poll();
+      } catch (error) {
+        this.deps.log.warn({ err: error }, 'incident flush poll failed');
+      }
+      if (!this.stopped) this.timer = setTimeout(tick, this.deps.pollMs ?? 50);
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Resolves when nothing is due or being flushed (tests, the bench and shutdown). */
+  async settled(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.inFlight.size > 0 || (await this.deps.store.pendingFlushes()) > 0) {
+      if (Date.now() > deadline) throw new Error(`incident cards not settled within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  private async poll(): Promise<void> {
+    const room = (this.deps.concurrency ?? 8) - this.inFlight.size;
+    if (room <= 0) return;
+    const ids = await this.deps.store.claimDue(Date.now(), LEASE_MS, room);
+    for (const id of ids) {
+      const run = this.flushClaimed(id).finally(() => this.inFlight.delete(run));
+      this.inFlight.add(run);
+    }
+  }
+
+  private async flushClaimed(id: string): Promise<void> {
+    try {
+      const rev = await this.flush(id);
+      this.failures.delete(id);
+      await this.deps.store.finishFlush(id, rev, Date.now() + this.intervalMs);
+    } catch (error) {
+      const attempt = (this.failures.get(id) ?? 0) + 1;
+      this.failures.set(id, attempt);
+      const delay = Math.min(1000 * 2 ** attempt, 60_000);
+      this.deps.log.error({ err: error, incident: id, attempt, retryInMs: delay }, 'incident card flush failed; will retry');
+      await this.deps.store.retryFlush(id, Date.now() + delay);
+    }
+  }
+
+  /** One flush; returns the revision it brought the cards to. */
+  async flush(id: string): Promise<number> {
+    const { store } = this.deps;
+    const incident = await store.get(id);
+    if (!incident) return Number.POSITIVE_INFINITY;
+    const [alerts, cards, notes, lastSeq] = await Promise.all([store.alerts(id), store.cards(id), store.notes(id), store.lastNoteSeq(id)]);
+    const runbook = incident.service ? this.deps.catalog.alerts[incident.alertname]?.runbook ?? this.deps.catalog.services[incident.service]?.runbook : undefined;
+    const message = incidentCard(incident, alerts, runbook);
+    const rendered = createHash('sha256').update(JSON.stringify(message)).digest('hex').slice(0, 16);
+    let failed: unknown;
+    const refs: MessageRef[] = [];
+    for (const target of this.targets(incident)) {
+      const chat = this.deps.chats(target.platform);
+      if (!chat) continue;
+      const card = cards.find((c) => c.platform === target.platform && c.channel === target.channel) ?? { ...target, noteSeq: lastSeq };
+      try {
+        await this.syncCard(id, chat, card, message, rendered, notes.filter((n) => n.seq > card.noteSeq));
+        if (card.ref) refs.push(card.ref);
+      } catch (error) {
+        failed ??= error;
+        this.deps.log.warn({ err: error, incident: id, platform: target.platform, channel: target.channel }, 'could not bring an incident card up to date');
+      }
+    }
+    await this.syncPagerDuty(incident, refs);
+    if (failed) throw failed;
+    return incident.rev;
+  }
+
+  private async syncCard(id: string, chat: ChatPort, card: CardState, message: ReturnType<typeof incidentCard>, rendered: string, notes: { seq: number; text: string }[]): Promise<void> {
+    const { store, limiter } = this.deps;
+    if (!card.ref) {
+      await limiter.take(card.platform, card.channel);
+      card.ref = await chat.post(card.channel, message);
+      card.rendered = rendered;
+      // The notes so far are history the new card already shows.
+      card.noteSeq = Math.max(card.noteSeq, ...notes.map((n) => n.seq));
+      await store.saveCard(id, card);
+      return;
+    }
+    if (card.rendered !== rendered) {
+      await chat.update(card.ref, message);
+      card.rendered = rendered;
+      await store.saveCard(id, card);
+    }
+    if (notes.length > 0) {
+      await limiter.take(card.platform, card.ref.conversation);
+      const severity = message.severity === 'success' ? 'success' : 'info';
+      await chat.reply(card.ref, { title: notes[0]!.text, severity, ...(notes.length > 1 ? { text: notes.slice(1).map((n) => n.text).join('\n') } : {}) });
+      card.noteSeq = notes[notes.length - 1]!.seq;
+      await store.saveCard(id, card);
+    }
+  }
+
+  private targets(incident: Incident): { platform: Platform; channel: string }[] {
+    const channels = incident.service ? this.deps.catalog.services[incident.service]?.channels : undefined;
+    const out: { platform: Platform; channel: string }[] = [];
+    for (const platform of PLATFORMS) {
+      const list = channels ? (channels as Record<string, string[]>)[platform] ?? [] : this.deps.fallbackChannels?.[platform] ?? [];
+      for (const channel of list) out.push({ platform, channel });
+    }
+    return out;
+  }
+
+  private async syncPagerDuty(incident: Incident, refs: MessageRef[]): Promise<void> {
+    const { pagerduty, catalog, log, store } = this.deps;
+    const pd = incident.pagerduty;
+    const open = incident.status === 'firing' && !incident.resolvedBy;
+    const paging = catalog.defaults.pagingSeverities.includes(incident.severity);
+    const wantTrigger = open && paging && pd.state !== 'triggered';
+    const wantResolve = !open && pd.state === 'triggered';
+    if (!wantTrigger && !wantResolve) return;
+    const routingKey = pd.routingKeyEnv ? this.deps.routingKeys?.[pd.routingKeyEnv] : undefined;
+    if (!pagerduty || !routingKey) {
+      if (wantTrigger) log.warn({ incident: incident.id, service: incident.service, env: incident.env, routingKeyEnv: pd.routingKeyEnv }, 'a paging alert cannot page: no PagerDuty routing key for its service and env');
+      return;
+    }
+    if (wantTrigger) {
+      const link = this.deps.threadLink ?? slackArchiveLink;
+      await pagerduty.trigger({
+        routingKey,
+        dedupKey: pd.dedupKey,
+        summary: `[${incident.severity}] ${incident.alertname}${incident.service ? ` on ${incident.service}` : ''} (${incident.env}): ${incident.commonAnnotations.summary ?? `${incident.firing} alert(s) firing`}`,
+        severity: eventSeverity(incident.severity),
+        source: incident.service ?? incident.commonLabels.instance ?? 'alertmanager',
+        ...(incident.service ? { component: incident.service } : {}),
+        group: incident.env,
+        class: incident.alertname,
+        customDetails: { groupKey: incident.groupKey, firing: incident.firing, resolved: incident.resolved, labels: incident.commonLabels },
+        links: [
+          ...refs.flatMap((ref) => {
+            const href = link(ref);
+            return href ? [{ href, text: `Incident thread (${ref.platform})` }] : [];
+          }),
+          ...(incident.externalURL.startsWith('http') ? [{ href: incident.externalURL, text: 'Alertmanager' }] : []),
+        ],
+      });
+    } else {
+      await pagerduty.resolveEvent(routingKey, pd.dedupKey);
+    }
+    await store.change(incident.id, (current) => {
+      current.pagerduty.state = wantTrigger ? 'triggered' : 'resolved';
+      return current;
+    });
+  }
+}
+
+/** Slack's archive link to a message (https://slack.com/archives/C…/p…) redirects to the workspace. */
+export function slackArchiveLink(ref: MessageRef): string | undefined {
+  if (ref.platform !== 'slack') return undefined;
+  return `https://slack.com/archives/${ref.conversation}/p${ref.id.replace('.', '')}`;
+}
