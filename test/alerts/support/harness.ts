@@ -1,0 +1,176 @@
+import { createHmac } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { kubernetesActions } from '../../../src/actions/index.js';
+import { page } from '../../../src/actions/page.js';
+import { createHttpApp, finishHttpApp, listen } from '../../../src/adapters/http/server.js';
+import { kubernetesFromConfig } from '../../../src/adapters/kubernetes.js';
+import { PagerDutyClient } from '../../../src/adapters/pagerduty.js';
+import { createSlackAdapter, type SlackAdapter } from '../../../src/adapters/slack/index.js';
+import { loadCatalog } from '../../../src/config/catalog.js';
+import type { AuditEntry, AuditSink } from '../../../src/core/audit.js';
+import { Metrics } from '../../../src/core/metrics.js';
+import { ActionRegistry } from '../../../src/core/registry.js';
+import { CommandHandler } from '../../../src/handlers/command.js';
+import { ConfirmationStore } from '../../../src/handlers/confirmations.js';
+import { InteractionHandler } from '../../../src/handlers/interaction.js';
+import { type Incidents, startIncidents } from '../../../src/incidents/index.js';
+import { JobQueue, type JobWorker, startWorker } from '../../../src/jobs/index.js';
+import { type Sandbox, startSandbox } from '../../../src/sandbox/index.js';
+import { FakePagerDuty } from '../../fakes/pagerduty.js';
+import { FakeSlackApi } from '../../fakes/slack-api.js';
+import { RecordingChat } from '../../fixtures/recording-chat.js';
+import { cleanPrefix, testPrefix, testRedis } from '../../support/redis.js';
+import { SIGNING_SECRET } from '../../slack/support/slack-requests.js';
+
+export const catalog = loadCatalog('config/catalog.yaml');
+export const ALERTMANAGER_TOKEN = 'am-token-0123456789abcdef';
+export const PD_SECRETS = ['pd-secret-new-0001', 'pd-secret-old-0002'];
+export const ROUTING_KEY = 'R0123456789abcdef0123456789abcd';
+
+class NullAudit implements AuditSink {
+  async record(_entry: AuditEntry): Promise<void> {}
+}
+
+export interface AlertHarness {
+  url: string;
+  slackApi: FakeSlackApi;
+  pd: FakePagerDuty;
+  teams: RecordingChat;
+  redis: Redis;
+  prefix: string;
+  incidents: Incidents;
+  sandbox?: Sandbox;
+  /** POSTs an Alertmanager notification with the bearer token (or the given headers). */
+  notify(body: unknown, headers?: Record<string, string>): Promise<Response>;
+  pagerdutyWebhook(body: unknown, options?: { secret?: string; signature?: string | null }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/**
+ * The bot as main.ts would wire issue #8: the real listener, webhook routes, alert
+ * queue and card flusher, the real Slack adapter against a fake Slack, a recording
+ * Teams chat, and pdjs against a fake PagerDuty (HTTPS events, HTTP REST).
+ */
+export async function startAlertHarness(
+  name: string,
+  options: { sandbox?: boolean; cardIntervalMs?: number; channelIntervalMs?: number; workerConcurrency?: number } = {},
+): Promise<AlertHarness> {
+  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const redis = testRedis();
+  const prefix = testPrefix(`alerts-${name}`).replaceAll(':', '-');
+  const slackApi = await new FakeSlackApi().start();
+  const pd = await new FakePagerDuty().start();
+  const teams = new RecordingChat('teams');
+  const sandbox = options.sandbox ? await startSandbox({ catalog, rolloutIntervalMs: 50 }) : undefined;
+  const metrics = new Metrics({ defaultMetrics: false });
+  const app = createHttpApp({ metrics, readiness: [], log });
+  const jobs = new JobQueue({ connection: redis, prefix, attempts: 1 });
+  const ports: Record<string, unknown> = sandbox ? { kubernetes: kubernetesFromConfig(sandbox.kubeConfig()), followPollMs: 50 } : {};
+  const registry = new ActionRegistry([...kubernetesActions(), page]);
+  const handler = new CommandHandler({ registry, catalog, audit: new NullAudit(), metrics, log, confirmations: new ConfirmationStore(redis, prefix), jobs, ports });
+  const interactions = new InteractionHandler(handler);
+  let slack: SlackAdapter | undefined;
+  const pagerduty = new PagerDutyClient({
+    apiToken: 'pd-test-token',
+    fromEmail: 'maestro-bot@example.com',
+    apiUrl: pd.url,
+    eventsHost: pd.eventsHost,
+    ...(pd.eventsAgent ? { eventsAgent: pd.eventsAgent } : {}),
+  });
+  const incidents = startIncidents({
+    connection: redis,
+    prefix,
+    catalog,
+    chats: (platform) => (platform === 'slack' ? slack?.chat : platform === 'teams' ? teams : undefined),
+    log,
+    pagerduty,
+    routingKeys: { PAGERDUTY_ROUTING_KEY_MAESTRO: ROUTING_KEY },
+    fallbackChannels: { slack: ['#alerts'], teams: ['Alerts'] },
+    cardIntervalMs: options.cardIntervalMs ?? 150,
+    channelIntervalMs: options.channelIntervalMs ?? 1000,
+    runWorker: true,
+    workerConcurrency: options.workerConcurrency ?? 16,
+    flushConcurrency: 32,
+  });
+  ports.pager = incidents.pager;
+  incidents.registerRoutes(interactions, handler);
+  slack = await createSlackAdapter({
+    app,
+    handler,
+    interactions,
+    redis,
+    prefix,
+    log,
+    config: { botToken: 'xoxb-test-token-1234', signingSecret: SIGNING_SECRET, apiUrl: slackApi.url },
+    retryConfig: { retries: 2, minTimeout: 20, maxTimeout: 100, factor: 2 },
+    updateIntervalMs: 20,
+  });
+  incidents.mount(app, { token: ALERTMANAGER_TOKEN }, PD_SECRETS);
+  finishHttpApp(app, log);
+  const { server, url } = await listen(app, 0, '127.0.0.1');
+  const worker: JobWorker = await startWorker({
+    connection: redis,
+    prefix,
+    registry,
+    catalog,
+    ports,
+    chat: (platform) => (platform === 'slack' ? slack?.chat : platform === 'teams' ? teams : undefined),
+    audit: new NullAudit(),
+    log,
+    progressIntervalMs: 50,
+  });
+  return {
+    url,
+    slackApi,
+    pd,
+    teams,
+    redis,
+    prefix,
+    incidents,
+    ...(sandbox ? { sandbox } : {}),
+    notify(body, headers) {
+      return fetch(`${url}/webhooks/alertmanager`, {
+        method: 'POST',
+        headers: headers ?? { 'content-type': 'application/json', authorization: `Bearer ${ALERTMANAGER_TOKEN}` },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+    },
+    pagerdutyWebhook(body, opts = {}) {
+      const raw = JSON.stringify(body);
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      const signature = opts.signature === undefined ? `v1=${createHmac('sha256', opts.secret ?? PD_SECRETS[0]!).update(raw).digest('hex')}` : opts.signature;
+      if (signature !== null) headers['x-pagerduty-signature'] = signature;
+      return fetch(`${url}/webhooks/pagerduty`, { method: 'POST', headers, body: raw });
+    },
+    async close() {
+      await worker.close();
+      await incidents.close();
+      await slack?.stop();
+      (server as Server).closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await jobs.close();
+      await slackApi.stop();
+      await pd.stop();
+      await sandbox?.close();
+      await cleanPrefix(redis, prefix);
+      redis.disconnect();
+    },
+  };
+}
+
+/** A PagerDuty v3 webhook body. */
+export function pdEvent(id: string, eventType: string, data: Record<string, unknown>, agent = 'Grace Hopper') {
+  return {
+    event: {
+      id,
+      event_type: eventType,
+      resource_type: eventType === 'incident.annotated' ? 'incident_note' : 'incident',
+      occurred_at: new Date().toISOString(),
+      agent: { id: 'PUSER1', type: 'user_reference', summary: agent, html_url: 'https://example.pagerduty.com/users/PUSER1' },
+      client: null,
+      data,
+    },
+  };
+}
