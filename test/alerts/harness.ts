@@ -116,7 +116,7 @@ export async function startAlertsHarness(name: string, options: HarnessOptions =
     async settled() {
       const deadline = Date.now() + 15_000;
       for (;;) {
-        const counts = await alerts.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'paused');
+        const counts = await alerts.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
         if (Object.values(counts).every((n) => n === 0)) return;
         if (Date.now() > deadline) throw new Error(`alerts queue not drained: ${JSON.stringify(counts)}`);
         await new Promise((resolve) => setTimeout(resolve, 25));

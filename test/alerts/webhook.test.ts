@@ -43,7 +43,7 @@ describe('POST /webhooks/alertmanager refuses', () => {
     h = await startAlertsHarness('malformed');
     const res = await h.send(undefined, { raw: '{"version": "4", ' });
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toMatch(/malformed JSON/);
+    expect(((await res.json()) as { error: string }).error).toMatch(/malformed JSON/);
     await nothingPosted();
   });
 
@@ -51,7 +51,7 @@ describe('POST /webhooks/alertmanager refuses', () => {
     h = await startAlertsHarness('invalid');
     const res = await h.send({ ...firing, version: '3', alerts: [{ status: 'burning' }] });
     expect(res.status).toBe(400);
-    const body = await res.json();
+    const body = (await res.json()) as { problems: { path: string }[] };
     const paths = body.problems.map((p: { path: string }) => p.path);
     expect(paths).toContain('version');
     expect(paths).toContain('alerts.0.status');
