@@ -33,7 +33,9 @@ describe('cache warm', () => {
     expect(plan.summary).toBe('warm the ChatCoordinator cache of victor-coordinators in prod with 1000 items');
     const seen: Progress[] = [];
     const result = await cacheWarm.execute(ctx, args, async (p) => void seen.push(p), plan);
-    expect(seen[0]).toMatchObject({ done: 0, total: 1000 });
+    // The warm-up runs on the service's clock: the first report is early, not necessarily at 0.
+    expect(seen[0]!.total).toBe(1000);
+    expect(seen[0]!.done).toBeLessThan(1000);
     expect(seen.some((p) => p.done > 0 && p.done < 1000)).toBe(true);
     expect(seen.at(-1)).toMatchObject({ done: 1000, total: 1000 });
     expect(result.title).toBe('Warmed the ChatCoordinator cache of victor-coordinators in prod: 1000 items');
