@@ -52,6 +52,8 @@ export class FakePagerDuty extends HttpFake {
   eventsHost = '';
   eventsAgent: Agent | undefined;
   failRestWith: number | undefined;
+  /** Never reset: an incident id is unique for the fake's life, as in PagerDuty. */
+  private opened = 0;
 
   override async start(): Promise<this> {
     await super.start();
@@ -92,7 +94,8 @@ export class FakePagerDuty extends HttpFake {
     this.events.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, at: Date.now() });
     const dedupKey = String(body.dedup_key ?? '');
     if (body.event_action === 'trigger' && !this.incidents.has(dedupKey)) {
-      this.incidents.set(dedupKey, { id: `PINC${this.incidents.size + 1}`, status: 'triggered' });
+      this.opened += 1;
+      this.incidents.set(dedupKey, { id: `PINC${this.opened}`, status: 'triggered' });
     }
     res.writeHead(202, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ status: 'success', message: 'Event processed', dedup_key: dedupKey }));
