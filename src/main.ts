@@ -1,51 +1,44 @@
 import { parseArgs } from 'node:util';
-import type { Logger } from 'pino';
-import { createHelpAction } from './actions/help.js';
-import { incidentActions, kubernetesActions } from './actions/index.js';
-import { StatuspageLinks } from './actions/statuspage.js';
 import { approve, reject } from './actions/approve.js';
 import { audit as auditVerb } from './actions/audit.js';
+import { createHelpAction } from './actions/help.js';
+import { incidentActions, kubernetesActions } from './actions/index.js';
 import { cancel, jobs } from './actions/jobs.js';
-import { ConsoleChat } from './adapters/console/console-chat.js';
+import { page } from './actions/page.js';
+import { StatuspageLinks } from './actions/statuspage.js';
 import { runConsole } from './adapters/console/console-adapter.js';
+import { ConsoleChat } from './adapters/console/console-chat.js';
 import { createHttpApp, finishHttpApp, listen } from './adapters/http/server.js';
-import { GitHubClient, GitHubEnvShape } from './adapters/github.js';
-import { kubernetesFromConfig, loadKubeConfig } from './adapters/kubernetes.js';
-import { PrometheusClient, PrometheusEnvShape } from './adapters/prometheus.js';
-import { StatuspageClient, StatuspageEnvShape } from './adapters/statuspage.js';
-import { createTeamsAdapter, createTeamsChat, TeamsEnvShape, teamsConfigFrom } from './adapters/teams/index.js';
-import { createSlackAdapter, createSlackChat, type SlackAdapter, SlackEnvShape, slackConfigFrom } from './adapters/slack/index.js';
-import type { Catalog } from './config/catalog-schema.js';
-import { CatalogError, loadCatalog } from './config/catalog.js';
-import { ConfigError, durationMs, EnvSchema, loadEnv } from './config/env.js';
+import { kubernetesFromConfig } from './adapters/kubernetes.js';
+import { slackConfigFrom } from './adapters/slack/index.js';
+import { teamsConfigFrom } from './adapters/teams/index.js';
+import { AppEnvSchema } from './app/app-env.js';
+import { startChatAdapters } from './app/chat-adapters.js';
+import { externalClients } from './app/clients.js';
+import { connectCluster, startupFailure, untilSignalled, waitForJob } from './app/process.js';
+import { loadCatalog } from './config/catalog.js';
+import { durationMs, loadEnv } from './config/env.js';
 import { RedisAuditSink } from './core/audit.js';
 import type { ChatPort } from './core/chat-port.js';
 import { createLogger } from './core/logger.js';
 import { Metrics } from './core/metrics.js';
-import { connectRedis, RedisUnavailableError } from './core/redis.js';
+import { connectRedis } from './core/redis.js';
 import { ActionRegistry } from './core/registry.js';
 import type { Platform } from './core/request.js';
-import { CommandHandler } from './handlers/command.js';
 import { ApprovalStore } from './handlers/approval-store.js';
+import { CommandHandler } from './handlers/command.js';
 import { ConfirmationStore } from './handlers/confirmations.js';
 import { InteractionHandler } from './handlers/interaction.js';
-import { isFinished } from './jobs/job-summary.js';
+import { startIncidents } from './incidents/index.js';
 import { JobQueue } from './jobs/queue.js';
 import { type JobWorker, startWorker } from './jobs/worker.js';
-import { type Sandbox, startSandbox } from './sandbox/index.js';
-import { catalogEndpoints, sandboxEndpoints, startVerification, VerificationEnvShape } from './verification/index.js';
+import { startVerification } from './verification/index.js';
 
 /**
  * The composition root: read the configuration once, build every piece, wire them,
  * and own the process (the only place that exits).
  */
 
-const AppEnvSchema = EnvSchema.extend(SlackEnvShape)
-  .extend(TeamsEnvShape)
-  .extend(PrometheusEnvShape)
-  .extend(StatuspageEnvShape)
-  .extend(GitHubEnvShape)
-  .extend(VerificationEnvShape);
 
 async function main(): Promise<number> {
   const { values: cli } = parseArgs({
@@ -71,8 +64,8 @@ async function main(): Promise<number> {
 
   try {
     const cluster = await connectCluster(env.MAESTRO_SANDBOX, catalog, durationMs(env.MAESTRO_SANDBOX_TICK), log);
-    if (cluster.sandbox) {
-      const sandbox = cluster.sandbox;
+    const sandbox = cluster.sandbox;
+    if (sandbox) {
       closers.unshift(() => sandbox.close());
       process.stderr.write(`maestro-bot: no kubeconfig found, using the built-in sandbox cluster at ${sandbox.url}\n`);
     }
@@ -85,10 +78,20 @@ async function main(): Promise<number> {
     const consoleChat = new ConsoleChat(process.stdout);
     if (consoleMode) chats.set('console', consoleChat);
 
-    const sandbox = cluster.sandbox;
-    const prometheusUrl = env.PROMETHEUS_URL ?? sandbox?.prometheusUrl;
-    const healthMetrics = prometheusUrl ? new PrometheusClient({ baseUrl: prometheusUrl }) : undefined;
-    const endpoints = sandbox ? sandboxEndpoints(sandbox) : catalogEndpoints;
+    const clients = externalClients(env, catalog, sandbox, process.env);
+    const incidents = startIncidents({
+      connection: redis,
+      prefix: env.REDIS_PREFIX,
+      catalog,
+      chats: (platform) => chats.get(platform),
+      log,
+      ...(clients.pagerduty ? { pagerduty: clients.pagerduty } : {}),
+      routingKeys: clients.routingKeys,
+      runWorker: runsWorkers,
+    });
+    closers.unshift(() => incidents.close());
+
+    const { metrics: healthMetrics, endpoints } = clients;
     const statuspageLinks = new StatuspageLinks(redis, env.REDIS_PREFIX);
     const verification = await startVerification({
       connection: redis,
@@ -100,6 +103,7 @@ async function main(): Promise<number> {
       ...(healthMetrics ? { metrics: healthMetrics } : {}),
       endpoints,
       statuspageLinks,
+      ...(incidents.pager ? { resolver: incidents.pager } : {}),
       ...(env.MAESTRO_VERIFY_WINDOW ? { window: env.MAESTRO_VERIFY_WINDOW } : {}),
       runWorker: runsWorkers,
     });
@@ -115,21 +119,14 @@ async function main(): Promise<number> {
       statuspageLinks,
       evidence: verification.evidence,
       auditTrail: audit,
-      ...(env.STATUSPAGE_PAGE_ID && env.STATUSPAGE_API_KEY
-        ? {
-            statuspage: new StatuspageClient({
-              pageId: env.STATUSPAGE_PAGE_ID,
-              apiKey: env.STATUSPAGE_API_KEY,
-              baseUrl: env.STATUSPAGE_API_URL,
-            }),
-          }
-        : {}),
-      ...(env.GITHUB_TOKEN ? { github: new GitHubClient({ token: env.GITHUB_TOKEN, baseUrl: env.GITHUB_API_URL }) } : {}),
+      ...(incidents.pager ? { pager: incidents.pager } : {}),
+      ...(clients.statuspage ? { statuspage: clients.statuspage } : {}),
+      ...(clients.github ? { github: clients.github } : {}),
     };
 
     const registry = new ActionRegistry();
     registry.register(createHelpAction(registry));
-    for (const action of [...kubernetesActions(), ...incidentActions(), jobs, cancel, approve, reject, auditVerb]) {
+    for (const action of [...kubernetesActions(), ...incidentActions(), page, jobs, cancel, approve, reject, auditVerb]) {
       registry.register(action);
     }
 
@@ -142,7 +139,7 @@ async function main(): Promise<number> {
       confirmations: new ConfirmationStore(redis, env.REDIS_PREFIX),
       jobs: queue,
       ports,
-      policy: { approvals: new ApprovalStore(redis, env.REDIS_PREFIX) },
+      policy: { approvals: new ApprovalStore(redis, env.REDIS_PREFIX), ...(incidents.pager ? { pager: incidents.pager } : {}) },
     });
 
     const interactions = new InteractionHandler(handler);
@@ -181,34 +178,20 @@ async function main(): Promise<number> {
       ],
     });
 
-    let slack: SlackAdapter | undefined;
-    if (slackConfig && web) {
-      slack = await createSlackAdapter({ app, handler, interactions, redis, prefix: env.REDIS_PREFIX, log, config: slackConfig });
-      chats.set('slack', slack.chat);
-      const adapter = slack;
-      closers.unshift(() => adapter.stop());
-    } else if (slackConfig) {
-      // A worker only edits and replies: no receiver, and above all no Socket Mode
-      // connection that would take commands meant for the web role.
-      chats.set('slack', createSlackChat({ config: slackConfig, log }));
-    }
-
-    if (teamsConfig && web) {
-      const teams = createTeamsAdapter({
-        app,
-        handler,
-        interactions,
-        redis,
-        prefix: env.REDIS_PREFIX,
-        log,
-        config: teamsConfig,
-        updateIntervalMs: durationMs(env.PROGRESS_INTERVAL),
-      });
-      chats.set('teams', teams.chat);
-      closers.unshift(() => teams.stop());
-    } else if (teamsConfig) {
-      chats.set('teams', createTeamsChat({ redis, prefix: env.REDIS_PREFIX, log, config: teamsConfig }));
-    }
+    await startChatAdapters({
+      web,
+      ...(slackConfig ? { slack: slackConfig } : {}),
+      ...(teamsConfig ? { teams: teamsConfig } : {}),
+      app,
+      handler,
+      interactions,
+      redis,
+      prefix: env.REDIS_PREFIX,
+      log,
+      updateIntervalMs: durationMs(env.PROGRESS_INTERVAL),
+      chats,
+      onStop: (stop) => closers.unshift(stop),
+    });
 
     if (runsWorkers) {
       worker = await startWorker({
@@ -228,7 +211,18 @@ async function main(): Promise<number> {
       closers.unshift(() => running.close());
     }
 
+    incidents.registerRoutes(interactions, handler);
     if (web) {
+      incidents.mount(
+        app,
+        {
+          ...(env.ALERTMANAGER_TOKEN ? { token: env.ALERTMANAGER_TOKEN } : {}),
+          ...(env.ALERTMANAGER_BASIC_USER && env.ALERTMANAGER_BASIC_PASSWORD
+            ? { basic: { user: env.ALERTMANAGER_BASIC_USER, password: env.ALERTMANAGER_BASIC_PASSWORD } }
+            : {}),
+        },
+        (env.PAGERDUTY_WEBHOOK_SECRET ?? '').split(',').filter(Boolean),
+      );
       const stopSweeper = handler.startApprovalSweeper((platform) => chats.get(platform));
       closers.unshift(async () => stopSweeper());
     }
@@ -261,50 +255,7 @@ async function main(): Promise<number> {
   }
 }
 
-async function connectCluster(forceSandbox: boolean, catalog: Catalog, tickMs: number, log: Logger) {
-  const kubeConfig = forceSandbox ? undefined : loadKubeConfig();
-  if (kubeConfig) return { kubeConfig, sandbox: undefined as Sandbox | undefined };
-  const sandbox = await startSandbox({ catalog, rolloutIntervalMs: tickMs, log });
-  return { kubeConfig: sandbox.kubeConfig(), sandbox };
-}
-
-async function waitForJob(queue: JobQueue, jobNumber: number): Promise<void> {
-  for (;;) {
-    const job = await queue.get(jobNumber);
-    if (!job || isFinished(job.state)) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-function untilSignalled(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGTERM', () => resolve());
-    process.once('SIGINT', () => resolve());
-  });
-}
-
-function failure(error: unknown): number {
-  if (error instanceof ConfigError || error instanceof CatalogError) {
-    process.stderr.write(`maestro-bot: ${error.message}\n`);
-    return 2;
-  }
-  if (error instanceof RedisUnavailableError) {
-    process.stderr.write(`maestro-bot: ${error.message}\n`);
-    return 1;
-  }
-  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-    process.stderr.write(`maestro-bot: port already in use (${(error as Error).message}); set PORT to a free one\n`);
-    return 1;
-  }
-  if ((error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-    process.stderr.write(`maestro-bot: ${(error as Error).message}; usage: npm start [-- --role all|web|worker]\n`);
-    return 2;
-  }
-  process.stderr.write(`maestro-bot: failed to start: ${(error as Error).stack ?? String(error)}\n`);
-  return 1;
-}
-
 main().then(
   (code) => process.exit(code),
-  (error: unknown) => process.exit(failure(error)),
+  (error: unknown) => process.exit(startupFailure(error)),
 );

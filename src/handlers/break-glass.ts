@@ -8,7 +8,8 @@ import type { Actor, Conversation } from '../core/request.js';
 
 /** Pages the on-call (main.ts fills it with the PagerDuty client). */
 export interface Pager {
-  page(summary: string, details: Record<string, unknown>): Promise<void>;
+  /** What it resolves to (an incident key, say) is of no interest here. */
+  page(summary: string, details: Record<string, unknown>): Promise<unknown>;
 }
 
 export interface BreakGlassUse {
