@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type AlertHarness, startAlertHarness } from '../alerts/support/harness.js';
+import { highErrorRate } from '../fixtures/alertmanager/payloads.js';
+
+/**
+ * Verification's IncidentResolver port as main.ts fills it: the incidents' PagerDuty
+ * pager. A pass resolves the service's open incident over the REST API and on its
+ * card; a regression pages again on the open incident's dedup key.
+ */
+let h: AlertHarness;
+beforeAll(async () => {
+  h = await startAlertHarness('verification-resolver');
+});
+afterAll(async () => {
+  await h.close();
+});
+beforeEach(() => {
+  h.slackApi.reset();
+  h.pd.reset();
+});
+
+let n = 0;
+async function pagedIncident(): Promise<{ ts: string; dedupKey: string }> {
+  n += 1;
+  expect((await h.notify(highErrorRate(`{}:{alertname="MaestroHighErrorRate", verify="${Date.now()}-${n}"}`))).status).toBe(200);
+  await h.incidents.settled();
+  const ts = String(h.slackApi.succeeded('chat.postMessage').find((c) => !c.body.thread_ts)!.response!.ts);
+  return { ts, dedupKey: String(h.pd.events[0]!.body.dedup_key) };
+}
+
+describe('the verification resolver over PagerDuty', () => {
+  it('resolves the open incident in PagerDuty and on its card when verification passes', async () => {
+    const { ts } = await pagedIncident();
+    await h.incidents.pager!.resolve('maestro-orchestrator', 'prod', 'verification passed: held for 10m after the rollback');
+    await h.incidents.settled();
+    expect(h.pd.restCalls('PUT', /^\/incidents\//).map((c) => c.body)).toEqual([{ incident: { type: 'incident_reference', status: 'resolved' } }]);
+    const note = h.pd.restCalls('POST', /^\/incidents\/[^/]+\/notes$/)[0]!.body as { note: { content: string } };
+    expect(note.note.content).toContain('verification passed');
+    const card = JSON.stringify(h.slackApi.succeeded('chat.update').filter((c) => c.body.ts === ts).at(-1)?.body.blocks);
+    expect(card).toContain('Resolved by maestro-bot verification');
+  });
+
+  it('pages again on the open incident when verification sees a regression', async () => {
+    const { dedupKey } = await pagedIncident();
+    h.pd.reset();
+    await h.incidents.pager!.repage('maestro-orchestrator', 'prod', 'regression after the rollback: error rate 11.8%');
+    expect(h.pd.events).toHaveLength(1);
+    expect(h.pd.events[0]!.body).toMatchObject({
+      event_action: 'trigger',
+      dedup_key: dedupKey,
+      payload: { summary: 'regression after the rollback: error rate 11.8%', severity: 'critical' },
+    });
+  });
+});
