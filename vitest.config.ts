@@ -8,5 +8,9 @@ export default defineConfig({
     // Suites share one Redis (each under its own key prefix) and spawn child
     // processes; two cores do not gain from more parallel files than this.
     maxWorkers: 2,
+    // Real Redis, real child processes and real HTTP on a shared 2-core machine: one
+    // retry absorbs a scheduling hiccup. A test that fails twice is a failure, and
+    // vitest's report names every retried test so flakes stay visible.
+    retry: 1,
   },
 });
