@@ -14,8 +14,10 @@ export interface StormResult {
   cardsPerGroupPerChannel: { min: number; max: number };
   editsPerGroup: { max: number; mean: number };
   threadReplies: number;
-  /** Shortest gap between two posts in one channel. */
+  /** Shortest gap between two posts in one channel, as they arrived (delivery jitter included). */
   minPostGapMs: number;
+  /** Highest sustained rate in any channel: posts after the first over the time they took, per second. */
+  maxPostsPerSecond: number;
 }
 
 export function groupKey(g: number): string {
@@ -68,9 +70,12 @@ export async function runStorm(h: AlertHarness, options: { groups: number; perGr
   const byChannel = new Map<string, number[]>();
   for (const post of posts) byChannel.set(String(post.body.channel), [...(byChannel.get(String(post.body.channel)) ?? []), post.at]);
   let minPostGapMs = Number.POSITIVE_INFINITY;
+  let maxPostsPerSecond = 0;
   for (const times of byChannel.values()) {
     times.sort((a, b) => a - b);
     for (let i = 1; i < times.length; i++) minPostGapMs = Math.min(minPostGapMs, times[i]! - times[i - 1]!);
+    const span = times.at(-1)! - times[0]!;
+    if (times.length > 1) maxPostsPerSecond = Math.max(maxPostsPerSecond, (times.length - 1) / (span / 1000));
   }
   const editCounts = [...edits.values()];
   return {
@@ -84,5 +89,6 @@ export async function runStorm(h: AlertHarness, options: { groups: number; perGr
     editsPerGroup: { max: Math.max(0, ...editCounts), mean: editCounts.length ? Math.round((editCounts.reduce((a, b) => a + b, 0) / editCounts.length) * 10) / 10 : 0 },
     threadReplies: posts.length - cards.length,
     minPostGapMs: Number.isFinite(minPostGapMs) ? minPostGapMs : 0,
+    maxPostsPerSecond: Math.round(maxPostsPerSecond * 1000) / 1000,
   };
 }
