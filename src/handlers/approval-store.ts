@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Plan } from '../core/action.js';
 import type { MessageRef } from '../core/chat-port.js';
 import type { Actor, Conversation } from '../core/request.js';
+import { type ClaimOnce, claimOnce } from './claim-once.js';
 
 /** A planned change waiting for a second person: what runs if they approve, and who may. */
 export interface PendingApproval {
@@ -26,21 +27,7 @@ export interface PendingApproval {
   expiresAt: number;
 }
 
-export type ApprovalClaim =
-  | { status: 'claimed'; pending: PendingApproval }
-  | { status: 'already'; outcome: string }
-  | { status: 'missing' };
-
-// Atomic: an Approve racing a Reject, a retry or the expiry sweep must leave one winner.
-const CLAIM = `
-local data = redis.call('GET', KEYS[1])
-if not data then return {'missing'} end
-local done = redis.call('GET', KEYS[2])
-if done then return {'already', done} end
-redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
-redis.call('ZREM', KEYS[3], ARGV[3])
-return {'claimed', data}
-`;
+export type ApprovalClaim = ClaimOnce<PendingApproval>;
 
 /** How long a decided or expired request is remembered, so a late press is told what happened. */
 const REMEMBER_MS = 24 * 3_600_000;
@@ -83,10 +70,7 @@ export class ApprovalStore {
   /** Marks the request decided, once: `outcome` says how ("approved by bob", "expired"). */
   async claim(id: string, outcome: string): Promise<ApprovalClaim> {
     if (!ApprovalStore.isId(id)) return { status: 'missing' };
-    const result = (await this.redis.eval(CLAIM, 3, this.key(id), `${this.key(id)}:done`, this.expiriesKey, outcome, REMEMBER_MS, id)) as string[];
-    if (result[0] === 'claimed') return { status: 'claimed', pending: JSON.parse(result[1]!) as PendingApproval };
-    if (result[0] === 'already') return { status: 'already', outcome: result[1]! };
-    return { status: 'missing' };
+    return claimOnce<PendingApproval>(this.redis, this.key(id), outcome, REMEMBER_MS, { key: this.expiriesKey, member: id });
   }
 
   /** Ids whose approval window has closed by `now` and that nobody has decided yet. */

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Plan } from '../core/action.js';
 import type { MessageRef } from '../core/chat-port.js';
 import type { Actor, Conversation } from '../core/request.js';
+import { type ClaimOnce, claimOnce } from './claim-once.js';
 
 /** A planned change waiting for its Confirm button (or console prompt). */
 export interface PendingConfirmation {
@@ -21,20 +22,7 @@ export interface PendingConfirmation {
   createdAt: string;
 }
 
-export type ClaimResult =
-  | { status: 'claimed'; pending: PendingConfirmation }
-  | { status: 'already'; outcome: string }
-  | { status: 'missing' };
-
-// Atomic: two clicks racing each other must not both see "unclaimed".
-const CLAIM = `
-local data = redis.call('GET', KEYS[1])
-if not data then return {'missing'} end
-local done = redis.call('GET', KEYS[2])
-if done then return {'already', done} end
-redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
-return {'claimed', data}
-`;
+export type ClaimResult = ClaimOnce<PendingConfirmation>;
 
 /**
  * Pending confirmations live in Redis, not in the button: the button's value is
@@ -63,10 +51,7 @@ export class ConfirmationStore {
   /** Marks the confirmation used, once: `outcome` says by whom and how ("confirmed by Ada"). */
   async claim(id: string, outcome: string): Promise<ClaimResult> {
     if (!/^c[A-Za-z0-9_-]{12}$/.test(id)) return { status: 'missing' };
-    const result = (await this.redis.eval(CLAIM, 2, this.key(id), `${this.key(id)}:done`, outcome, this.ttlMs)) as string[];
-    if (result[0] === 'claimed') return { status: 'claimed', pending: JSON.parse(result[1]!) as PendingConfirmation };
-    if (result[0] === 'already') return { status: 'already', outcome: result[1]! };
-    return { status: 'missing' };
+    return claimOnce<PendingConfirmation>(this.redis, this.key(id), outcome, this.ttlMs);
   }
 
   private key(id: string): string {
