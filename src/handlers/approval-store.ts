@@ -1,28 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Plan } from '../core/action.js';
-import type { MessageRef } from '../core/chat-port.js';
-import type { Actor, Conversation } from '../core/request.js';
 import { type ClaimOnce, claimOnce } from './claim-once.js';
+import type { PendingConfirmation } from './confirmations.js';
 
-/** A planned change waiting for a second person: what runs if they approve, and who may. */
-export interface PendingApproval {
-  id: string;
-  requestId: string;
-  text: string;
-  verb: string;
-  args: unknown;
-  env: string;
-  reason?: string;
-  plan: Plan;
-  actor: Actor;
-  conversation: Conversation;
-  threadId?: string;
-  ref?: MessageRef;
+/**
+ * A planned change waiting for a second person: the same request a confirmation
+ * holds, plus the rule that asked for approval, who may give it, and until when.
+ */
+export interface PendingApproval extends PendingConfirmation {
   /** The policy rule that asked for approval, and the roles it accepts. */
   rule: string;
   approvers: string[];
-  createdAt: string;
   /** Epoch ms after which Approve is refused and the card says expired. */
   expiresAt: number;
 }
