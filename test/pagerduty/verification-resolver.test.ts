@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type AlertHarness, startAlertHarness } from '../alerts/support/harness.js';
-import { highErrorRate } from '../fixtures/alertmanager/payloads.js';
+import { type AlertHarness, pagedIncident, startAlertHarness } from '../alerts/support/harness.js';
 
 /**
  * Verification's IncidentResolver port as main.ts fills it: the incidents' PagerDuty
@@ -19,18 +18,9 @@ beforeEach(() => {
   h.pd.reset();
 });
 
-let n = 0;
-async function pagedIncident(): Promise<{ ts: string; dedupKey: string }> {
-  n += 1;
-  expect((await h.notify(highErrorRate(`{}:{alertname="MaestroHighErrorRate", verify="${Date.now()}-${n}"}`))).status).toBe(200);
-  await h.incidents.settled();
-  const ts = String(h.slackApi.succeeded('chat.postMessage').find((c) => !c.body.thread_ts)!.response!.ts);
-  return { ts, dedupKey: String(h.pd.events[0]!.body.dedup_key) };
-}
-
 describe('the verification resolver over PagerDuty', () => {
   it('resolves the open incident in PagerDuty and on its card when verification passes', async () => {
-    const { ts } = await pagedIncident();
+    const { ts } = await pagedIncident(h);
     await h.incidents.pager!.resolve('maestro-orchestrator', 'prod', 'verification passed: held for 10m after the rollback');
     await h.incidents.settled();
     expect(h.pd.restCalls('PUT', /^\/incidents\//).map((c) => c.body)).toEqual([{ incident: { type: 'incident_reference', status: 'resolved' } }]);
@@ -41,7 +31,7 @@ describe('the verification resolver over PagerDuty', () => {
   });
 
   it('pages again on the open incident when verification sees a regression', async () => {
-    const { dedupKey } = await pagedIncident();
+    const { dedupKey } = await pagedIncident(h);
     h.pd.reset();
     await h.incidents.pager!.repage('maestro-orchestrator', 'prod', 'regression after the rollback: error rate 11.8%');
     expect(h.pd.events).toHaveLength(1);

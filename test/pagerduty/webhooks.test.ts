@@ -1,8 +1,7 @@
 import type { types } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { incidentIdFor } from '../../src/incidents/incident.js';
-import { type AlertHarness, pdEvent, PD_SECRETS, startAlertHarness } from '../alerts/support/harness.js';
-import { highErrorRate } from '../fixtures/alertmanager/payloads.js';
+import { type AlertHarness, PD_SECRETS, pagedIncident, pdEvent, startAlertHarness } from '../alerts/support/harness.js';
 import { buttonBody, postSlack } from '../slack/support/slack-requests.js';
 
 let h: AlertHarness;
@@ -17,18 +16,6 @@ beforeEach(() => {
   h.pd.reset();
 });
 
-let n = 0;
-/** A paged incident: its group, card ts and PagerDuty incident id. */
-async function pagedIncident(): Promise<{ group: string; ts: string; pdId: string; dedupKey: string }> {
-  n += 1;
-  const group = `{}:{alertname="MaestroHighErrorRate", pd="${Date.now()}-${n}"}`;
-  expect((await h.notify(highErrorRate(group))).status).toBe(200);
-  await h.incidents.settled();
-  const ts = String(h.slackApi.succeeded('chat.postMessage').find((c) => !c.body.thread_ts)!.response!.ts);
-  const dedupKey = String(h.pd.events[0]!.body.dedup_key);
-  return { group, ts, pdId: h.pd.incidents.get(dedupKey)!.id, dedupKey };
-}
-
 function ackEvent(id: string, pdId: string, dedupKey: string) {
   return pdEvent(id, 'incident.acknowledged', { id: pdId, type: 'incident', html_url: `https://example.pagerduty.com/incidents/${pdId}`, incident_key: dedupKey, status: 'acknowledged' });
 }
@@ -38,8 +25,8 @@ const lastCard = (ts: string) => JSON.stringify(h.slackApi.succeeded('chat.updat
 
 describe('POST /webhooks/pagerduty', () => {
   it('accepts a valid signature', async () => {
-    const { pdId, dedupKey } = await pagedIncident();
-    expect((await h.pagerdutyWebhook(ackEvent(`ev-valid-${n}`, pdId, dedupKey))).status).toBe(202);
+    const { pdId, dedupKey } = await pagedIncident(h);
+    expect((await h.pagerdutyWebhook(ackEvent(`ev-valid-${pdId}`, pdId, dedupKey))).status).toBe(202);
   });
 
   it('accepts a rotated secret when the second signature is the valid one', async () => {
@@ -50,29 +37,29 @@ describe('POST /webhooks/pagerduty', () => {
   });
 
   it('refuses a forged signature with 401 and changes nothing', async () => {
-    const { ts, pdId, dedupKey } = await pagedIncident();
-    expect((await h.pagerdutyWebhook(ackEvent(`ev-forged-${n}`, pdId, dedupKey), { secret: 'not-our-secret' })).status).toBe(401);
+    const { ts, pdId, dedupKey } = await pagedIncident(h);
+    expect((await h.pagerdutyWebhook(ackEvent(`ev-forged-${pdId}`, pdId, dedupKey), { secret: 'not-our-secret' })).status).toBe(401);
     await h.incidents.settled();
     expect(replies(ts)).toHaveLength(0);
   });
 
   it('refuses a missing signature with 401', async () => {
-    const { pdId, dedupKey } = await pagedIncident();
-    expect((await h.pagerdutyWebhook(ackEvent(`ev-missing-${n}`, pdId, dedupKey), { signature: null })).status).toBe(401);
+    const { pdId, dedupKey } = await pagedIncident(h);
+    expect((await h.pagerdutyWebhook(ackEvent(`ev-missing-${pdId}`, pdId, dedupKey), { signature: null })).status).toBe(401);
   });
 
   it('shows "Acknowledged by …" on the card and in the thread when someone acknowledges in PagerDuty', async () => {
-    const { ts, pdId, dedupKey } = await pagedIncident();
-    await h.pagerdutyWebhook(ackEvent(`ev-ack-${n}`, pdId, dedupKey));
+    const { ts, pdId, dedupKey } = await pagedIncident(h);
+    await h.pagerdutyWebhook(ackEvent(`ev-ack-${pdId}`, pdId, dedupKey));
     await h.incidents.settled();
     await h.slackApi.waitFor(() => lastCard(ts)?.includes('Acknowledged by Grace Hopper') ?? false);
     expect(replies(ts).map((r) => String(r.body.text))).toEqual([expect.stringContaining('Acknowledged by Grace Hopper in PagerDuty.')]);
   });
 
   it('processes a replayed event once', async () => {
-    const { ts, pdId, dedupKey } = await pagedIncident();
-    const note = pdEvent(`ev-note-${n}`, 'incident.annotated', { type: 'incident_note', content: 'DB failover in progress', incident: { id: pdId } });
-    await h.pagerdutyWebhook(ackEvent(`ev-first-${n}`, pdId, dedupKey));
+    const { ts, pdId, dedupKey } = await pagedIncident(h);
+    const note = pdEvent(`ev-note-${pdId}`, 'incident.annotated', { type: 'incident_note', content: 'DB failover in progress', incident: { id: pdId } });
+    await h.pagerdutyWebhook(ackEvent(`ev-first-${pdId}`, pdId, dedupKey));
     await h.incidents.settled();
     await h.pagerdutyWebhook(note);
     await h.pagerdutyWebhook(note);
@@ -83,7 +70,7 @@ describe('POST /webhooks/pagerduty', () => {
   });
 
   it('acknowledges in PagerDuty with one REST call when Acknowledge is pressed in chat, and its echo adds no second message', async () => {
-    const { group, ts, pdId, dedupKey } = await pagedIncident();
+    const { group, ts, pdId, dedupKey } = await pagedIncident(h);
     const incident = await h.incidents.store.get(incidentIdFor(group));
     const ack = incident!.buttons.find((b) => b.kind === 'ack')!;
     const press = await postSlack(h.url, buttonBody({ actionId: 'alert.ack', value: ack.value, messageTs: ts, channelId: '#maestro-pager', userName: 'ada', userId: 'U0ADA' }));
@@ -98,8 +85,8 @@ describe('POST /webhooks/pagerduty', () => {
     expect(String((notes[0]!.body.note as { content: string }).content)).toContain('ada');
 
     // PagerDuty echoes the change back: the card keeps its one reply.
-    await h.pagerdutyWebhook(ackEvent(`ev-echo-${n}`, pdId, dedupKey));
-    await h.pagerdutyWebhook(pdEvent(`ev-echo-note-${n}`, 'incident.annotated', { type: 'incident_note', content: String((notes[0]!.body.note as { content: string }).content), incident: { id: pdId } }));
+    await h.pagerdutyWebhook(ackEvent(`ev-echo-${pdId}`, pdId, dedupKey));
+    await h.pagerdutyWebhook(pdEvent(`ev-echo-note-${pdId}`, 'incident.annotated', { type: 'incident_note', content: String((notes[0]!.body.note as { content: string }).content), incident: { id: pdId } }));
     await h.incidents.settled();
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(replies(ts).map((r) => String(r.body.text))).toEqual([expect.stringContaining('Acknowledged by ada (PagerDuty updated).')]);
@@ -108,7 +95,7 @@ describe('POST /webhooks/pagerduty', () => {
   });
 
   it('tells only the presser when Acknowledge is pressed on an already acknowledged incident', async () => {
-    const { group, ts } = await pagedIncident();
+    const { group, ts } = await pagedIncident(h);
     const ack = (await h.incidents.store.get(incidentIdFor(group)))!.buttons.find((b) => b.kind === 'ack')!;
     await postSlack(h.url, buttonBody({ actionId: 'alert.ack', value: ack.value, messageTs: ts, channelId: '#maestro-pager' }));
     await h.slackApi.waitFor(() => replies(ts).length === 1);
@@ -119,7 +106,7 @@ describe('POST /webhooks/pagerduty', () => {
   });
 
   it('resolves in PagerDuty and on the card when Resolve is pressed', async () => {
-    const { group, ts } = await pagedIncident();
+    const { group, ts } = await pagedIncident(h);
     const resolve = (await h.incidents.store.get(incidentIdFor(group)))!.buttons.find((b) => b.kind === 'resolve')!;
     await postSlack(h.url, buttonBody({ actionId: 'alert.resolve', value: resolve.value, messageTs: ts, channelId: '#maestro-pager', userName: 'ada' }));
     await h.slackApi.waitFor(() => replies(ts).length === 1);

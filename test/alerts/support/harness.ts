@@ -23,6 +23,7 @@ import { FakeSlackApi } from '../../fakes/slack-api.js';
 import { RecordingChat } from '../../fixtures/recording-chat.js';
 import { cleanPrefix, testPrefix, testRedis } from '../../support/redis.js';
 import { SIGNING_SECRET } from '../../slack/support/slack-requests.js';
+import { highErrorRate } from '../../fixtures/alertmanager/payloads.js';
 
 export const catalog = loadCatalog('config/catalog.yaml');
 export const ALERTMANAGER_TOKEN = 'am-token-0123456789abcdef';
@@ -173,4 +174,21 @@ export function pdEvent(id: string, eventType: string, data: Record<string, unkn
       data,
     },
   };
+}
+
+let paged = 0;
+/**
+ * A fresh paging incident (MaestroHighErrorRate, a group of its own): its group key,
+ * the Slack card's ts, the PagerDuty incident id and dedup key. Call after resetting
+ * the fakes, so the card and the event found are this incident's.
+ */
+export async function pagedIncident(h: AlertHarness): Promise<{ group: string; ts: string; pdId: string; dedupKey: string }> {
+  paged += 1;
+  const group = `{}:{alertname="MaestroHighErrorRate", pd="${Date.now()}-${paged}"}`;
+  const response = await h.notify(highErrorRate(group));
+  if (response.status !== 200) throw new Error(`the alert was refused: ${response.status}`);
+  await h.incidents.settled();
+  const ts = String(h.slackApi.succeeded('chat.postMessage').find((c) => !c.body.thread_ts)!.response!.ts);
+  const dedupKey = String(h.pd.events[0]!.body.dedup_key);
+  return { group, ts, pdId: h.pd.incidents.get(dedupKey)!.id, dedupKey };
 }
