@@ -79,6 +79,45 @@ describe('request verification on /slack/events', () => {
     await expectNothingHappened();
   });
 
+  it('refuses a correctly signed body that is not a Slack form or JSON with 400 and does nothing', async () => {
+    const response = await postSlack(h.url, 'payload=%7Bnot-json', {});
+    expect(response.status).toBe(400);
+    await expectNothingHappened();
+  });
+
+  it('refuses a correctly signed JSON array with 400 and does nothing', async () => {
+    const response = await postSlack(h.url, '[1,2]', { headers: { 'content-type': 'application/json' } });
+    expect(response.status).toBe(400);
+    await expectNothingHappened();
+  });
+
+  it("answers the Events API's signed url_verification with its challenge", async () => {
+    const body = JSON.stringify({ type: 'url_verification', token: 'legacy', challenge: 'c-3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P' });
+    const response = await postSlack(h.url, body, { headers: { 'content-type': 'application/json' } });
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ challenge: 'c-3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P' });
+    await expectNothingHappened();
+  });
+
+  it('refuses an unsigned url_verification with 401', async () => {
+    const body = JSON.stringify({ type: 'url_verification', challenge: 'forged' });
+    const response = await postSlack(h.url, body, { omitSignature: true, headers: { 'content-type': 'application/json' } });
+    expect(response.status).toBe(401);
+    expect(response.body).not.toContain('forged');
+  });
+
+  it("answers Slack's unsigned ssl_check with 200 and does nothing else", async () => {
+    const response = await postSlack(h.url, 'ssl_check=1&token=legacy', { omitSignature: true, omitTimestamp: true });
+    expect(response.status).toBe(200);
+    await expectNothingHappened();
+  });
+
+  it('refuses an unsigned command smuggled beside ssl_check with 401', async () => {
+    const response = await postSlack(h.url, `ssl_check=0&${slashCommandBody({ text: 'bump maestro-orchestrator' })}`, { omitSignature: true });
+    expect(response.status).toBe(401);
+    await expectNothingHappened();
+  });
+
   it('answers 404 to GET /slack/events', async () => {
     const response = await fetch(`${h.url}/slack/events`);
     expect(response.status).toBe(404);

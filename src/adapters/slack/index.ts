@@ -4,13 +4,13 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CommandHandler } from '../../handlers/command.js';
 import { InteractionHandler } from '../../handlers/interaction.js';
-import { AfterAck } from './after-ack.js';
+import { AfterAck } from '../http/after-ack.js';
 import { authorizeBotToken } from './authorize.js';
 import { boltLogger } from './bolt-logger.js';
 import type { SlackConfig } from './config.js';
 import { DeliveryDedupe } from './dedupe.js';
 import { registerListeners } from './listeners.js';
-import { mountSlackReceiver } from './receiver.js';
+import { FastAckReceiver } from './receiver.js';
 import { SlackChat } from './slack-chat.js';
 
 export { renderBlocks } from './block-kit.js';
@@ -34,10 +34,14 @@ export interface SlackAdapterOptions {
   updateIntervalMs?: number;
   /** Acknowledged requests worked on at once (default 8); the rest wait their turn. */
   workConcurrency?: number;
+  /** Acknowledged requests allowed to wait (default 2000); beyond it new ones are turned away with a reason. */
+  maxWaiting?: number;
 }
 
 export interface SlackAdapter {
   chat: SlackChat;
+  /** Resolves once every acknowledged request has been worked on. */
+  idle(): Promise<void>;
   /** Waits for work already acknowledged and pending message edits, then disconnects Socket Mode. */
   stop(): Promise<void>;
 }
@@ -58,24 +62,27 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
   const socketMode = Boolean(config.appToken);
   const client = new webApi.WebClient(config.botToken, clientOptions);
   const authorize = authorizeBotToken(client, config.botToken);
-  const bolt = socketMode
-    ? new App({ authorize, appToken: config.appToken, socketMode: true, clientOptions, logger: sdkLogger })
-    : new App({
-        authorize,
-        receiver: mountSlackReceiver({ app: options.app, signingSecret: config.signingSecret, log, sdkLogger }),
-        clientOptions,
-        logger: sdkLogger,
-      });
+  const afterAck = new AfterAck(
+    options.workConcurrency ?? 8,
+    (error) => log.error({ err: error }, 'Slack work after the ack failed'),
+    options.maxWaiting ?? 2000,
+  );
+  const receiver = socketMode ? undefined : new FastAckReceiver({ signingSecret: config.signingSecret, log, afterAck });
+  const bolt = receiver
+    ? new App({ authorize, receiver, clientOptions, logger: sdkLogger })
+    : new App({ authorize, appToken: config.appToken, socketMode: true, clientOptions, logger: sdkLogger });
+  receiver?.mount(options.app);
 
   const chat = new SlackChat(client, log, { updateIntervalMs: options.updateIntervalMs });
-  const afterAck = new AfterAck(options.workConcurrency ?? 8, (error) => log.error({ err: error }, 'Slack work after the ack failed'));
   registerListeners(bolt, {
     handler: options.handler,
     interactions: options.interactions ?? new InteractionHandler(options.handler),
     chat,
     dedupe: new DeliveryDedupe(options.redis, options.prefix),
     log,
-    afterAck: (work) => afterAck.run(work),
+    // Over HTTP, Bolt already runs each request from the after-ack queue, behind the receiver's
+    // ack; the listener's work keeps that turn. Socket Mode acks over its socket and queues here.
+    afterAck: receiver ? (work) => work() : (work) => afterAck.run(work),
   });
   bolt.error(async (error) => {
     log.error({ err: error }, 'Slack listener failed');
@@ -87,6 +94,7 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
 
   return {
     chat,
+    idle: () => afterAck.idle(),
     async stop() {
       await afterAck.idle();
       await chat.flush();

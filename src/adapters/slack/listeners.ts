@@ -16,8 +16,8 @@ export interface ListenerDeps {
   chat: SlackChat;
   dedupe: DeliveryDedupe;
   log: Logger;
-  /** Work continues after the ack, queued so that acks of later requests are not kept waiting. */
-  afterAck(work: () => Promise<void>): void;
+  /** Work continues after the ack, in its turn, so that acks of later requests are not kept waiting. */
+  afterAck(work: () => Promise<void>): Promise<void> | void;
 }
 
 /**
@@ -29,12 +29,12 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   // Any slash command the app owns: a workspace may install it as /maestro-staging.
   app.command(/.*/, async ({ command, ack, context }) => {
     await ack();
-    deps.afterAck(() => onCommand(command, context.retryNum, deps));
+    await deps.afterAck(() => onCommand(command, context.retryNum, deps));
   });
 
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions' }, async ({ body, action, ack, context }) => {
     await ack();
-    deps.afterAck(() => onButton(body, action, context.retryNum, deps));
+    await deps.afterAck(() => onButton(body, action, context.retryNum, deps));
   });
 }
 

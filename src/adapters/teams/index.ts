@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { errorRef } from '../../core/errors.js';
 import type { CommandHandler } from '../../handlers/command.js';
 import type { InteractionHandler } from '../../handlers/interaction.js';
-import { AfterAck } from '../slack/after-ack.js';
+import { AfterAck } from '../http/after-ack.js';
 import { authenticationFor, RefusingAuthentication } from './authentication.js';
 import { TeamsBot } from './bot.js';
 import type { TeamsConfig } from './config.js';

@@ -42,7 +42,7 @@ export interface SlackHarness {
 export async function startSlackHarness(
   name: string,
   /** `slackApiUrl` points the bot at another Web API than the harness's fake (the bench's, off the event loop). */
-  options: { updateIntervalMs?: number; slackApiUrl?: string; routes?: Record<string, ButtonRoute> } = {},
+  options: { updateIntervalMs?: number; slackApiUrl?: string; routes?: Record<string, ButtonRoute>; workConcurrency?: number; maxWaiting?: number } = {},
 ): Promise<SlackHarness> {
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const redis = testRedis();
@@ -75,6 +75,8 @@ export async function startSlackHarness(
     config: { botToken: 'xoxb-test-token-1234', signingSecret: SIGNING_SECRET, apiUrl: options.slackApiUrl ?? fake.url },
     retryConfig: { retries: 3, minTimeout: 20, maxTimeout: 100, factor: 2 },
     updateIntervalMs: options.updateIntervalMs ?? 50,
+    ...(options.workConcurrency !== undefined ? { workConcurrency: options.workConcurrency } : {}),
+    ...(options.maxWaiting !== undefined ? { maxWaiting: options.maxWaiting } : {}),
   });
   finishHttpApp(app, log);
   const { server, url } = await listen(app, 0, '127.0.0.1');

@@ -1,9 +1,9 @@
 /**
- * Runs the work that follows an ack, a bounded number at a time. Slack's 3-second
- * deadline is for the ack; the work (Redis, the handler, Web API calls) can wait a
- * moment. Bounding it keeps a burst of commands from starving the acks of later
- * ones on the one event loop, and each item starts on its own turn of the loop so
- * incoming requests are read and acked in between.
+ * Runs the work that follows an ack, a bounded number at a time. The platforms'
+ * deadlines (Slack: 3 s) are for the ack; the work (Redis, the handler, Web API
+ * calls) can wait a moment. Bounding it keeps a burst of requests from starving
+ * the acks of later ones on the one event loop, and each item starts on its own
+ * turn of the loop so incoming requests are read and acked in between.
  */
 export class AfterAck {
   private readonly queue: Array<() => Promise<void>> = [];
@@ -13,12 +13,24 @@ export class AfterAck {
   constructor(
     private readonly concurrency: number,
     private readonly onError: (error: unknown) => void,
+    /** Work waiting its turn beyond which `full` says to refuse more, rather than hold it in memory without end. */
+    private readonly maxWaiting = Number.POSITIVE_INFINITY,
   ) {}
 
   /** Queues `work`; it should handle its own errors — what escapes goes to onError. */
   run(work: () => Promise<void>): void {
     this.queue.push(work);
     this.pump();
+  }
+
+  /** Items waiting for a turn, not counting those running. */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  /** True when a receiver should turn new work away (and say so) instead of acking it. */
+  get full(): boolean {
+    return this.running >= this.concurrency && this.queue.length >= this.maxWaiting;
   }
 
   /** Resolves when nothing is queued or running: for shutdown. */
