@@ -87,6 +87,8 @@ async function main(): Promise<number> {
       log,
       ...(clients.pagerduty ? { pagerduty: clients.pagerduty } : {}),
       routingKeys: clients.routingKeys,
+      ...(catalog.defaults.alertChannels ? { fallbackChannels: catalog.defaults.alertChannels } : {}),
+      registry: metrics.registry,
       runWorker: runsWorkers,
     });
     closers.unshift(() => incidents.close());

@@ -88,6 +88,12 @@ export const ChannelsSchema = z.strictObject({
   slack: z.array(z.string().min(1)).default([]),
   teams: z.array(z.string().min(1)).default([]),
 });
+export type Channels = z.infer<typeof ChannelsSchema>;
+
+/** Where alerts go when no service claims them; the same shape as a service's `channels`, and never empty. */
+export const AlertChannelsSchema = ChannelsSchema.refine((c) => c.slack.length + c.teams.length > 0, {
+  message: 'must name at least one slack or teams channel (leave alertChannels out to have no default)',
+});
 
 export const ServiceSchema = z.strictObject({
   description: z.string(),
@@ -174,6 +180,11 @@ export const CatalogSchema = z
       env: name,
       /** Severities that page PagerDuty. */
       pagingSeverities: z.array(Severity).default(['P0', 'P1']),
+      /**
+       * Per platform, where the card of an alert goes when its labels name no catalog
+       * service, or its service has no channel on that platform.
+       */
+      alertChannels: AlertChannelsSchema.optional(),
     }),
     environments: z.record(name, EnvironmentSchema),
     services: z.record(name, ServiceSchema),

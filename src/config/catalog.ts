@@ -21,7 +21,8 @@ export function parseCatalog(text: string, file = '<catalog>'): Catalog {
     const message = error instanceof YAMLParseError ? error.message.split('\n')[0] : String(error);
     throw new CatalogError(file, [`not valid YAML: ${message}`]);
   }
-  const result = CatalogSchema.safeParse(raw);
+  // With the input on each issue, formatIssues can tell a missing key ("required") from a wrong type.
+  const result = CatalogSchema.safeParse(raw, { reportInput: true });
   if (!result.success) throw new CatalogError(file, formatIssues(result.error.issues));
   return deepFreeze(result.data);
 }

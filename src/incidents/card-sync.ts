@@ -5,6 +5,7 @@ import { eventSeverity } from '../adapters/pagerduty.js';
 import type { Catalog } from '../config/catalog-schema.js';
 import type { ChatPort, MessageRef } from '../core/chat-port.js';
 import type { Platform } from '../core/request.js';
+import { CARD_PLATFORMS, type CardPlatform, type CardTarget, cardTargets, type FallbackChannels } from './alert-channels.js';
 import type { ChannelLimiter } from './channel-limiter.js';
 import type { CardState, Incident } from './incident.js';
 import { incidentCard } from './incident-card.js';
@@ -21,8 +22,8 @@ export interface CardSyncDeps {
   pagerduty?: PagerDutyClient;
   /** Routing keys by the env var name the catalog gives (routingKeysFrom). */
   routingKeys?: Record<string, string>;
-  /** Where cards of alerts with no known service go, per platform. */
-  fallbackChannels?: Partial<Record<Platform, string[]>>;
+  /** Per platform, where cards go when the alert's service has no channel there or there is no service (the catalog's defaults.alertChannels). */
+  fallbackChannels?: FallbackChannels;
   /** A link to a card's thread for PagerDuty events; the Slack default is an archives link. */
   threadLink?: (ref: MessageRef) => string | undefined;
   /** At most one flush (card edit + thread reply) per incident per interval (default 5 s). */
@@ -32,7 +33,6 @@ export interface CardSyncDeps {
   pollMs?: number;
 }
 
-const PLATFORMS: Platform[] = ['slack', 'teams'];
 const LEASE_MS = 120_000;
 
 /**
@@ -126,7 +126,7 @@ export class CardSync {
     const rendered = createHash('sha256').update(JSON.stringify(message)).digest('hex').slice(0, 16);
     let failed: unknown;
     const refs: MessageRef[] = [];
-    for (const target of this.targets(incident)) {
+    for (const target of cardTargets(this.deps.catalog, incident.service, this.deps.fallbackChannels)) {
       const chat = this.deps.chats(target.platform);
       if (!chat) continue;
       const card = cards.find((c) => c.platform === target.platform && c.channel === target.channel) ?? { ...target, noteSeq: lastSeq };
@@ -168,14 +168,14 @@ export class CardSync {
     }
   }
 
-  private targets(incident: Incident): { platform: Platform; channel: string }[] {
-    const channels = incident.service ? this.deps.catalog.services[incident.service]?.channels : undefined;
-    const out: { platform: Platform; channel: string }[] = [];
-    for (const platform of PLATFORMS) {
-      const list = channels ? (channels as Record<string, string[]>)[platform] ?? [] : this.deps.fallbackChannels?.[platform] ?? [];
-      for (const channel of list) out.push({ platform, channel });
-    }
-    return out;
+  /**
+   * The channels the incident's cards go to on the platforms the bot is connected to,
+   * and those platforms; no targets means no one would see the alert in chat.
+   */
+  destinations(incident: Incident): { targets: CardTarget[]; connected: CardPlatform[] } {
+    const connected = CARD_PLATFORMS.filter((platform) => this.deps.chats(platform));
+    const targets = cardTargets(this.deps.catalog, incident.service, this.deps.fallbackChannels).filter((t) => connected.includes(t.platform));
+    return { targets, connected };
   }
 
   private async syncPagerDuty(incident: Incident, refs: MessageRef[]): Promise<void> {

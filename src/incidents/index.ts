@@ -2,15 +2,16 @@ import type { Worker } from 'bullmq';
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { PagerDutyClient } from '../adapters/pagerduty.js';
 import { type AlertmanagerAuth, mountWebhooks } from '../adapters/webhooks/index.js';
 import type { Catalog } from '../config/catalog-schema.js';
 import type { MessageRef } from '../core/chat-port.js';
-import type { Platform } from '../core/request.js';
 import { registerAlertRoutes } from '../handlers/alert.js';
 import type { CommandHandler } from '../handlers/command.js';
 import type { InteractionHandler } from '../handlers/interaction.js';
 import { PagerDutySync } from '../handlers/pagerduty-sync.js';
+import { type FallbackChannels, UnroutedAlerts } from './alert-channels.js';
 import { AlertQueue, type AlertJob, startAlertWorker } from './alert-queue.js';
 import { CardSync, type ChatLookup } from './card-sync.js';
 import { ChannelLimiter } from './channel-limiter.js';
@@ -33,7 +34,13 @@ export interface IncidentsOptions {
   pagerduty?: PagerDutyClient;
   /** routingKeysFrom(catalog, process.env). */
   routingKeys?: Record<string, string>;
-  fallbackChannels?: Partial<Record<Platform, string[]>>;
+  /**
+   * Per platform, where cards go when the alert names no catalog service or its
+   * service has no channel there: main.ts passes the catalog's defaults.alertChannels.
+   */
+  fallbackChannels?: FallbackChannels;
+  /** Where the incident counters are registered (the registry /metrics serves). */
+  registry?: Registry;
   threadLink?: (ref: MessageRef) => string | undefined;
   /** Card edits per incident: at most one per interval (default 5 s). */
   cardIntervalMs?: number;
@@ -89,6 +96,7 @@ export function startIncidents(options: IncidentsOptions): Incidents {
 
   let worker: Worker<AlertJob> | undefined;
   if (options.runWorker) {
+    const unrouted = new UnroutedAlerts(log.child({ component: 'alert-routing' }), options.registry);
     worker = startAlertWorker({
       connection,
       prefix,
@@ -97,6 +105,9 @@ export function startIncidents(options: IncidentsOptions): Incidents {
       concurrency: options.workerConcurrency,
       ingest: async (payload) => {
         const { incident } = await store.ingest(payload);
+        // Answered with 200 already, and a retry would land nowhere again: say so, loudly.
+        const { targets, connected } = sync.destinations(incident);
+        if (targets.length === 0) unrouted.report(incident, connected);
         await sync.changed(incident.id);
       },
     });

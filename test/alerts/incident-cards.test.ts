@@ -114,10 +114,10 @@ describe('incident cards', () => {
     expect(h.pd.events).toHaveLength(0);
   });
 
-  it('posts an unknown alert with no service in the fallback channel, without service actions', async () => {
+  it("posts an unknown alert with no service in the catalog's default alert channel, without service actions", async () => {
     await deliver(notification(newGroup(), [{ alertname: 'SomethingOdd', fingerprint: 'ffee02', labels: { namespace: 'kube-system' } }]));
     const card = topLevelPosts()[0]!;
-    expect(card.body.channel).toBe('#alerts');
+    expect(card.body.channel).toBe('#maestro-pager');
     const blocks = JSON.stringify(card.body.blocks);
     expect(blocks).not.toContain('alert.action');
     expect(blocks).toContain('alert.ack');

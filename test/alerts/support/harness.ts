@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Redis } from 'ioredis';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { kubernetesActions } from '../../../src/actions/index.js';
 import { page } from '../../../src/actions/page.js';
 import { createHttpApp, finishHttpApp, listen } from '../../../src/adapters/http/server.js';
@@ -9,6 +9,7 @@ import { kubernetesFromConfig } from '../../../src/adapters/kubernetes.js';
 import { PagerDutyClient } from '../../../src/adapters/pagerduty.js';
 import { createSlackAdapter, type SlackAdapter } from '../../../src/adapters/slack/index.js';
 import { loadCatalog } from '../../../src/config/catalog.js';
+import type { Catalog } from '../../../src/config/catalog-schema.js';
 import type { AuditEntry, AuditSink } from '../../../src/core/audit.js';
 import { Metrics } from '../../../src/core/metrics.js';
 import { ActionRegistry } from '../../../src/core/registry.js';
@@ -26,6 +27,7 @@ import { SIGNING_SECRET } from '../../slack/support/slack-requests.js';
 import { highErrorRate } from '../../fixtures/alertmanager/payloads.js';
 
 export const catalog = loadCatalog('config/catalog.yaml');
+const shippedCatalog = catalog;
 export const ALERTMANAGER_TOKEN = 'am-token-0123456789abcdef';
 export const PD_SECRETS = ['pd-secret-new-0001', 'pd-secret-old-0002'];
 export const ROUTING_KEY = 'R0123456789abcdef0123456789abcd';
@@ -53,12 +55,22 @@ export interface AlertHarness {
  * The bot as main.ts would wire issue #8: the real listener, webhook routes, alert
  * queue and card flusher, the real Slack adapter against a fake Slack, a recording
  * Teams chat, and pdjs against a fake PagerDuty (HTTPS events, HTTP REST).
+ * `/metrics` serves the registry the incident counters are in.
  */
 export async function startAlertHarness(
   name: string,
-  options: { sandbox?: boolean; cardIntervalMs?: number; channelIntervalMs?: number; workerConcurrency?: number } = {},
+  options: {
+    sandbox?: boolean;
+    cardIntervalMs?: number;
+    channelIntervalMs?: number;
+    workerConcurrency?: number;
+    /** Another catalog than the shipped one (its defaults.alertChannels are wired as main.ts does). */
+    catalog?: Catalog;
+    log?: Logger;
+  } = {},
 ): Promise<AlertHarness> {
-  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const log = options.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const catalog = options.catalog ?? shippedCatalog;
   const redis = testRedis();
   const prefix = testPrefix(`alerts-${name}`).replaceAll(':', '-');
   const slackApi = await new FakeSlackApi().start();
@@ -88,7 +100,8 @@ export async function startAlertHarness(
     log,
     pagerduty,
     routingKeys: { PAGERDUTY_ROUTING_KEY_MAESTRO: ROUTING_KEY },
-    fallbackChannels: { slack: ['#alerts'], teams: ['Alerts'] },
+    ...(catalog.defaults.alertChannels ? { fallbackChannels: catalog.defaults.alertChannels } : {}),
+    registry: metrics.registry,
     cardIntervalMs: options.cardIntervalMs ?? 150,
     channelIntervalMs: options.channelIntervalMs ?? 1000,
     runWorker: true,
