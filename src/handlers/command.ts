@@ -52,7 +52,8 @@ export interface PolicyDeps {
 
 export type CommandResult =
   | { kind: 'answered' }
-  | { kind: 'failed'; error: string }
+  /** `shown`: the error is already in the conversation for everyone, so adapters need not tell the presser again. */
+  | { kind: 'failed'; error: string; shown?: true }
   | { kind: 'needs_confirmation'; confirmId: string; ref: MessageRef }
   | { kind: 'awaiting_approval'; approvalId: string; ref: MessageRef }
   | { kind: 'queued'; jobNumber: number; jobId: string; created: boolean; ref: MessageRef };
@@ -329,7 +330,7 @@ export class CommandHandler {
       // Busy: another change holds the lock. Say so where the plan is.
       await chat.reply(ref, userErrorMessage(error.message));
       this.deps.metrics.countCommand(pending.verb, 'user_error');
-      return { kind: 'failed', error: error.message };
+      return { kind: 'failed', error: error.message, shown: true };
     }
   }
 

@@ -17,8 +17,9 @@ beforeEach(() => {
 
 /** Runs `/maestro bump <service>`; returns the posted plan's ts and the confirmation id its Confirm carries. */
 async function planFor(service: string): Promise<{ planTs: string; confirmId: string }> {
+  const before = h.fake.succeeded('chat.postMessage').length;
   await postSlack(h.url, slashCommandBody({ text: `bump ${service}` }));
-  await h.fake.waitFor(() => h.fake.succeeded('chat.postMessage').length > 0);
+  await h.fake.waitFor(() => h.fake.succeeded('chat.postMessage').length > before);
   const post = h.fake.succeeded('chat.postMessage').at(-1)!;
   const actions = (post.body.blocks as types.KnownBlock[]).find((b): b is types.ActionsBlock => b.type === 'actions')!;
   const confirm = actions.elements.find((e): e is types.Button => e.type === 'button' && e.action_id === 'plan.confirm')!;
@@ -83,6 +84,25 @@ describe('plan buttons', () => {
     await h.fake.waitFor(() => h.fake.succeeded('chat.postEphemeral').length === 1);
     expect(String(h.fake.succeeded('chat.postEphemeral')[0]!.body.text)).toContain('cancelled by bob');
     expect(h.ports.executions).toHaveLength(0);
+  });
+
+  it('says busy once, in the plan\'s thread, when Confirm meets a deployment another job holds', async () => {
+    h.ports.stepMs = 500;
+    try {
+      const first = await planFor('maestro-orchestrator');
+      const second = await planFor('maestro-orchestrator');
+      await postSlack(h.url, buttonBody({ actionId: 'plan.confirm', value: first.confirmId, messageTs: first.planTs }));
+      await h.fake.waitFor(() => h.ports.executions.length === 1);
+      await postSlack(h.url, buttonBody({ actionId: 'plan.confirm', value: second.confirmId, messageTs: second.planTs, userId: 'U0EVE', userName: 'eve' }));
+
+      await h.fake.waitFor((calls) => calls.some((c) => c.body.thread_ts === second.planTs && String(c.body.text).includes('busy')));
+      await h.fake.waitFor((calls) => calls.some((c) => c.body.thread_ts === first.planTs && String(c.body.text).includes('Bumped')));
+      const busy = h.fake.chatCalls().filter((c) => String(c.body.text).includes('busy'));
+      expect(busy.map((c) => c.method)).toEqual(['chat.postMessage']);
+      expect(h.ports.executions).toHaveLength(1);
+    } finally {
+      h.ports.stepMs = 30;
+    }
   });
 
   it('tells the presser that a button it does not know was not handled', async () => {

@@ -90,7 +90,7 @@ async function onButton(body: BlockAction<ButtonAction>, action: ButtonAction, r
     };
     const result = await deps.interactions.handle(request, deps.chat);
     // Pressed twice, or after the plan already ran or expired: tell only the presser.
-    if (result.kind === 'failed') await deps.chat.ephemeral(channel, actor.id, userErrorMessage(result.error), { threadId });
+    if (result.kind === 'failed' && !result.shown) await deps.chat.ephemeral(channel, actor.id, userErrorMessage(result.error), { threadId });
   } catch (error) {
     await reportInternal(error, log, deps, channel, actor.id);
   }

@@ -73,7 +73,7 @@ export class TeamsBot extends ActivityHandler {
       this.deps.afterAck(() =>
         this.guard(log, conversation.id, threadId, async () => {
           const result = await this.deps.interactions.handle(request, this.deps.chat);
-          if (result.kind === 'failed') await this.deps.chat.post(conversation.id, userErrorMessage(result.error), { threadId });
+          if (result.kind === 'failed' && !result.shown) await this.deps.chat.post(conversation.id, userErrorMessage(result.error), { threadId });
         }),
       );
       return;
