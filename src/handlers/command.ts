@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { APPROVAL_VERBS } from '../actions/approve.js';
 import type { Catalog } from '../config/catalog-schema.js';
-import type { ActionContext, Plan, Risk } from '../core/action.js';
+import type { ActionContext, Risk } from '../core/action.js';
 import type { AuditEntry, AuditSink } from '../core/audit.js';
 import type { ChatPort, MessageRef } from '../core/chat-port.js';
 import { errorRef, isUserError } from '../core/errors.js';
