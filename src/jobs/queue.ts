@@ -117,17 +117,17 @@ export class JobQueue {
   /** Running and waiting jobs first, then the most recent finished ones. */
   async list(options: { limit?: number } = {}): Promise<JobSummary[]> {
     const limit = options.limit ?? 20;
-    const jobs = (await this.queue.getJobs([...ALL_STATES], 0, limit - 1, false)) as ActionJob[];
-    const summaries = await Promise.all(jobs.filter((job) => job?.id).map((job) => this.summaryOf(job)));
-    const unique = new Map(summaries.map((s) => [s.jobId, s]));
-    return [...unique.values()]
+    const ids = await this.queue.getRanges([...ALL_STATES], 0, limit - 1, false);
+    const summaries = await Promise.all(ids.map((jobId) => this.summaryOf(jobId)));
+    return summaries
+      .filter((s): s is JobSummary => s !== undefined)
       .sort((a, b) => Number(isFinished(a.state)) - Number(isFinished(b.state)) || b.number - a.number)
       .slice(0, limit);
   }
 
   async get(jobNumber: number): Promise<JobSummary | undefined> {
-    const job = await this.jobByNumber(jobNumber);
-    return job ? this.summaryOf(job) : undefined;
+    const jobId = await this.jobIdByNumber(jobNumber);
+    return jobId ? this.summaryOf(jobId) : undefined;
   }
 
   /**
@@ -135,9 +135,8 @@ export class JobQueue {
    * skip it). The job reports "cancelled" in its thread once it has stopped.
    */
   async cancel(jobNumber: number, actor: Actor): Promise<JobSummary> {
-    const job = await this.jobByNumber(jobNumber);
-    if (!job) throw new UserError(`there is no job ${jobNumber}: type 'jobs' to see running and recent jobs`, 'no_such_job');
-    const summary = await this.summaryOf(job);
+    const summary = await this.get(jobNumber);
+    if (!summary) throw new UserError(`there is no job ${jobNumber}: type 'jobs' to see running and recent jobs`, 'no_such_job');
     if (isFinished(summary.state)) {
       throw new UserError(`job ${jobNumber} has already finished (${summary.state}); nothing to cancel`, 'job_finished');
     }
@@ -150,15 +149,21 @@ export class JobQueue {
     await this.queue.close();
   }
 
-  private async jobByNumber(jobNumber: number): Promise<ActionJob | undefined> {
+  private async jobIdByNumber(jobNumber: number): Promise<string | undefined> {
     if (!Number.isSafeInteger(jobNumber) || jobNumber <= 0) return undefined;
-    const jobId = await this.redis.get(this.keys.number(jobNumber));
-    if (!jobId) return undefined;
-    return ((await this.queue.getJob(jobId)) as ActionJob | undefined) ?? undefined;
+    return (await this.redis.get(this.keys.number(jobNumber))) ?? undefined;
   }
 
-  private async summaryOf(job: ActionJob): Promise<JobSummary> {
-    const [bull, cancelRequested] = await Promise.all([job.getState(), this.cancels.isRequested(job.id!)]);
-    return summarise(job, jobState(bull, job, cancelRequested));
+  /**
+   * The state is read before the job, never after: a worker records a job's outcome
+   * and moves it to completed in one step, so a job read after its state always
+   * carries the outcome that state implies. Read the other way round, a job that
+   * finished in between is 'completed' with no outcome yet, and a cancelled job
+   * shows as succeeded. Undefined when the job has been removed meanwhile.
+   */
+  private async summaryOf(jobId: string): Promise<JobSummary | undefined> {
+    const [bull, cancelRequested] = await Promise.all([this.queue.getJobState(jobId), this.cancels.isRequested(jobId)]);
+    const job = (await this.queue.getJob(jobId)) as ActionJob | undefined;
+    return job ? summarise(job, jobState(bull, job, cancelRequested)) : undefined;
   }
 }
