@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import type { Action } from '../core/action.js';
 import type { Actor } from '../core/request.js';
-import type { JobSummary } from '../jobs/job-summary.js';
+import type { CancelReceipt, JobSummary } from '../jobs/job-summary.js';
 import { formatAge, table } from './code-block.js';
 
 /** The job queue as `jobs` and `cancel` see it (src/jobs/queue.ts implements it). */
 export interface JobsPort {
   list(options?: { limit?: number }): Promise<JobSummary[]>;
-  cancel(jobNumber: number, actor: Actor): Promise<JobSummary>;
+  cancel(jobNumber: number, actor: Actor): Promise<CancelReceipt>;
 }
 
 export type JobsPorts = { jobs: JobsPort };
@@ -46,7 +46,9 @@ export const CancelArgs = z.object({
 /**
  * Risk `read` because it is answered in the request: cancelling must never wait
  * behind the job it cancels. It changes nothing in the world itself; the job stops
- * at its next safe point and reports that in its own thread.
+ * at its next safe point and reports that in its own thread. The answer says
+ * whether the job had started, so nobody takes a half-run change for one that
+ * never ran.
  */
 export const cancel: Action<z.infer<typeof CancelArgs>, JobsPorts> = {
   name: 'cancel',
@@ -57,10 +59,18 @@ export const cancel: Action<z.infer<typeof CancelArgs>, JobsPorts> = {
   examples: ['cancel 12'],
   async execute(ctx, args) {
     const job = await ctx.ports.jobs.cancel(args.job, ctx.actor);
+    const what = `${job.summary} (${job.action} by ${job.actor})`;
+    if (!job.started) {
+      return {
+        title: `Job ${job.number} cancelled before it started`,
+        severity: 'warning',
+        text: `${what} will not run; nothing was changed.`,
+      };
+    }
     return {
-      title: `Cancelling job ${job.number}`,
+      title: `Cancelling job ${job.number}, which had already started`,
       severity: 'warning',
-      text: `${job.summary} (${job.action} by ${job.actor}) will stop at its next safe point; its thread says when it has.`,
+      text: `${what} may have changed things already. It stops at its next safe point, or finishes first if it is nearly done; its thread says which.`,
     };
   },
 };

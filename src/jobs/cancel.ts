@@ -13,6 +13,21 @@ export class JobCancelledError extends Error {
 /** How long a cancel request waits for a worker to act on it (a delayed retry, a worker restart). */
 const REQUEST_TTL_MS = 24 * 60 * 60_000;
 
+// The cancel request and a worker's start are each one step, so Redis orders them:
+// a cancel recorded first is seen by the start, and a start recorded first is
+// reported to whoever cancels. Neither can slip between the other's check and act.
+const REQUEST = `
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return redis.call('EXISTS', KEYS[2])
+`;
+
+const START = `
+local by = redis.call('GET', KEYS[1])
+if by then return by end
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[1])
+return false
+`;
+
 /**
  * Cancel requests cross processes: the web process that hears `cancel 12` is rarely
  * the worker running job 12. A key records the request (so a job that starts later,
@@ -25,9 +40,21 @@ export class CancelRequests {
     private readonly keys: JobKeys,
   ) {}
 
-  async request(jobId: string, by: string): Promise<void> {
-    await this.redis.set(this.keys.cancel(jobId), by, 'PX', REQUEST_TTL_MS);
+  /**
+   * Records the request and tells the running worker, if any. Returns whether a
+   * worker had already started the job (this attempt or an earlier one): if not, it
+   * never will, and nothing of it has run.
+   */
+  async request(jobId: string, by: string): Promise<{ started: boolean }> {
+    const started = await this.redis.eval(REQUEST, 2, this.keys.cancel(jobId), this.keys.started(jobId), by, REQUEST_TTL_MS);
     await this.redis.publish(this.keys.cancelChannel, JSON.stringify({ jobId, by }));
+    return { started: started === 1 };
+  }
+
+  /** A worker's first step with a job: marks it started, unless someone cancelled it first (then returns who). */
+  async start(jobId: string): Promise<string | undefined> {
+    const by = (await this.redis.eval(START, 2, this.keys.cancel(jobId), this.keys.started(jobId), REQUEST_TTL_MS)) as string | null;
+    return by ?? undefined;
   }
 
   /** Who asked to cancel `jobId`, if anyone. */

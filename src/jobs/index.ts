@@ -3,6 +3,6 @@ export { JobCancelledError } from './cancel.js';
 export type { ActionJobData, JobOutcome, QueuedJobData } from './job-data.js';
 export { jobIdFor } from './job-data.js';
 export type { ChatLookup } from './job-reporter.js';
-export type { JobState, JobSummary } from './job-summary.js';
+export type { CancelReceipt, JobState, JobSummary } from './job-summary.js';
 export { JobQueue, type JobQueueOptions, type SubmitResult } from './queue.js';
 export { type JobWorker, startWorker, type WorkerDeps } from './worker.js';

@@ -75,6 +75,11 @@ export class JobKeys {
     return `${this.prefix}:jobs:cancel:${jobId}`;
   }
 
+  /** Set when a worker starts the job, in the same step that checks for a cancel request. */
+  started(jobId: string): string {
+    return `${this.prefix}:jobs:started:${jobId}`;
+  }
+
   /** Set by the one worker that reports a job failed for stalling too often. */
   stallReported(jobId: string): string {
     return `${this.prefix}:jobs:stall-reported:${jobId}`;

@@ -24,6 +24,16 @@ export interface JobSummary {
   cancelledBy?: string;
 }
 
+/** What `cancel` acknowledges: the job, now cancelling, and whether it had started. */
+export interface CancelReceipt extends JobSummary {
+  /**
+   * False: no worker had started the job and none ever will, so nothing of it ran.
+   * True: it may have changed things already; it stops at its next safe point, or
+   * finishes first, and its thread says which.
+   */
+  started: boolean;
+}
+
 export type ActionJob = Job<QueuedJobData, JobOutcome>;
 
 /** BullMQ's state names, as `queue.getJobState` returns them. */

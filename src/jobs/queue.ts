@@ -5,7 +5,7 @@ import type { Actor } from '../core/request.js';
 import { UserError } from '../core/errors.js';
 import { CancelRequests } from './cancel.js';
 import { ACTION_QUEUE, type ActionJobData, JobKeys, type JobOutcome, jobIdFor, type QueuedJobData } from './job-data.js';
-import { type ActionJob, isFinished, type JobSummary, jobState, summarise } from './job-summary.js';
+import { type ActionJob, type CancelReceipt, isFinished, type JobSummary, jobState, summarise } from './job-summary.js';
 import { busyError, type LockHolder } from './lock.js';
 
 export interface JobQueueOptions {
@@ -132,16 +132,18 @@ export class JobQueue {
 
   /**
    * Asks whichever worker runs the job to stop it (or the worker that picks it up to
-   * skip it). The job reports "cancelled" in its thread once it has stopped.
+   * skip it). The job reports "cancelled" in its thread once it has stopped. The
+   * receipt says whether it had started: decided in one step with the worker's own
+   * start, so a job reported as not started never runs.
    */
-  async cancel(jobNumber: number, actor: Actor): Promise<JobSummary> {
+  async cancel(jobNumber: number, actor: Actor): Promise<CancelReceipt> {
     const summary = await this.get(jobNumber);
     if (!summary) throw new UserError(`there is no job ${jobNumber}: type 'jobs' to see running and recent jobs`, 'no_such_job');
     if (isFinished(summary.state)) {
       throw new UserError(`job ${jobNumber} has already finished (${summary.state}); nothing to cancel`, 'job_finished');
     }
-    await this.cancels.request(summary.jobId, actor.name);
-    return { ...summary, state: 'cancelling' };
+    const { started } = await this.cancels.request(summary.jobId, actor.name);
+    return { ...summary, state: 'cancelling', started };
   }
 
   /** Closes the queue; the Redis connection belongs to the caller. */

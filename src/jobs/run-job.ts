@@ -86,7 +86,7 @@ export function createProcessor(deps: RunJobDeps): Processor<QueuedJobData, JobO
       attempts: job.opts.attempts ?? 1,
     };
     try {
-      const cancelledBy = await deps.cancels.requestedBy(jobId);
+      const cancelledBy = await deps.cancels.start(jobId);
       if (cancelledBy) controller.abort(new JobCancelledError(cancelledBy));
       controller.signal.throwIfAborted();
       const other = await deps.lock.claim(target, holder, deps.deploymentLockTtlMs);

@@ -1,8 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { AuditEntry } from '../../src/core/audit.js';
+import type { MessageRef, PostOptions } from '../../src/core/chat-port.js';
+import { cancel } from '../../src/actions/jobs.js';
 import { UserError } from '../../src/core/errors.js';
+import type { Message } from '../../src/core/message.js';
 import { JobQueue } from '../../src/jobs/queue.js';
+import { RecordingChat } from '../fixtures/recording-chat.js';
 import { testRedis } from '../support/redis.js';
-import { bob, JobsHarness, waitFor } from './harness.js';
+import { bob, catalog, JobsHarness, MemoryAudit, silent, waitFor } from './harness.js';
 
 let h: JobsHarness | undefined;
 afterEach(async () => {
@@ -24,6 +29,55 @@ async function withOtherProcess<T>(prefix: string, use: (queue: JobQueue) => Pro
   } finally {
     await queue.close();
     await redis.quit();
+  }
+}
+
+/** A point a worker stops at until the test lets it go on: `reached` once it is there. */
+class Gate {
+  readonly reached: Promise<void>;
+  private arrive!: () => void;
+  private release!: () => void;
+  private readonly released = new Promise<void>((resolve) => {
+    this.release = resolve;
+  });
+
+  constructor() {
+    this.reached = new Promise<void>((resolve) => {
+      this.arrive = resolve;
+    });
+  }
+
+  async pass(): Promise<void> {
+    this.arrive();
+    await this.released;
+  }
+
+  open(): void {
+    this.release();
+  }
+}
+
+/** Holds the worker once it has started the job, before the action runs: its 'job.started' audit record. */
+class AuditHeldAtStart extends MemoryAudit {
+  constructor(readonly gate: Gate) {
+    super();
+  }
+
+  override async record(entry: AuditEntry): Promise<void> {
+    if (entry.type === 'job.started') await this.gate.pass();
+    await super.record(entry);
+  }
+}
+
+/** Holds the worker while it posts a new job's first message: the job is active, not yet started. */
+class ChatHeldAtPost extends RecordingChat {
+  constructor(readonly gate: Gate) {
+    super('console');
+  }
+
+  override async post(conversation: string, message: Message, options?: PostOptions): Promise<MessageRef> {
+    await this.gate.pass();
+    return super.post(conversation, message, options);
   }
 }
 
@@ -56,6 +110,37 @@ describe('cancelling a job', () => {
     expect(await h.counter('executions')).toBe(0);
   });
 
+  it('never runs a job cancelled while a worker was taking it but had not yet started it', async () => {
+    const h = harness('cancel-taking');
+    const gate = new Gate();
+    const chat = new ChatHeldAtPost(gate);
+    await h.startWorker({ chat: () => chat });
+    const { messageRef: _none, ...data } = await h.planned();
+    const { jobNumber, jobId } = await h.queue.submit(data, 'k1');
+    await gate.reached;
+    expect(await h.queue.queue.getJobState(jobId)).toBe('active');
+
+    const receipt = await h.queue.cancel(jobNumber, bob);
+    gate.open();
+
+    expect(receipt.started).toBe(false);
+    expect(await h.finished(jobNumber)).toMatchObject({ state: 'cancelled', cancelledBy: 'bob' });
+    expect(await h.counter('executions')).toBe(0);
+  });
+
+  it('tells whoever cancels a job that its worker had already started it', async () => {
+    const h = harness('cancel-started');
+    const gate = new Gate();
+    await h.startWorker({ audit: new AuditHeldAtStart(gate) });
+    const { jobNumber } = await h.queue.submit(await h.planned(), 'k1');
+    await gate.reached;
+
+    const receipt = await h.queue.cancel(jobNumber, bob);
+    gate.open();
+
+    expect(receipt.started).toBe(true);
+  });
+
   it('frees the deployment once the cancelled job has stopped', async () => {
     const h = harness('cancel-free');
     await h.startWorker();
@@ -79,6 +164,39 @@ describe('cancelling a job', () => {
     const { jobNumber } = await h.queue.submit(await h.planned(), 'k1');
     await h.finished(jobNumber);
     await expect(h.queue.cancel(jobNumber, bob)).rejects.toThrow(`job ${jobNumber} has already finished (succeeded)`);
+  });
+});
+
+describe('the cancel verb', () => {
+  function cancelAs(h: JobsHarness, jobNumber: number): Promise<Message> {
+    const ctx = { requestId: 'r-cancel', actor: bob, env: 'staging', catalog, log: silent, signal: new AbortController().signal, ports: { jobs: h.queue } };
+    return cancel.execute(ctx, { job: jobNumber }, async () => {});
+  }
+
+  it('answers that a job cancelled before it started will not run and changed nothing', async () => {
+    const h = harness('verb-queued');
+    const { jobNumber } = await h.queue.submit(await h.planned(), 'k1');
+
+    expect(await cancelAs(h, jobNumber)).toMatchObject({
+      title: `Job ${jobNumber} cancelled before it started`,
+      text: 'bump svc in staging from 0 to 1 (bump by ada) will not run; nothing was changed.',
+    });
+  });
+
+  it('answers that a job which had already started may have changed things', async () => {
+    const h = harness('verb-started');
+    const gate = new Gate();
+    await h.startWorker({ audit: new AuditHeldAtStart(gate) });
+    const { jobNumber } = await h.queue.submit(await h.planned(), 'k1');
+    await gate.reached;
+
+    const answer = await cancelAs(h, jobNumber);
+    gate.open();
+
+    expect(answer).toMatchObject({
+      title: `Cancelling job ${jobNumber}, which had already started`,
+      text: expect.stringContaining('may have changed things already'),
+    });
   });
 });
 
