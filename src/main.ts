@@ -8,6 +8,7 @@ import { page } from './actions/page.js';
 import { StatuspageLinks } from './actions/statuspage.js';
 import { runConsole } from './adapters/console/console-adapter.js';
 import { ConsoleChat } from './adapters/console/console-chat.js';
+import { listenBehindEdge } from './adapters/http/edge.js';
 import { createHttpApp, finishHttpApp, listen } from './adapters/http/server.js';
 import { kubernetesFromConfig } from './adapters/kubernetes.js';
 import { slackConfigFrom } from './adapters/slack/index.js';
@@ -180,7 +181,7 @@ async function main(): Promise<number> {
       ],
     });
 
-    await startChatAdapters({
+    const { slackEdge } = await startChatAdapters({
       web,
       ...(slackConfig ? { slack: slackConfig } : {}),
       ...(teamsConfig ? { teams: teamsConfig } : {}),
@@ -230,8 +231,23 @@ async function main(): Promise<number> {
     }
 
     finishHttpApp(app, log);
-    const { server, url } = await listen(app, env.PORT, env.HOST);
-    closers.unshift(() => new Promise((resolve) => server.close(resolve)));
+    // The bot cannot be reached without its edge: shut down, and exit non-zero so that it is restarted.
+    let edgeFailed = false;
+    const stopOnEdgeFailure = () => {
+      edgeFailed = true;
+      process.kill(process.pid, 'SIGTERM');
+    };
+    // With Slack over HTTP, the listener runs in a thread of its own, so Slack's acks never wait on this loop.
+    let url: string;
+    if (slackEdge) {
+      const edge = await listenBehindEdge({ app, port: env.PORT, host: env.HOST, log, slack: slackEdge, onFailure: stopOnEdgeFailure });
+      closers.unshift(() => edge.close());
+      url = edge.url;
+    } else {
+      const listener = await listen(app, env.PORT, env.HOST);
+      closers.unshift(() => new Promise((resolve) => listener.server.close(resolve)));
+      url = listener.url;
+    }
     log.info({ url, role: env.MAESTRO_ROLE, slack: Boolean(slackConfig), teams: Boolean(teamsConfig), console: consoleMode }, 'maestro-bot started');
 
     if (consoleMode) {
@@ -249,7 +265,7 @@ async function main(): Promise<number> {
     } else {
       await untilSignalled();
     }
-    return 0;
+    return edgeFailed ? 1 : 0;
   } finally {
     for (const close of closers) {
       await close().catch((error: unknown) => log.warn({ err: error }, 'shutdown step failed'));

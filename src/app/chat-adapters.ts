@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { createSlackAdapter, createSlackChat, type SlackConfig } from '../adapters/slack/index.js';
+import { createSlackAdapter, createSlackChat, type SlackAdapter, type SlackConfig } from '../adapters/slack/index.js';
 import { createTeamsAdapter, createTeamsChat, type TeamsConfig } from '../adapters/teams/index.js';
 import type { ChatPort } from '../core/chat-port.js';
 import type { Platform } from '../core/request.js';
@@ -29,12 +29,14 @@ export interface ChatAdapterOptions {
  * edit and reply to messages another process posted — and never a Socket Mode
  * connection that would take commands meant for the web role.
  */
-export async function startChatAdapters(options: ChatAdapterOptions): Promise<void> {
+export async function startChatAdapters(options: ChatAdapterOptions): Promise<{ slackEdge?: SlackAdapter['edge'] }> {
   const { web, app, handler, interactions, redis, prefix, log, chats } = options;
+  let slackEdge: SlackAdapter['edge'];
   if (options.slack && web) {
-    const slack = await createSlackAdapter({ app, handler, interactions, redis, prefix, log, config: options.slack });
+    const slack = await createSlackAdapter({ handler, interactions, redis, prefix, log, config: options.slack });
     chats.set('slack', slack.chat);
     options.onStop(() => slack.stop());
+    slackEdge = slack.edge;
   } else if (options.slack) {
     chats.set('slack', createSlackChat({ config: options.slack, log }));
   }
@@ -46,4 +48,5 @@ export async function startChatAdapters(options: ChatAdapterOptions): Promise<vo
   } else if (options.teams) {
     chats.set('teams', createTeamsChat({ redis, prefix, log, config: options.teams }));
   }
+  return slackEdge ? { slackEdge } : {};
 }

@@ -42,23 +42,6 @@ describe('AfterAck', () => {
     expect(started).toEqual([]);
   });
 
-  it('is full only when every slot is busy and the waiting line is at its limit', async () => {
-    const started: string[] = [];
-    const queue = new AfterAck(1, () => {}, 1);
-    const [a, b] = ['a', 'b'].map((name) => gate(started, name));
-    queue.run(a!.work);
-    expect(queue.full).toBe(false);
-    queue.run(b!.work);
-    expect(queue.full).toBe(true);
-    expect(queue.waiting).toBe(1);
-    a!.release();
-    await turn();
-    await turn();
-    expect(queue.full).toBe(false);
-    b!.release();
-    await queue.idle();
-  });
-
   it('hands a failure to onError and carries on with the next piece of work', async () => {
     const errors: unknown[] = [];
     const ran: string[] = [];

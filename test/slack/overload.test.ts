@@ -4,8 +4,8 @@ import { postSlack, slashCommandBody } from './support/slack-requests.js';
 
 let h: SlackHarness;
 beforeAll(async () => {
-  // One request worked on at a time and none allowed to wait: the second is over the limit.
-  h = await startSlackHarness('overload', { workConcurrency: 1, maxWaiting: 0 });
+  // One acknowledged request in flight at most: while it waits on Slack, the next is over the limit.
+  h = await startSlackHarness('overload', { capacity: 1 });
 });
 afterAll(async () => {
   await h.close();

@@ -13,24 +13,12 @@ export class AfterAck {
   constructor(
     private readonly concurrency: number,
     private readonly onError: (error: unknown) => void,
-    /** Work waiting its turn beyond which `full` says to refuse more, rather than hold it in memory without end. */
-    private readonly maxWaiting = Number.POSITIVE_INFINITY,
   ) {}
 
   /** Queues `work`; it should handle its own errors — what escapes goes to onError. */
   run(work: () => Promise<void>): void {
     this.queue.push(work);
     this.pump();
-  }
-
-  /** Items waiting for a turn, not counting those running. */
-  get waiting(): number {
-    return this.queue.length;
-  }
-
-  /** True when a receiver should turn new work away (and say so) instead of acking it. */
-  get full(): boolean {
-    return this.running >= this.concurrency && this.queue.length >= this.maxWaiting;
   }
 
   /** Resolves when nothing is queued or running: for shutdown. */

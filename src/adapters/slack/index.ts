@@ -1,5 +1,4 @@
 import { App, webApi } from '@slack/bolt';
-import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CommandHandler } from '../../handlers/command.js';
@@ -10,17 +9,16 @@ import { boltLogger } from './bolt-logger.js';
 import type { SlackConfig } from './config.js';
 import { DeliveryDedupe } from './dedupe.js';
 import { registerListeners } from './listeners.js';
-import { FastAckReceiver } from './receiver.js';
+import type { SlackDelivery, SlackIngressConfig } from './ingress.js';
+import { EdgeReceiver } from './receiver.js';
 import { SlackChat } from './slack-chat.js';
 
 export { renderBlocks } from './block-kit.js';
 export { type SlackConfig, SlackEnvSchema, SlackEnvShape, slackConfigFrom } from './config.js';
-export { SLACK_BODY_LIMIT, SLACK_EVENTS_PATH } from './receiver.js';
+export { SLACK_BODY_LIMIT, SLACK_EVENTS_PATH } from './ingress.js';
 export { SlackApiError, SlackChat } from './slack-chat.js';
 
 export interface SlackAdapterOptions {
-  /** The bot's one express app (src/adapters/http/server.ts); call before finishHttpApp. Unused in Socket Mode. */
-  app: Express;
   handler: CommandHandler;
   /** Routes every button; defaults to one with only the plan buttons (tests). */
   interactions?: InteractionHandler;
@@ -34,12 +32,14 @@ export interface SlackAdapterOptions {
   updateIntervalMs?: number;
   /** Acknowledged requests worked on at once (default 8); the rest wait their turn. */
   workConcurrency?: number;
-  /** Acknowledged requests allowed to wait (default 2000); beyond it new ones are turned away with a reason. */
-  maxWaiting?: number;
+  /** Acknowledged requests allowed in flight (default 2000); beyond it new ones are turned away with a reason. */
+  capacity?: number;
 }
 
 export interface SlackAdapter {
   chat: SlackChat;
+  /** Over HTTP: what the HTTP edge needs to answer /slack/events (src/adapters/http/edge.ts). Absent in Socket Mode. */
+  edge?: { ingress: SlackIngressConfig; deliver(delivery: SlackDelivery): void };
   /** Resolves once every acknowledged request has been worked on. */
   idle(): Promise<void>;
   /** Waits for work already acknowledged and pending message edits, then disconnects Socket Mode. */
@@ -62,16 +62,11 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
   const socketMode = Boolean(config.appToken);
   const client = new webApi.WebClient(config.botToken, clientOptions);
   const authorize = authorizeBotToken(client, config.botToken);
-  const afterAck = new AfterAck(
-    options.workConcurrency ?? 8,
-    (error) => log.error({ err: error }, 'Slack work after the ack failed'),
-    options.maxWaiting ?? 2000,
-  );
-  const receiver = socketMode ? undefined : new FastAckReceiver({ signingSecret: config.signingSecret, log, afterAck });
+  const afterAck = new AfterAck(options.workConcurrency ?? 8, (error) => log.error({ err: error }, 'Slack work after the ack failed'));
+  const receiver = socketMode ? undefined : new EdgeReceiver({ signingSecret: config.signingSecret, log, afterAck, capacity: options.capacity ?? 2000 });
   const bolt = receiver
     ? new App({ authorize, receiver, clientOptions, logger: sdkLogger })
     : new App({ authorize, appToken: config.appToken, socketMode: true, clientOptions, logger: sdkLogger });
-  receiver?.mount(options.app);
 
   const chat = new SlackChat(client, log, { updateIntervalMs: options.updateIntervalMs });
   registerListeners(bolt, {
@@ -94,6 +89,7 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
 
   return {
     chat,
+    ...(receiver ? { edge: { ingress: receiver.ingress, deliver: (delivery: SlackDelivery) => receiver.deliver(delivery) } } : {}),
     idle: () => afterAck.idle(),
     async stop() {
       await afterAck.idle();

@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
-import type { Server } from 'node:http';
 import type { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
 import { kubernetesActions } from '../../../src/actions/index.js';
 import { page } from '../../../src/actions/page.js';
-import { createHttpApp, finishHttpApp, listen } from '../../../src/adapters/http/server.js';
+import { listenBehindEdge } from '../../../src/adapters/http/edge.js';
+import { createHttpApp, finishHttpApp } from '../../../src/adapters/http/server.js';
 import { kubernetesFromConfig } from '../../../src/adapters/kubernetes.js';
 import { PagerDutyClient } from '../../../src/adapters/pagerduty.js';
 import { createSlackAdapter, type SlackAdapter } from '../../../src/adapters/slack/index.js';
@@ -111,7 +111,6 @@ export async function startAlertHarness(
   ports.pager = incidents.pager;
   incidents.registerRoutes(interactions, handler);
   slack = await createSlackAdapter({
-    app,
     handler,
     interactions,
     redis,
@@ -123,7 +122,15 @@ export async function startAlertHarness(
   });
   incidents.mount(app, { token: ALERTMANAGER_TOKEN }, PD_SECRETS);
   finishHttpApp(app, log);
-  const { server, url } = await listen(app, 0, '127.0.0.1');
+  const edge = await listenBehindEdge({
+    app,
+    port: 0,
+    host: '127.0.0.1',
+    log,
+    ...(slack.edge ? { slack: slack.edge } : {}),
+    onFailure: (error) => log.error({ err: error }, 'test edge failed'),
+  });
+  const { url } = edge;
   const worker: JobWorker = await startWorker({
     connection: redis,
     prefix,
@@ -162,8 +169,7 @@ export async function startAlertHarness(
       await worker.close();
       await incidents.close();
       await slack?.stop();
-      (server as Server).closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await edge.close();
       await jobs.close();
       await slackApi.stop();
       await pd.stop();

@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { loadCatalog } from '../../../src/config/catalog.js';
-import { createHttpApp, finishHttpApp, listen } from '../../../src/adapters/http/server.js';
+import { listenBehindEdge } from '../../../src/adapters/http/edge.js';
+import { createHttpApp, finishHttpApp } from '../../../src/adapters/http/server.js';
 import { createSlackAdapter, type SlackAdapter } from '../../../src/adapters/slack/index.js';
 import type { AuditEntry, AuditSink } from '../../../src/core/audit.js';
 import { Metrics } from '../../../src/core/metrics.js';
@@ -42,7 +43,7 @@ export interface SlackHarness {
 export async function startSlackHarness(
   name: string,
   /** `slackApiUrl` points the bot at another Web API than the harness's fake (the bench's, off the event loop). */
-  options: { updateIntervalMs?: number; slackApiUrl?: string; routes?: Record<string, ButtonRoute>; workConcurrency?: number; maxWaiting?: number } = {},
+  options: { updateIntervalMs?: number; slackApiUrl?: string; routes?: Record<string, ButtonRoute>; workConcurrency?: number; capacity?: number } = {},
 ): Promise<SlackHarness> {
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const redis = testRedis();
@@ -66,7 +67,6 @@ export async function startSlackHarness(
   const interactions = new InteractionHandler(handler);
   for (const [actionId, route] of Object.entries(options.routes ?? {})) interactions.route(actionId, route);
   const slack = await createSlackAdapter({
-    app,
     handler,
     interactions,
     redis,
@@ -76,10 +76,18 @@ export async function startSlackHarness(
     retryConfig: { retries: 3, minTimeout: 20, maxTimeout: 100, factor: 2 },
     updateIntervalMs: options.updateIntervalMs ?? 50,
     ...(options.workConcurrency !== undefined ? { workConcurrency: options.workConcurrency } : {}),
-    ...(options.maxWaiting !== undefined ? { maxWaiting: options.maxWaiting } : {}),
+    ...(options.capacity !== undefined ? { capacity: options.capacity } : {}),
   });
   finishHttpApp(app, log);
-  const { server, url } = await listen(app, 0, '127.0.0.1');
+  const edge = await listenBehindEdge({
+    app,
+    port: 0,
+    host: '127.0.0.1',
+    log,
+    ...(slack.edge ? { slack: slack.edge } : {}),
+    onFailure: (error) => log.error({ err: error }, 'test edge failed'),
+  });
+  const { url } = edge;
   let worker: JobWorker | undefined = await startWorker({
     connection: redis,
     prefix,
@@ -102,8 +110,7 @@ export async function startSlackHarness(
       await worker?.close();
       worker = undefined;
       await slack.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await edge.close();
       await jobs.close();
       await fake.stop();
       await cleanPrefix(redis, prefix);

@@ -1,0 +1,19 @@
+import type { SlackDelivery, SlackIngressConfig } from '../slack/ingress.js';
+
+/** What the main thread gives the edge thread at start. */
+export interface EdgeWorkerData {
+  host: string;
+  port: number;
+  /** The express app's private Unix socket, where every request other than Slack's goes. */
+  upstreamSocket: string;
+  keepAliveTimeoutMs: number;
+  slack?: SlackIngressConfig;
+}
+
+/** Messages from the edge thread to the main thread. */
+export type EdgeToMain =
+  | { kind: 'listening'; port: number }
+  | { kind: 'failed'; message: string }
+  | { kind: 'closed' }
+  | { kind: 'slack'; delivery: SlackDelivery }
+  | { kind: 'log'; level: 'warn' | 'error'; fields: Record<string, unknown>; message: string };

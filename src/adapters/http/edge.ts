@@ -1,0 +1,131 @@
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import type { SlackDelivery, SlackIngressConfig } from '../slack/ingress.js';
+import type { EdgeToMain, EdgeWorkerData } from './edge-protocol.js';
+
+export interface EdgeOptions {
+  app: Express;
+  port: number;
+  host: string;
+  log: Logger;
+  /** Slack over HTTP: the edge verifies and acks /slack/events itself and hands each request to `deliver`. */
+  slack?: { ingress: SlackIngressConfig; deliver(delivery: SlackDelivery): void };
+  /** The edge thread died: the bot can no longer be reached, and should stop so that it is restarted. */
+  onFailure(error: Error): void;
+}
+
+export interface Edge {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Longer than any load balancer's idle timeout, so the edge's pooled connections are not cut under it. */
+const UPSTREAM_KEEP_ALIVE_MS = 65_000;
+
+/**
+ * The bot's one HTTP listener, run in a worker thread of its own (edge-thread.ts).
+ * Slack must have its ack within 3 seconds; on the main thread, an ack waits behind
+ * whatever Bolt, the handlers and the SDKs are doing for earlier requests — on two
+ * shared cores that was most of the p99 under 200 concurrent commands. The edge
+ * thread answers Slack itself and passes every other request, streamed, to the
+ * express app, which listens only on a private Unix socket.
+ */
+export async function listenBehindEdge(options: EdgeOptions): Promise<Edge> {
+  const log = options.log.child({ component: 'http-edge' });
+  const dir = await mkdtemp(join(tmpdir(), 'maestro-edge-'));
+  const upstreamSocket = join(dir, 'app.sock');
+  const upstream: Server = options.app.listen(upstreamSocket);
+  upstream.keepAliveTimeout = UPSTREAM_KEEP_ALIVE_MS;
+  await once(upstream, 'listening');
+
+  const workerData: EdgeWorkerData = {
+    host: options.host,
+    port: options.port,
+    upstreamSocket,
+    keepAliveTimeoutMs: 5_000,
+    ...(options.slack ? { slack: options.slack.ingress } : {}),
+  };
+  const [threadFile, loader] = edgeThread();
+  const worker = new Worker(threadFile, { ...loader, workerData });
+  let closing = false;
+
+  const started = new Promise<number>((resolve, reject) => {
+    worker.on('message', (message: EdgeToMain) => {
+      switch (message.kind) {
+        case 'listening':
+          resolve(message.port);
+          break;
+        case 'failed':
+          reject(new Error(`the HTTP listener could not start on ${options.host}:${options.port}: ${message.message}`));
+          break;
+        case 'slack':
+          options.slack?.deliver(message.delivery);
+          break;
+        case 'log':
+          log[message.level](message.fields, message.message);
+          break;
+        case 'closed':
+          break;
+      }
+    });
+    worker.once('error', reject);
+  });
+  worker.on('error', (error) => {
+    if (closing) return;
+    log.fatal({ err: error }, 'the HTTP edge thread failed');
+    options.onFailure(error);
+  });
+  worker.on('exit', (code) => {
+    if (closing) return;
+    log.fatal({ code }, 'the HTTP edge thread exited');
+    options.onFailure(new Error(`the HTTP edge thread exited with code ${code}`));
+  });
+
+  let port: number;
+  try {
+    port = await started;
+  } catch (error) {
+    closing = true;
+    await worker.terminate();
+    await closeServer(upstream);
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const shownHost = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+  return {
+    url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`,
+    async close() {
+      if (closing) return;
+      closing = true;
+      // Stop taking connections and let requests in flight finish, then the thread can go.
+      const closed = new Promise<void>((resolve) => worker.on('message', (m: EdgeToMain) => m.kind === 'closed' && resolve()));
+      worker.postMessage('close');
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+      await worker.terminate();
+      await closeServer(upstream);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The thread's module and how to start it: compiled, it is JavaScript beside this
+ * file; run from source (npm start, tests), it is TypeScript, loaded through tsx.
+ */
+function edgeThread(): [string | URL, { eval?: boolean }] {
+  if (!import.meta.url.endsWith('.ts')) return [new URL('./edge-thread.js', import.meta.url), {}];
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const thread = new URL('./edge-thread.ts', import.meta.url).href;
+  return [`import(${JSON.stringify(tsx)}).then(({ tsImport }) => tsImport(${JSON.stringify(thread)}, ${JSON.stringify(import.meta.url)}))`, { eval: true }];
+}
+
+function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}

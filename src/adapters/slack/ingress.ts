@@ -1,0 +1,184 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseForm } from 'node:querystring';
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+/** Slack's own payloads are a few kB; anything near this is not from Slack. */
+export const SLACK_BODY_LIMIT = 64 * 1024;
+const WINDOW_SECONDS = 5 * 60;
+/** Slack's unsigned connectivity probe is `ssl_check=1&token=…`: tiny. */
+const SSL_CHECK_LIMIT = 512;
+
+/** What the HTTP edge needs to answer Slack on its own; plain data, so it crosses to a worker thread. */
+export interface SlackIngressConfig {
+  signingSecret: string;
+  /** Requests acknowledged but not yet worked on, beyond which new ones are turned away. */
+  capacity: number;
+  /** One Int32: acknowledged requests not yet finished. The edge adds, the worker-on side subtracts. */
+  inFlight: SharedArrayBuffer;
+}
+
+/** A verified, acknowledged Slack request, handed on for Bolt to process. */
+export interface SlackDelivery {
+  body: Record<string, unknown>;
+  retryNum?: number;
+  retryReason?: string;
+}
+
+export interface SlackIngressHooks {
+  deliver(delivery: SlackDelivery): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  now?: () => number;
+}
+
+/** A refusal: the status, and the reason we log (never shown to the caller). */
+class Refusal extends Error {
+  constructor(
+    readonly status: number,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+const BUSY_REPLY = JSON.stringify({
+  response_type: 'ephemeral',
+  text: 'maestro-bot is working through a burst of requests and did not take this one; nothing was run. Please try again in a moment.',
+});
+
+/**
+ * Answers POST /slack/events by itself: verifies the request (HMAC-SHA256 of
+ * `v0:{timestamp}:{body}` in constant time, the 5-minute window both ways, the body
+ * limit), answers 200 in the turn the body ends, and only then hands it on.
+ * Nothing here waits on Bolt, Redis or the work of earlier requests, which is the
+ * point: Slack's 3-second deadline is met however busy the rest of the bot is.
+ *
+ * A refused request (401 forged or stale, 413 oversized, 400 malformed) is never
+ * handed on. When too much acknowledged work is waiting, a slash command is told
+ * so in its ack and a button gets 503, rather than work being held without end.
+ */
+export function slackIngress(config: SlackIngressConfig, hooks: SlackIngressHooks): (req: IncomingMessage, res: ServerResponse) => void {
+  const now = hooks.now ?? Date.now;
+  const inFlight = new Int32Array(config.inFlight);
+  const secret = config.signingSecret;
+
+  return (req, res) => {
+    const refuse = (refusal: Refusal) => {
+      hooks.warn({ reason: refusal.message, status: refusal.status, retryNum: req.headers['x-slack-retry-num'] }, 'refused a Slack request');
+      // The rest of a refused body is not worth reading: answer and close.
+      res.writeHead(refusal.status, { connection: 'close' }).end();
+      req.resume();
+    };
+    const signed = typeof req.headers['x-slack-signature'] === 'string';
+    const limit = signed ? SLACK_BODY_LIMIT : SSL_CHECK_LIMIT;
+    const headerRefusal = signed ? checkHeaders(req, Math.floor(now() / 1000)) : unsignedRefusal(req);
+    if (headerRefusal) {
+      refuse(headerRefusal);
+      return;
+    }
+    // Unsigned and bigger than an ssl_check: it is the signature that is missing, not room.
+    const tooBig = (size: number) =>
+      signed ? new Refusal(413, `body of ${size} bytes is over the ${limit}-byte limit`) : new Refusal(401, 'missing or malformed signature');
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      refuse(tooBig(declared));
+      return;
+    }
+
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    req.on('data', (chunk: Buffer) => {
+      if (refused) return;
+      size += chunk.length;
+      if (size > limit) {
+        refused = true;
+        refuse(tooBig(size));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('error', (error) => hooks.warn({ err: error.message }, 'Slack request stream failed'));
+    req.on('end', () => {
+      if (refused) return;
+      try {
+        answer(req, res, Buffer.concat(chunks, size).toString('utf8'), signed);
+      } catch (error) {
+        if (!(error instanceof Refusal)) throw error;
+        refuse(error);
+      }
+    });
+  };
+
+  function answer(req: IncomingMessage, res: ServerResponse, raw: string, signed: boolean): void {
+    if (!signed) {
+      // Slack's unsigned connectivity check: answered, and nothing else is read from it.
+      if (parseForm(raw).ssl_check !== '1') throw new Refusal(401, 'missing or malformed signature');
+      res.writeHead(200, { 'content-length': '0' }).end();
+      return;
+    }
+    verifySignature(secret, req, raw);
+    const body = parseBody(req.headers['content-type'], raw);
+
+    if (body.type === 'url_verification') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ challenge: body.challenge }));
+      return;
+    }
+    if (Atomics.load(inFlight, 0) >= config.capacity) {
+      hooks.warn({ inFlight: Atomics.load(inFlight, 0) }, 'Slack request turned away: too much acknowledged work is waiting');
+      // A slash command can say why in its ack; for anything else Slack shows its own error.
+      if (typeof body.command === 'string') res.writeHead(200, { 'content-type': 'application/json' }).end(BUSY_REPLY);
+      else res.writeHead(503, { 'retry-after': '5', 'content-length': '0' }).end();
+      return;
+    }
+
+    Atomics.add(inFlight, 0, 1);
+    res.writeHead(200, { 'content-length': '0' }).end();
+    const retryNum = req.headers['x-slack-retry-num'];
+    const retryReason = req.headers['x-slack-retry-reason'];
+    hooks.deliver({
+      body,
+      ...(typeof retryNum === 'string' && /^\d+$/.test(retryNum) ? { retryNum: Number(retryNum) } : {}),
+      ...(typeof retryReason === 'string' ? { retryReason } : {}),
+    });
+  }
+}
+
+function checkHeaders(req: IncomingMessage, nowSeconds: number): Refusal | undefined {
+  const signature = req.headers['x-slack-signature'];
+  const timestamp = req.headers['x-slack-request-timestamp'];
+  if (typeof signature !== 'string' || !/^v0=[0-9a-f]{64}$/.test(signature)) return new Refusal(401, 'missing or malformed signature');
+  if (typeof timestamp !== 'string' || !/^\d{1,12}$/.test(timestamp)) return new Refusal(401, 'missing or malformed timestamp');
+  // Bolt refuses only old timestamps; one from the future is as much a replay risk.
+  if (Math.abs(nowSeconds - Number(timestamp)) > WINDOW_SECONDS) return new Refusal(401, 'timestamp outside the 5-minute window');
+  return undefined;
+}
+
+/** Slack's scheme, as Bolt's verifySlackRequest does it, without loading Bolt into the edge thread. */
+function verifySignature(secret: string, req: IncomingMessage, raw: string): void {
+  const timestamp = req.headers['x-slack-request-timestamp'] as string;
+  const expected = createHmac('sha256', secret).update(`v0:${timestamp}:${raw}`).digest();
+  const given = Buffer.from((req.headers['x-slack-signature'] as string).slice(3), 'hex');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new Refusal(401, 'signature mismatch');
+}
+
+/** Without a signature only Slack's ssl_check may pass, and only as a small form. */
+function unsignedRefusal(req: IncomingMessage): Refusal | undefined {
+  if (!req.headers['content-type']?.startsWith('application/x-www-form-urlencoded')) return new Refusal(401, 'missing or malformed signature');
+  return undefined;
+}
+
+/**
+ * Slash commands are a form; interactivity is a form whose `payload` field is JSON;
+ * the Events API is JSON — the same rules as Bolt's own receivers.
+ */
+function parseBody(contentType: string | undefined, raw: string): Record<string, unknown> {
+  try {
+    const form = contentType?.split(';')[0]?.trim() === 'application/x-www-form-urlencoded' ? parseForm(raw) : undefined;
+    const parsed: unknown = form ? (typeof form.payload === 'string' ? JSON.parse(form.payload) : { ...form }) : JSON.parse(raw);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // Falls through to the refusal below.
+  }
+  throw new Refusal(400, 'body is not a Slack form or JSON object');
+}
