@@ -196,6 +196,9 @@ async function main(): Promise<number> {
       onStop: (stop) => closers.unshift(stop),
     });
 
+    // Only now are there chats to post alert cards in.
+    incidents.start();
+
     if (runsWorkers) {
       worker = await startWorker({
         connection: redis,

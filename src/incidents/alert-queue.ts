@@ -67,7 +67,8 @@ export function startAlertWorker(deps: AlertWorkerDeps): Worker<AlertJob> {
       if (job.data.kind === 'alertmanager') await deps.ingest(job.data.payload);
       else await deps.pagerduty.apply(job.data.webhook);
     },
-    { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 16 },
+    // Started by Incidents.start(), once the chats that cards go to are connected.
+    { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 16, autorun: false },
   );
   worker.on('failed', (job, error) => deps.log.error({ err: error, jobId: job?.id, attempts: job?.attemptsMade }, 'alert job failed'));
   worker.on('error', (error) => deps.log.warn({ err: error }, 'alert worker: Redis error'));

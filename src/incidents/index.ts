@@ -59,6 +59,11 @@ export interface Incidents {
   responder: IncidentResponder;
   /** Present when PagerDuty is configured: the Pager/IncidentResolver for break-glass and verification. */
   pager?: IncidentPager;
+  /**
+   * Starts taking alert jobs (worker role). Call once the chat adapters are connected:
+   * an alert handled before then would find no channel to post its card in.
+   */
+  start(): void;
   /** Mounts /webhooks/alertmanager and /webhooks/pagerduty (before finishHttpApp). */
   mount(app: Express, auth: AlertmanagerAuth, pagerdutySecrets: string[]): void;
   /** Registers alert.action, alert.ack and alert.resolve. */
@@ -111,7 +116,6 @@ export function startIncidents(options: IncidentsOptions): Incidents {
         await sync.changed(incident.id);
       },
     });
-    sync.start();
   }
 
   return {
@@ -120,6 +124,11 @@ export function startIncidents(options: IncidentsOptions): Incidents {
     sync,
     responder,
     ...(pager ? { pager } : {}),
+    start() {
+      if (!worker) return;
+      worker.run().catch((error: unknown) => log.error({ err: error }, 'alert worker stopped'));
+      sync.start();
+    },
     mount(app, auth, pagerdutySecrets) {
       mountWebhooks({ app, queue, log, alertmanager: auth, pagerdutySecrets });
     },

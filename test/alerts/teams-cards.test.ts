@@ -40,6 +40,7 @@ beforeAll(async () => {
   });
   const app = createHttpApp({ metrics: new Metrics({ defaultMetrics: false }), readiness: [], log });
   incidents.mount(app, { token: ALERTMANAGER_TOKEN }, []);
+  incidents.start();
   finishHttpApp(app, log);
   ({ server, url } = await listen(app, 0, '127.0.0.1'));
   h.fake.reset();

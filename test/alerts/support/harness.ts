@@ -121,6 +121,7 @@ export async function startAlertHarness(
     updateIntervalMs: 20,
   });
   incidents.mount(app, { token: ALERTMANAGER_TOKEN }, PD_SECRETS);
+  incidents.start();
   finishHttpApp(app, log);
   const edge = await listenBehindEdge({
     app,
