@@ -64,9 +64,9 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
   const authorize = authorizeBotToken(client, config.botToken);
   const afterAck = new AfterAck(options.workConcurrency ?? 8, (error) => log.error({ err: error }, 'Slack work after the ack failed'));
   const receiver = socketMode ? undefined : new EdgeReceiver({ signingSecret: config.signingSecret, log, afterAck, capacity: options.capacity ?? 2000 });
-  const bolt = receiver
-    ? new App({ authorize, receiver, clientOptions, logger: sdkLogger })
-    : new App({ authorize, appToken: config.appToken, socketMode: true, clientOptions, logger: sdkLogger });
+  // No conversation store: the bot keeps its state in Redis, and Bolt's in-memory one costs every request a lookup.
+  const common = { authorize, clientOptions, logger: sdkLogger, convoStore: false } as const;
+  const bolt = receiver ? new App({ ...common, receiver }) : new App({ ...common, appToken: config.appToken, socketMode: true });
 
   const chat = new SlackChat(client, log, { updateIntervalMs: options.updateIntervalMs });
   registerListeners(bolt, {
