@@ -14,31 +14,34 @@ export function evidenceReader(ctx: ActionContext<EvidencePorts>): EvidenceReade
   return ctx.ports.evidence;
 }
 
-/** `history <service> --evidence`: every recorded rollback, newest first. */
+/** `history <service> --evidence`: every recorded rollback, failed ones included, newest first. */
 export async function evidenceMessage(ctx: ActionContext<EvidencePorts>, service: string): Promise<Message> {
   resolveTarget(ctx, service);
   const records = await evidenceReader(ctx).list(service, 50);
   if (records.length === 0) {
     return { title: `Rollback evidence of ${service}`, severity: 'info', text: 'No rollback has been recorded yet.' };
   }
-  const rows = [['TIME', 'ENV', 'VIA', 'REVISION', 'IMAGE', 'WHO', 'VERDICT', 'WHY']];
+  // REVISION as kubectl rollout history numbers it: from → resulting (restored template).
+  const rows = [['TIME', 'ENV', 'VIA', 'REVISION', 'IMAGE', 'WHO', 'VERDICT', 'WHY', 'DETAIL']];
   for (const r of records) {
     rows.push([
       r.at.replace(/\.\d{3}Z$/, 'Z'),
       r.env,
       r.via === 'github' ? 'github' : 'k8s',
-      r.revision ? `${r.revision.from} → ${r.revision.to}` : '-',
+      r.revision ? `${r.revision.from} → ${r.revision.resulting ?? '?'} (template ${r.revision.restored})` : '-',
       r.image ? `${tag(r.image.from)} → ${tag(r.image.to)}` : '-',
       r.actor,
       r.verdict,
       r.reason ?? '-',
+      r.verdictDetail ?? '-',
     ]);
   }
   const capped = capTail(table(rows));
+  const failed = records.filter((r) => r.verdict === 'failed').length;
   return {
     title: `Rollback evidence of ${service}`,
     severity: 'info',
-    text: `${records.length} rollback${records.length === 1 ? '' : 's'} recorded, newest first. incident export ${service} prints them for the follow-up issue.`,
+    text: `${records.length} rollback${records.length === 1 ? '' : 's'} recorded${failed > 0 ? ` (${failed} failed)` : ''}, newest first. incident export ${service} prints them for the follow-up issue.`,
     code: capped.code,
     footer: capped.note,
   };

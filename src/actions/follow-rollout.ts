@@ -199,7 +199,8 @@ export function unfinishedMessage(what: string, result: Exclude<FollowResult, { 
   }
   const capped = capTail(lines);
   return {
-    title: `The ${what} failed`,
+    // The title is also the job's failure reason (its card, BullMQ, the evidence of a failed rollback): it names the cause.
+    title: `The ${what} failed: ${result.reason}`,
     severity: 'critical',
     text: `Reason: ${result.reason}`,
     fields: [

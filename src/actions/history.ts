@@ -20,7 +20,7 @@ export const history: Action<HistoryArgs, HistoryPorts> = {
   summary: 'Rollout history of a service: revision, image, change cause and age',
   params: {
     positional: [{ name: 'service', kind: 'service', description: 'the service' }],
-    flags: { evidence: { kind: 'boolean', description: 'the recorded rollbacks: from → to, who, why, verification verdict' } },
+    flags: { evidence: { kind: 'boolean', description: 'the recorded rollbacks, failed ones too: from → resulting revision, who, why, verdict' } },
   },
   args: HistoryArgs,
   risk: 'read',

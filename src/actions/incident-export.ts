@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Action } from '../core/action.js';
-import type { EvidenceRecord } from '../verification/evidence-store.js';
+import { type EvidenceRecord, revisionText, verdictText } from '../verification/evidence-store.js';
 import { type EvidencePorts, evidenceReader } from './evidence.js';
 import { resolveTarget } from './target.js';
 
@@ -20,7 +20,7 @@ export function exportMarkdown(service: string, records: readonly EvidenceRecord
     '',
     `Exported by maestro-bot at ${now.toISOString()}. Paste into the follow-up issue and into drills/maestro-cd-rollback-drill.md.`,
     '',
-    '| Time (UTC) | Env | Via | Revision | Image tag | Who | Why | Verification |',
+    '| Time (UTC) | Env | Via | Revision (from → resulting) | Image tag | Who | Why | Outcome |',
     '|---|---|---|---|---|---|---|---|',
   ];
   for (const r of records) {
@@ -29,11 +29,11 @@ export function exportMarkdown(service: string, records: readonly EvidenceRecord
         r.at,
         r.env,
         r.via === 'github' ? `GitHub Actions${r.runUrl ? ` ([run](${r.runUrl}))` : ''}` : 'Kubernetes',
-        r.revision ? `${r.revision.from} → ${r.revision.to}` : '-',
+        r.revision ? revisionText(r.revision) : '-',
         r.image ? `${r.image.from} → ${r.image.to}` : '-',
         r.actor,
         r.reason ?? '-',
-        `${r.verdict}${r.verdictDetail ? ` (${r.verdictDetail})` : ''}`,
+        verdictText(r),
       ]
         .map(cell)
         .join(' | ')} |`,

@@ -12,6 +12,7 @@ import {
 import { templateFingerprint } from './pod-template.js';
 import type { FollowOptions, RolloutReader, WorkloadRef } from './ports.js';
 import { chooseRollbackTarget } from './revisions.js';
+import { resultingField, resultingRevision } from './rollback-result.js';
 import { changeCause, resolveTarget } from './target.js';
 
 export interface RollbackOutcome {
@@ -129,9 +130,12 @@ async function execute(
   }
 
   const result = await followRollout(ctx, target, progress, { action: 'rollback', suggestBelow: data.toRevision });
+  // What the cluster ended at, as `kubectl rollout history` numbers it: not the planned revision.
+  const now = resultingRevision(result.deployment);
   const fields = [
     { label: 'From', value: `revision ${data.fromRevision ?? '?'} (${data.fromImages.join(', ')})` },
-    { label: 'To', value: `revision ${result.deployment.revision ?? '?'}, the template of revision ${data.toRevision} (${data.toImages.join(', ')})` },
+    { label: 'Restored', value: `the template of revision ${data.toRevision} (${data.toImages.join(', ')})` },
+    resultingField(now),
     replicasField(result.deployment),
   ];
   if (result.status !== 'complete') {
@@ -142,7 +146,7 @@ async function execute(
     severity: 'success',
     text: alreadyThere
       ? `Already on the template of revision ${data.toRevision} (${data.toImages.join(', ')}); nothing changed, the rollout is complete.`
-      : `Revision ${data.fromRevision ?? '?'} → ${result.deployment.revision ?? '?'} (the template of revision ${data.toRevision}): ${data.fromImages.join(', ')} → ${data.toImages.join(', ')}.`,
+      : `Revision ${data.fromRevision ?? '?'} → ${now.revision ?? '?'} (the template of revision ${data.toRevision}): ${data.fromImages.join(', ')} → ${now.images.join(', ')}.`,
     fields,
   };
 }

@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { Catalog } from '../config/catalog-schema.js';
 import type { Message } from '../core/message.js';
 import type { QueuedJobData } from '../jobs/job-data.js';
-import type { EvidenceStore, NewEvidence } from './evidence-store.js';
+import type { EvidenceStore } from './evidence-store.js';
+import { rollbackEvidence } from './rollback-evidence.js';
 import { intervalFor, MITIGATING_VERBS, parseWindow, type VerifyJobData } from './verify-data.js';
 import type { VerificationQueue } from './verify-queue.js';
 
@@ -18,11 +19,6 @@ export interface VerificationHookDeps {
 
 /** What a job's success hands the hook: its data, and its result message. */
 export type SucceededHook = (data: QueuedJobData, result: Message) => Promise<void>;
-
-function change(data: QueuedJobData, what: string): { from: string; to: string } | undefined {
-  const c = data.plan.changes.find((x) => x.what === what);
-  return c ? { from: c.from, to: c.to } : undefined;
-}
 
 function envSuffix(catalog: Catalog, env: string): string {
   return env === catalog.defaults.env ? '' : ` --env ${env}`;
@@ -39,28 +35,10 @@ export function nextCommand(catalog: Catalog, data: QueuedJobData): string {
   return `rollback ${service}${suffix}`;
 }
 
-function evidenceOf(data: QueuedJobData, result: Message): NewEvidence {
-  const planned = data.plan.data as { via?: unknown } | undefined;
-  const via = planned?.via === 'github' ? 'github' : 'kubernetes';
-  const revision = change(data, 'revision');
-  const image = change(data, 'image') ?? change(data, 'image tag');
-  const run = result.fields?.find((f) => f.label === 'Run')?.value;
-  return {
-    service: data.plan.target.service,
-    env: data.env,
-    via,
-    actor: data.actor.name,
-    ...(data.reason ? { reason: data.reason } : {}),
-    ...(revision ? { revision } : {}),
-    ...(image ? { image } : {}),
-    jobNumber: data.jobNumber,
-    ...(run ? { runUrl: run } : {}),
-  };
-}
-
 /**
  * The actions worker's onSucceeded: records rollback evidence and schedules the
- * verification of every mitigating verb. Verification is best effort: a failure
+ * verification of every mitigating verb. (A rollback that fails is recorded by
+ * FailedRollbacks, from BullMQ's failed event.) Verification is best effort: a failure
  * here is logged, never turned into a failed mitigation.
  */
 export function verificationHook(deps: VerificationHookDeps): SucceededHook {
@@ -70,7 +48,7 @@ export function verificationHook(deps: VerificationHookDeps): SucceededHook {
     const svc = deps.catalog.services[service];
     if (!svc?.envs[data.env]) return;
     const who = { actor: data.actor, requestId: data.requestId, ...(data.conversation ? { conversation: data.conversation } : {}) };
-    const evidence = data.action === 'rollback' && deps.evidence ? await deps.evidence.record(evidenceOf(data, result), who) : undefined;
+    const evidence = data.action === 'rollback' && deps.evidence ? await deps.evidence.record(rollbackEvidence(data, { result }), who) : undefined;
     const windowMs = deps.windowOverrideMs ?? parseWindow(svc.verification.window);
     const verification: VerifyJobData = {
       id: `v${createHash('sha256').update(`${data.requestId}:${data.jobNumber}`).digest('hex').slice(0, 24)}`,

@@ -7,6 +7,7 @@ import type { AuditSink } from '../core/audit.js';
 import type { MetricsPort } from '../core/health.js';
 import type { ChatLookup } from '../jobs/job-reporter.js';
 import { EvidenceStore } from './evidence-store.js';
+import { FailedRollbacks } from './failed-rollbacks.js';
 import { type SucceededHook, verificationHook } from './hook.js';
 import type { IncidentResolver, ServiceEndpoints } from './ports.js';
 import { parseWindow } from './verify-data.js';
@@ -15,6 +16,7 @@ import { startVerifyWorker, type VerifyWorker } from './verify-worker.js';
 
 /** The verification API for main.ts: one call builds the queue, the worker and the actions worker's hook. */
 export { type EvidenceReader, type EvidenceRecord, EvidenceStore, evidenceLines } from './evidence-store.js';
+export { FailedRollbacks } from './failed-rollbacks.js';
 export { type SucceededHook, verificationHook } from './hook.js';
 export { catalogEndpoints, type IncidentResolver, type ServiceEndpoints, sandboxEndpoints } from './ports.js';
 export { MITIGATING_VERBS, parseWindow, VERIFY_QUEUE } from './verify-data.js';
@@ -40,7 +42,7 @@ export interface VerificationDeps {
   statuspageLinks?: StatuspageLinkReader;
   /** MAESTRO_VERIFY_WINDOW, e.g. '20s'; overrides every service's catalog window. */
   window?: string;
-  /** False on a web-only process: it schedules verifications but does not run them. */
+  /** False on a web-only process: it schedules verifications but neither runs them nor records failed rollbacks. */
   runWorker?: boolean;
 }
 
@@ -49,7 +51,7 @@ export interface Verification {
   evidence: EvidenceStore;
   /** Pass as startWorker's onSucceeded. */
   onSucceeded: SucceededHook;
-  /** Resolves when no verification is waiting or running (the console's exit condition). */
+  /** Resolves when no verification is waiting or running and every failed rollback is recorded (the console's exit condition). */
   settled(): Promise<void>;
   close(): Promise<void>;
 }
@@ -58,7 +60,10 @@ export async function startVerification(deps: VerificationDeps): Promise<Verific
   const queue = new VerificationQueue({ connection: deps.connection, prefix: deps.prefix, log: deps.log });
   const evidence = new EvidenceStore(deps.connection, deps.prefix, deps.audit);
   let worker: VerifyWorker | undefined;
+  let failed: FailedRollbacks | undefined;
   if (deps.runWorker ?? true) {
+    failed = new FailedRollbacks({ connection: deps.connection, prefix: deps.prefix, evidence, log: deps.log });
+    await failed.start();
     worker = await startVerifyWorker({
       connection: deps.connection,
       prefix: deps.prefix,
@@ -84,9 +89,13 @@ export async function startVerification(deps: VerificationDeps): Promise<Verific
     queue,
     evidence,
     onSucceeded,
-    settled: () => queue.settled(),
+    async settled() {
+      await failed?.settled();
+      await queue.settled();
+    },
     async close() {
       await worker?.close();
+      await failed?.close();
       await queue.close();
     },
   };

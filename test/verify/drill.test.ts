@@ -29,7 +29,7 @@ describe('the sandbox rollback drill in the console', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/error_rate.*1\d(\.\d)?% critical/);
     expect(run.stdout).toContain('Verification passed: maestro-orchestrator in prod held for 5s after the rollback');
-    expect(run.stdout).toContain('revision: 7 → 6');
+    expect(run.stdout).toContain('revision: 7 → 8 (the template of revision 6)');
     expect(run.stdout).toContain('verification: pass');
     const passAt = run.stdout.indexOf('Verification passed');
     expect(run.stdout.slice(passAt)).toContain('image: ghcr.io/intelgraph/maestro-orchestrator:v2.8.0 → ghcr.io/intelgraph/maestro-orchestrator:v2.7.3');

@@ -26,7 +26,7 @@ async function recorded() {
       via: 'kubernetes',
       actor: 'ada',
       reason: 'v2.8.0 error spike',
-      revision: { from: '7', to: '6' },
+      revision: { from: '7', restored: '6', resulting: '8' },
       image: { from: 'ghcr.io/intelgraph/maestro-orchestrator:v2.8.0', to: 'ghcr.io/intelgraph/maestro-orchestrator:v2.7.3' },
       jobNumber: 4,
       at: '2025-05-01T10:00:00.000Z',
@@ -38,11 +38,32 @@ async function recorded() {
   return { store, ctx: { ...base, ports: { ...base.ports, evidence: store } } };
 }
 
+async function recordedFailure() {
+  const store = new EvidenceStore(redis, prefix, new MemoryAudit());
+  await store.record(
+    {
+      service: 'maestro-orchestrator',
+      env: 'prod',
+      via: 'kubernetes',
+      actor: 'ada',
+      reason: 'v2.8.0 error spike',
+      revision: { from: '7', restored: '6' },
+      image: { from: 'ghcr.io/intelgraph/maestro-orchestrator:v2.8.0', to: 'ghcr.io/intelgraph/maestro-orchestrator:v2.7.3' },
+      jobNumber: 5,
+      at: '2025-05-01T11:00:00.000Z',
+      failure: 'The rollback of maestro-orchestrator in prod failed: pods are CrashLoopBackOff',
+    },
+    { actor: ada, requestId: 'r2' },
+  );
+  const base = actionContext(seededCluster());
+  return { store, ctx: { ...base, ports: { ...base.ports, evidence: store } } };
+}
+
 describe('rollback evidence', () => {
-  it('history --evidence lists each rollback: from → to, who, why and the verdict', async () => {
+  it('history --evidence lists each rollback: from → resulting revision (restored template), who, why and the verdict', async () => {
     const { ctx } = await recorded();
     const message = await history.execute(ctx, { service: 'maestro-orchestrator', evidence: true }, async () => {});
-    expect(message.code).toContain('7 → 6');
+    expect(message.code).toContain('7 → 8 (template 6)');
     expect(message.code).toContain('v2.8.0 → v2.7.3');
     expect(message.code).toMatch(/ada\s+pass\s+v2\.8\.0 error spike/);
   });
@@ -50,12 +71,36 @@ describe('rollback evidence', () => {
   it('incident export prints the evidence as a Markdown table with the follow-up checklist', async () => {
     const { ctx } = await recorded();
     const message = await incidentExport.execute(ctx, { service: 'maestro-orchestrator' }, async () => {});
-    expect(message.code).toContain('| Time (UTC) | Env | Via | Revision | Image tag | Who | Why | Verification |');
+    expect(message.code).toContain('| Time (UTC) | Env | Via | Revision (from → resulting) | Image tag | Who | Why | Outcome |');
     expect(message.code).toContain(
-      '| 2025-05-01T10:00:00.000Z | prod | Kubernetes | 7 → 6 | ghcr.io/intelgraph/maestro-orchestrator:v2.8.0 → ghcr.io/intelgraph/maestro-orchestrator:v2.7.3 | ada | v2.8.0 error spike | pass (held for 10m) |',
+      '| 2025-05-01T10:00:00.000Z | prod | Kubernetes | 7 → 8 (the template of revision 6) | ghcr.io/intelgraph/maestro-orchestrator:v2.8.0 → ghcr.io/intelgraph/maestro-orchestrator:v2.7.3 | ada | v2.8.0 error spike | pass (held for 10m) |',
     );
     expect(message.code).toContain('- [ ] Offending commit SHA: `<sha>`');
     expect(message.code).toContain('`MaestroHighErrorRate`');
+  });
+
+  it('history --evidence shows a failed rollback as failed, with the reason it failed', async () => {
+    const { ctx } = await recordedFailure();
+    const message = await history.execute(ctx, { service: 'maestro-orchestrator', evidence: true }, async () => {});
+    expect(message.text).toMatch(/^1 rollback recorded \(1 failed\)/);
+    expect(message.code).toMatch(/7 → \? \(template 6\).*ada\s+failed\s+v2\.8\.0 error spike\s+The rollback of maestro-orchestrator in prod failed: pods are CrashLoopBackOff$/m);
+  });
+
+  it('incident export gives a failed rollback the outcome failed, with the reason it failed', async () => {
+    const { ctx } = await recordedFailure();
+    const message = await incidentExport.execute(ctx, { service: 'maestro-orchestrator' }, async () => {});
+    expect(message.code).toContain(
+      '| 7 → ? (the template of revision 6) | ghcr.io/intelgraph/maestro-orchestrator:v2.8.0 → ghcr.io/intelgraph/maestro-orchestrator:v2.7.3 | ada | v2.8.0 error spike | failed (The rollback of maestro-orchestrator in prod failed: pods are CrashLoopBackOff) |',
+    );
+  });
+
+  it('reads a record written before the resulting revision was kept as restored revision, resulting unknown', async () => {
+    const store = new EvidenceStore(redis, prefix, new MemoryAudit());
+    const legacy = { id: 'ev-old', service: 'svc', env: 'prod', via: 'kubernetes', at: 't', actor: 'a', revision: { from: '7', to: '6' }, verdict: 'pass' };
+    await redis.set(`${prefix}:evidence:record:ev-old`, JSON.stringify(legacy));
+    await redis.lpush(`${prefix}:evidence:svc`, 'ev-old');
+    const [record] = await store.list('svc');
+    expect(record?.revision).toEqual({ from: '7', restored: '6' });
   });
 
   it('escapes pipes so a reason cannot break the table', () => {

@@ -17,7 +17,7 @@ describe('verification after a mitigation', () => {
     expect(reply?.message.title).toBe('Verification passed: maestro-orchestrator in prod held for 1s after the rollback');
     expect(reply?.message.fields).toContainEqual({ label: 'Health endpoint', value: 'HTTP 200' });
     expect(reply?.message.fields?.find((f) => f.label === 'error_rate')?.value).toMatch(/healthy$/);
-    expect(reply?.message.code).toContain('revision: 7 → 6');
+    expect(reply?.message.code).toContain('revision: 7 → 8 (the template of revision 6)');
     expect(reply?.message.code).toContain('verification: pass (held for 1s)');
     expect(h.resolver.resolved).toEqual([
       { service: 'maestro-orchestrator', env: 'prod', note: 'maestro-bot: rollback of maestro-orchestrator verified, healthy for 1s' },
@@ -36,7 +36,7 @@ describe('verification after a mitigation', () => {
       via: 'kubernetes',
       actor: 'ada',
       reason: 'v2.8.0 error spike',
-      revision: { from: '7', to: '6' },
+      revision: { from: '7', restored: '6', resulting: '8' },
       image: { from: 'ghcr.io/intelgraph/maestro-orchestrator:v2.8.0', to: 'ghcr.io/intelgraph/maestro-orchestrator:v2.7.3' },
       verdict: 'pass',
     });

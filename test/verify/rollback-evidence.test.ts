@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { kubernetesFromConfig } from '../../src/adapters/kubernetes.js';
+import { startVerification, type Verification } from '../../src/verification/index.js';
+import { catalog, silent, VerifyHarness } from './harness.js';
+
+/**
+ * What the evidence of a rollback says against what the sandbox cluster did: real
+ * BullMQ jobs, the real Kubernetes client, the sandbox API server.
+ */
+
+const ORCHESTRATOR = { namespace: 'intelgraph-prod', deployment: 'maestro-orchestrator' };
+const image = (tag: string) => `ghcr.io/intelgraph/maestro-orchestrator:${tag}`;
+
+let h: VerifyHarness | undefined;
+let second: Verification | undefined;
+afterEach(async () => {
+  await second?.close();
+  second = undefined;
+  await h?.close();
+  h = undefined;
+});
+
+describe('the evidence of a rollback', () => {
+  it('records the revision the deployment ended at, as kubectl rollout history numbers it, with its image read back', async () => {
+    h = await new VerifyHarness('ev-resulting').start('1s');
+    await h.run('rollback', { service: 'maestro-orchestrator' });
+    await h.verification.settled();
+    const [record] = await h.verification.evidence.list('maestro-orchestrator');
+    const history = await kubernetesFromConfig(h.sandbox.kubeConfig()).listRevisions(ORCHESTRATOR);
+    const newest = history.reduce((a, b) => (b.revision > a.revision ? b : a));
+    expect(newest.revision).toBe(8);
+    expect(record?.revision).toEqual({ from: '7', restored: '6', resulting: String(newest.revision) });
+    expect(record?.image).toEqual({ from: image('v2.8.0'), to: newest.images.join(', ') });
+  });
+
+  it('records a rollback whose rollout does not complete, marked failed with the reason', async () => {
+    h = await new VerifyHarness('ev-rollout-failed').start('1s');
+    h.sandbox.markImageBad(image('v2.7.3'));
+    await h.run('rollback', { service: 'maestro-orchestrator' }, { reason: 'v2.8.0 error spike' });
+    await h.verification.settled();
+    const records = await h.verification.evidence.list('maestro-orchestrator');
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({
+      via: 'kubernetes',
+      actor: 'ada',
+      reason: 'v2.8.0 error spike',
+      revision: { from: '7', restored: '6' },
+      verdict: 'failed',
+      verdictDetail: expect.stringMatching(/^The rollback of maestro-orchestrator in prod failed: (ProgressDeadlineExceeded|pods are )/),
+    });
+  });
+
+  it('records a rollback job that fails, marked failed with the error it failed with', async () => {
+    h = await new VerifyHarness('ev-job-failed').start('1s');
+    h.sandbox.deny({ verb: 'patch', resource: 'deployments', namespace: 'intelgraph-prod' });
+    await h.run('rollback', { service: 'maestro-orchestrator' });
+    await h.verification.settled();
+    const [record] = await h.verification.evidence.list('maestro-orchestrator');
+    expect(record).toMatchObject({
+      verdict: 'failed',
+      verdictDetail: "the bot's service account may not patch deployments in intelgraph-prod: grant it in manifests/k8s/rbac.yaml",
+    });
+  });
+
+  it('records a failed rollback as an evidence audit record with the result failed', async () => {
+    h = await new VerifyHarness('ev-failed-audit').start('1s');
+    h.sandbox.markImageBad(image('v2.7.3'));
+    await h.run('rollback', { service: 'maestro-orchestrator' });
+    await h.verification.settled();
+    const evidence = h.audit.entries.filter((e) => e.type === 'evidence');
+    expect(evidence.map((e) => [e.action, e.service, e.result])).toEqual([['rollback', 'maestro-orchestrator', 'failed']]);
+  });
+
+  it('records a failed rollback once when several worker processes hear it fail', async () => {
+    h = await new VerifyHarness('ev-failed-once').start('1s');
+    second = await startVerification({ connection: h.redis, prefix: h.prefix, catalog, audit: h.audit, chat: () => h!.chat, log: silent });
+    h.sandbox.markImageBad(image('v2.7.3'));
+    await h.run('rollback', { service: 'maestro-orchestrator' });
+    await Promise.all([h.verification.settled(), second.settled()]);
+    expect(await h.verification.evidence.list('maestro-orchestrator')).toHaveLength(1);
+  });
+});
