@@ -113,6 +113,22 @@ describe('the HTTP edge', () => {
     expect((await fetch(`${edge.url}/slack/events`, { method: 'POST', body: 'x' })).status).toBe(404);
   });
 
+  it('reports its own death, so that the bot can exit and be restarted', async () => {
+    const failures: Error[] = [];
+    edge = await listenBehindEdge({ app: appWithEcho(), port: 0, host: '127.0.0.1', log, onFailure: (error) => failures.push(error) });
+    await edge.thread.terminate();
+    await expect.poll(() => failures.length).toBe(1);
+    expect(failures[0]!.message).toContain('edge thread exited');
+  });
+
+  it('does not report a failure when it is closed on purpose', async () => {
+    const failures: Error[] = [];
+    edge = await listenBehindEdge({ app: appWithEcho(), port: 0, host: '127.0.0.1', log, onFailure: (error) => failures.push(error) });
+    await edge.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(failures).toEqual([]);
+  });
+
   it('fails to start with the address in the message when the port is taken', async () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));

@@ -37,14 +37,18 @@ function forward(req: IncomingMessage, res: ServerResponse): void {
       pipeline(upstreamRes, res, () => {});
     },
   );
+  let clientGone = false;
   upstreamReq.on('error', (error) => {
+    if (clientGone) return;
     send({ kind: 'log', level: 'error', fields: { err: error.message, path: req.url }, message: 'the edge could not reach the bot' });
     if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'bad gateway' }));
     else res.destroy();
   });
   // A client that goes away mid-request takes the upstream request with it.
   res.on('close', () => {
-    if (!res.writableFinished) upstreamReq.destroy();
+    if (res.writableFinished) return;
+    clientGone = true;
+    upstreamReq.destroy();
   });
   pipeline(req, upstreamReq, () => {});
 }

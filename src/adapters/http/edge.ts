@@ -22,6 +22,8 @@ export interface EdgeOptions {
 
 export interface Edge {
   url: string;
+  /** The edge's worker thread: for its resource usage, and for tests that stop it. */
+  thread: Worker;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,8 @@ export async function listenBehindEdge(options: EdgeOptions): Promise<Edge> {
   const [threadFile, loader] = edgeThread();
   const worker = new Worker(threadFile, { ...loader, workerData });
   let closing = false;
+  let up = false;
+  let exited = false;
 
   const started = new Promise<number>((resolve, reject) => {
     worker.on('message', (message: EdgeToMain) => {
@@ -76,13 +80,15 @@ export async function listenBehindEdge(options: EdgeOptions): Promise<Edge> {
     });
     worker.once('error', reject);
   });
+  // Before it is up, a failure rejects the start instead; once closing, an exit is expected.
   worker.on('error', (error) => {
-    if (closing) return;
+    if (closing || !up) return;
     log.fatal({ err: error }, 'the HTTP edge thread failed');
     options.onFailure(error);
   });
   worker.on('exit', (code) => {
-    if (closing) return;
+    exited = true;
+    if (closing || !up) return;
     log.fatal({ code }, 'the HTTP edge thread exited');
     options.onFailure(new Error(`the HTTP edge thread exited with code ${code}`));
   });
@@ -90,6 +96,7 @@ export async function listenBehindEdge(options: EdgeOptions): Promise<Edge> {
   let port: number;
   try {
     port = await started;
+    up = true;
   } catch (error) {
     closing = true;
     await worker.terminate();
@@ -100,14 +107,17 @@ export async function listenBehindEdge(options: EdgeOptions): Promise<Edge> {
   const shownHost = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   return {
     url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`,
+    thread: worker,
     async close() {
       if (closing) return;
       closing = true;
-      // Stop taking connections and let requests in flight finish, then the thread can go.
-      const closed = new Promise<void>((resolve) => worker.on('message', (m: EdgeToMain) => m.kind === 'closed' && resolve()));
-      worker.postMessage('close');
-      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
-      await worker.terminate();
+      if (!exited) {
+        // Stop taking connections and let requests in flight finish, then the thread can go.
+        const closed = new Promise<void>((resolve) => worker.on('message', (m: EdgeToMain) => m.kind === 'closed' && resolve()));
+        worker.postMessage('close');
+        await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+        await worker.terminate();
+      }
       await closeServer(upstream);
       await rm(dir, { recursive: true, force: true });
     },
