@@ -1,25 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
-import { CatalogError, loadCatalog, parseCatalog } from '../src/config/catalog.js';
+import { loadCatalog } from '../src/config/catalog.js';
+import { problemsOf, SHIPPED_CATALOG, shippedWith } from './support/catalog-fixtures.js';
 
-const SHIPPED = 'config/catalog.yaml';
-
-function shippedWith(mutate: (raw: Record<string, any>) => void): string {
-  const raw = parse(readFileSync(SHIPPED, 'utf8'));
-  mutate(raw);
-  return stringify(raw);
-}
-
-function problemsOf(text: string): string[] {
-  try {
-    parseCatalog(text, 'fixture.yaml');
-  } catch (error) {
-    expect(error).toBeInstanceOf(CatalogError);
-    return (error as CatalogError).problems;
-  }
-  throw new Error('expected the catalog to be rejected');
-}
+const SHIPPED = SHIPPED_CATALOG;
 
 describe('the shipped catalog', () => {
   const catalog = loadCatalog(SHIPPED);

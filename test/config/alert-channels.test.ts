@@ -1,25 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
-import { CatalogError, loadCatalog, parseCatalog } from '../../src/config/catalog.js';
+import { loadCatalog, parseCatalog } from '../../src/config/catalog.js';
+import { problemsOf, SHIPPED_CATALOG, shippedWith } from '../support/catalog-fixtures.js';
 
-const SHIPPED = 'config/catalog.yaml';
+const SHIPPED = SHIPPED_CATALOG;
 
 function withAlertChannels(alertChannels: unknown): string {
-  const raw = parse(readFileSync(SHIPPED, 'utf8'));
-  if (alertChannels === undefined) delete raw.defaults.alertChannels;
-  else raw.defaults.alertChannels = alertChannels;
-  return stringify(raw);
-}
-
-function problemsOf(text: string): string[] {
-  try {
-    parseCatalog(text, 'fixture.yaml');
-  } catch (error) {
-    expect(error).toBeInstanceOf(CatalogError);
-    return (error as CatalogError).problems;
-  }
-  throw new Error('expected the catalog to be rejected');
+  return shippedWith((raw) => {
+    if (alertChannels === undefined) delete raw.defaults.alertChannels;
+    else raw.defaults.alertChannels = alertChannels;
+  });
 }
 
 describe('catalog defaults.alertChannels', () => {
