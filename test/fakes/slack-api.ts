@@ -13,6 +13,14 @@ export interface SlackCall {
   response?: Record<string, unknown>;
 }
 
+/** One POST to a response_url (`/hooks/...` on the fake) as it crossed the wire. */
+export interface ResponseUrlCall {
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: Record<string, unknown>;
+  at: number;
+}
+
 export type Failure = { status: 429; retryAfterSeconds: number } | { status: 500 | 502 | 503 } | { status: 200; error: string };
 
 /** Fields Slack sends JSON-encoded inside a form body. */
@@ -22,6 +30,8 @@ const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata']);
  * A fake Slack Web API (https://slack.com/api/<method>) on a local port. It records
  * every call, answers the chat methods the way Slack does (a ts per message) and
  * can be told to fail the next calls of a method with 429 + Retry-After or a 5xx.
+ * It also stands in for https://hooks.slack.com/: POSTs to a response_url under
+ * `hooksBase` are recorded in `responses` and answered `ok`.
  */
 export class FakeSlackApi extends HttpFake {
   constructor() {
@@ -29,6 +39,7 @@ export class FakeSlackApi extends HttpFake {
   }
 
   readonly calls: SlackCall[] = [];
+  readonly responses: ResponseUrlCall[] = [];
   private readonly failures = new Map<string, Failure[]>();
   private seq = 0;
 
@@ -49,8 +60,19 @@ export class FakeSlackApi extends HttpFake {
     return this.calls.filter((c) => c.method !== 'auth.test');
   }
 
+  /** What to configure as the response_url base (SLACK_RESPONSE_URL_BASE) for this fake. */
+  get hooksBase(): string {
+    return `${new URL(this.url).origin}/hooks/`;
+  }
+
+  /** A response_url as Slack would put in a request, pointing at this fake. */
+  hookUrl(path: string): string {
+    return `${this.hooksBase}${path}`;
+  }
+
   reset(): void {
     this.calls.length = 0;
+    this.responses.length = 0;
     this.failures.clear();
   }
 
@@ -68,6 +90,12 @@ export class FakeSlackApi extends HttpFake {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
+    if (req.method === 'POST' && req.url?.startsWith('/hooks/')) {
+      this.responses.push({ path: req.url, headers: req.headers, body: parseBody(raw, req.headers['content-type'] ?? ''), at: Date.now() });
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('ok');
+      return;
+    }
     const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
     const body = parseBody(raw, req.headers['content-type'] ?? '');
     const failure = this.failures.get(method)?.shift();

@@ -12,6 +12,7 @@ export interface SlashCommandFields {
   user_id?: string;
   user_name?: string;
   channel_id?: string;
+  response_url?: string;
 }
 
 let triggers = 0;
@@ -33,7 +34,7 @@ export function slashCommandBody(fields: SlashCommandFields): string {
     command: '/maestro',
     text: fields.text,
     api_app_id: 'A0MAESTRO',
-    response_url: 'https://hooks.slack.com/commands/T0001/1/xyz',
+    response_url: fields.response_url ?? 'https://hooks.slack.com/commands/T0001/1/xyz',
     trigger_id: fields.trigger_id ?? newTriggerId(),
   }).toString();
 }
@@ -47,6 +48,7 @@ export interface ButtonFields {
   userName?: string;
   triggerId?: string;
   actionTs?: string;
+  responseUrl?: string;
 }
 
 /** A block_actions interaction as Slack sends it: `payload=<json>`, form-encoded. */
@@ -62,7 +64,7 @@ export function buttonBody(fields: ButtonFields): string {
     trigger_id: fields.triggerId ?? newTriggerId(),
     channel: { id: channel, name: 'incident' },
     message: { type: 'message', ts: fields.messageTs, text: 'plan' },
-    response_url: 'https://hooks.slack.com/actions/T0001/1/xyz',
+    response_url: fields.responseUrl ?? 'https://hooks.slack.com/actions/T0001/1/xyz',
     actions: [
       {
         type: 'button',
