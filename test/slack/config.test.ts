@@ -29,6 +29,11 @@ describe('Slack configuration', () => {
     expect(() => slackConfigFrom(SlackEnvSchema.parse({ SLACK_BOT_TOKEN: token }))).toThrow(/SLACK_SIGNING_SECRET is not/);
   });
 
+  it('refuses a response_url base that does not end in /, which would also admit /hooks-elsewhere/ under /hooks', () => {
+    expect(SlackEnvSchema.safeParse({ SLACK_RESPONSE_URL_BASE: 'http://127.0.0.1:9/hooks' }).success).toBe(false);
+    expect(SlackEnvSchema.parse({ SLACK_RESPONSE_URL_BASE: 'http://127.0.0.1:9/hooks/' }).SLACK_RESPONSE_URL_BASE).toBe('http://127.0.0.1:9/hooks/');
+  });
+
   it('refuses a user token where the bot token belongs', () => {
     expect(SlackEnvSchema.safeParse({ SLACK_BOT_TOKEN: 'xoxp-123' }).success).toBe(false);
   });

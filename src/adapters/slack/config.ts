@@ -22,6 +22,14 @@ export const SlackEnvShape = {
     .optional(),
   /** Web API base URL; only tests point it elsewhere (a fake Slack). */
   SLACK_API_URL: z.url({ error: 'expected a URL ending in /api/' }).optional(),
+  /**
+   * The only place a request's response_url may point (default https://hooks.slack.com/):
+   * the URL comes in a request body, so the bot POSTs nowhere else. Only tests point it at a fake.
+   */
+  SLACK_RESPONSE_URL_BASE: z
+    .url({ error: 'expected a URL ending in /, such as https://hooks.slack.com/' })
+    .refine((url) => url.endsWith('/'), { error: 'expected a URL ending in /, such as https://hooks.slack.com/' })
+    .optional(),
 } as const;
 
 export const SlackEnvSchema = z.object(SlackEnvShape);
@@ -33,6 +41,8 @@ export interface SlackConfig {
   signingSecret: string;
   appToken?: string;
   apiUrl?: string;
+  /** Where a request's response_url may point; default https://hooks.slack.com/. */
+  responseUrlBase?: string;
 }
 
 /** `undefined` when Slack is not configured; half a configuration is an error the operator can fix. */
@@ -44,5 +54,5 @@ export function slackConfigFrom(env: SlackEnv): SlackConfig | undefined {
   }
   if (!botToken) throw new ConfigError(['SLACK_SIGNING_SECRET is set but SLACK_BOT_TOKEN is not: set both to enable Slack, or neither']);
   if (!signingSecret) throw new ConfigError(['SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not: set both to enable Slack, or neither']);
-  return { botToken, signingSecret, appToken: env.SLACK_APP_TOKEN, apiUrl: env.SLACK_API_URL };
+  return { botToken, signingSecret, appToken: env.SLACK_APP_TOKEN, apiUrl: env.SLACK_API_URL, responseUrlBase: env.SLACK_RESPONSE_URL_BASE };
 }

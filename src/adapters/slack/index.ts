@@ -68,7 +68,7 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
   const common = { authorize, clientOptions, logger: sdkLogger, convoStore: false } as const;
   const bolt = receiver ? new App({ ...common, receiver }) : new App({ ...common, appToken: config.appToken, socketMode: true });
 
-  const chat = new SlackChat(client, log, { updateIntervalMs: options.updateIntervalMs });
+  const chat = new SlackChat(client, log, { updateIntervalMs: options.updateIntervalMs, responseUrlBase: config.responseUrlBase });
   registerListeners(bolt, {
     handler: options.handler,
     interactions: options.interactions ?? new InteractionHandler(options.handler),

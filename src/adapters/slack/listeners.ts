@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { App, BlockAction, ButtonAction, SlashCommand } from '@slack/bolt';
 import type { Logger } from 'pino';
+import type { ChatPort } from '../../core/chat-port.js';
 import { errorRef } from '../../core/errors.js';
 import type { Actor, CommandRequest, Conversation, InteractionRequest } from '../../core/request.js';
 import type { CommandHandler } from '../../handlers/command.js';
@@ -45,15 +46,16 @@ async function onCommand(command: SlashCommand, retryNum: number | undefined, de
   // A bare `/maestro` is a request for help, not a parse error.
   const text = command.text.trim() || 'help';
   const request: CommandRequest = { kind: 'command', id: randomUUID(), actor, conversation, text };
+  const chat = deps.chat.forRequest({ channel: conversation.id, userId: actor.id, responseUrl: command.response_url, log });
   try {
     const key = deliveryKey('command', command);
     if (key && !(await deps.dedupe.first(key))) {
       log.info({ retryNum }, 'duplicate Slack delivery of a command ignored');
       return;
     }
-    await deps.handler.handle(request, deps.chat);
+    await deps.handler.handle(request, chat);
   } catch (error) {
-    await reportInternal(error, log, deps, conversation.id, actor.id);
+    await reportInternal(error, log, chat, conversation.id, actor.id);
   }
 }
 
@@ -67,6 +69,7 @@ async function onButton(body: BlockAction<ButtonAction>, action: ButtonAction, r
   const actor: Actor = { id: body.user.id, name: body.user.name ?? body.user.username, platform: 'slack' };
   const threadTs = body.message?.thread_ts;
   const threadId = typeof threadTs === 'string' ? threadTs : undefined;
+  const chat = deps.chat.forRequest({ channel, userId: actor.id, responseUrl: body.response_url, log });
   try {
     const key = deliveryKey('action', body, action.action_ts);
     if (key && !(await deps.dedupe.first(key))) {
@@ -88,25 +91,25 @@ async function onButton(body: BlockAction<ButtonAction>, action: ButtonAction, r
       actionId: action.action_id,
       value: action.value ?? '',
     };
-    const result = await deps.interactions.handle(request, deps.chat);
+    const result = await deps.interactions.handle(request, chat);
     // Pressed twice, or after the plan already ran or expired: tell only the presser.
-    if (result.kind === 'failed' && !result.shown) await deps.chat.ephemeral(channel, actor.id, userErrorMessage(result.error), { threadId });
+    if (result.kind === 'failed' && !result.shown) await chat.ephemeral(channel, actor.id, userErrorMessage(result.error), { threadId });
   } catch (error) {
-    await reportInternal(error, log, deps, channel, actor.id);
+    await reportInternal(error, log, chat, channel, actor.id);
   }
 }
 
-async function reportInternal(error: unknown, log: Logger, deps: ListenerDeps, channel: string, userId: string): Promise<void> {
+async function reportInternal(error: unknown, log: Logger, chat: ChatPort, channel: string, userId: string): Promise<void> {
   const ref = errorRef();
   log.error({ err: error, ref }, 'Slack request failed');
-  await quietly(deps, () => deps.chat.ephemeral(channel, userId, internalErrorMessage(ref)));
+  await quietly(log, () => chat.ephemeral(channel, userId, internalErrorMessage(ref)));
 }
 
 /** Telling the user about a failure must not itself throw into Bolt. */
-async function quietly(deps: ListenerDeps, send: () => Promise<void>): Promise<void> {
+async function quietly(log: Logger, send: () => Promise<void>): Promise<void> {
   try {
     await send();
   } catch (error) {
-    deps.log.warn({ err: error }, 'could not tell the user about a failure');
+    log.warn({ err: error }, 'could not tell the user about a failure');
   }
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ChatPort, MessageRef, PostOptions } from '../../core/chat-port.js';
 import type { Message } from '../../core/message.js';
 import { renderBlocks } from './block-kit.js';
+import { ResponseUrl, SLACK_RESPONSE_URL_BASE } from './response-url.js';
 import { UpdateCoalescer } from './update-coalescer.js';
 
 /** A Slack Web API call that failed after the client's own retries; carries no token or payload. */
@@ -20,7 +21,21 @@ export class SlackApiError extends Error {
 export interface SlackChatOptions {
   /** Minimum gap between two edits of one message. */
   updateIntervalMs?: number;
+  /** Where a request's response_url may point (SLACK_RESPONSE_URL_BASE); default https://hooks.slack.com/. */
+  responseUrlBase?: string;
 }
+
+/** Who made a request, where, and the response_url Slack gave it. */
+export interface Requester {
+  channel: string;
+  userId: string;
+  responseUrl?: string;
+  /** The request's logger, so that what happens to its response_url is logged with the request. */
+  log?: Logger;
+}
+
+/** chat.postEphemeral's answers when the bot may not post where the requester is; their response_url still reaches them. */
+const MEMBERSHIP_ERRORS = new Set(['channel_not_found', 'not_in_channel', 'user_not_in_channel', 'no_permission']);
 
 /**
  * The Slack ChatPort. A MessageRef is `{ conversation: channel id, id: ts }`
@@ -30,12 +45,14 @@ export interface SlackChatOptions {
 export class SlackChat implements ChatPort {
   readonly platform = 'slack' as const;
   private readonly updates: UpdateCoalescer<{ ref: MessageRef; message: Message }>;
+  private readonly responseUrlBase: string;
 
   constructor(
     private readonly client: webApi.WebClient,
     private readonly log: Logger,
     options: SlackChatOptions = {},
   ) {
+    this.responseUrlBase = options.responseUrlBase ?? SLACK_RESPONSE_URL_BASE;
     this.updates = new UpdateCoalescer(async (_key, { ref, message }) => {
       await this.call('chat.update', () => this.client.chat.update({ channel: ref.conversation, ts: ref.id, ...renderBlocks(message) }));
     }, options.updateIntervalMs ?? 1000);
@@ -63,15 +80,45 @@ export class SlackChat implements ChatPort {
     return this.post(ref.conversation, message, { threadId: ref.threadId ?? ref.id });
   }
 
-  async ephemeral(conversation: string, userId: string, message: Message, options: PostOptions = {}): Promise<void> {
-    await this.call('chat.postEphemeral', () =>
-      this.client.chat.postEphemeral({
+  ephemeral(conversation: string, userId: string, message: Message, options: PostOptions = {}): Promise<void> {
+    return this.sendEphemeral(conversation, userId, message, options);
+  }
+
+  /**
+   * This ChatPort as seen by one request: the same in every way, except that an
+   * ephemeral for the requester where they made the request, which Slack refuses
+   * because the bot is not a member there, goes to the request's response_url.
+   */
+  forRequest(requester: Requester): ChatPort {
+    const fallback = requester.responseUrl ? new ResponseUrl(requester.responseUrl, this.responseUrlBase, requester.log ?? this.log) : undefined;
+    return {
+      platform: this.platform,
+      post: (conversation, message, options) => this.post(conversation, message, options),
+      update: (ref, message) => this.update(ref, message),
+      reply: (ref, message) => this.reply(ref, message),
+      ephemeral: (conversation, userId, message, options = {}) =>
+        // The response_url reaches only the requester, and only where they asked.
+        this.sendEphemeral(conversation, userId, message, options, conversation === requester.channel && userId === requester.userId ? fallback : undefined),
+    };
+  }
+
+  private async sendEphemeral(conversation: string, userId: string, message: Message, options: PostOptions, fallback?: ResponseUrl): Promise<void> {
+    const rendered = renderBlocks(message);
+    try {
+      await this.client.chat.postEphemeral({
         channel: conversation,
         user: userId,
-        ...renderBlocks(message),
+        ...rendered,
         ...(options.threadId ? { thread_ts: options.threadId } : {}),
-      }),
-    );
+      });
+    } catch (error) {
+      const code = errorCode(error);
+      if (fallback && MEMBERSHIP_ERRORS.has(code) && (await fallback.ephemeral(rendered))) {
+        this.log.info({ slackMethod: 'chat.postEphemeral', slackError: code }, `chat.postEphemeral refused (${code}); answered through the response_url`);
+        return;
+      }
+      throw this.failed('chat.postEphemeral', error);
+    }
   }
 
   /** Resolves when every pending edit has been sent: call before shutting down. */
@@ -89,16 +136,22 @@ export class SlackChat implements ChatPort {
     try {
       return await run();
     } catch (error) {
-      const code = errorCode(error);
-      this.log.error({ slackMethod: method, slackError: code }, `Slack API call ${method} failed: ${code}`);
-      throw new SlackApiError(method, code, hints[code]);
+      throw this.failed(method, error);
     }
+  }
+
+  /** Logs a final failure with Slack's error code and what to do about it; the error to throw. */
+  private failed(method: string, error: unknown): SlackApiError {
+    const code = errorCode(error);
+    this.log.error({ slackMethod: method, slackError: code, hint: hints[code] }, `Slack API call ${method} failed: ${code}`);
+    return new SlackApiError(method, code, hints[code]);
   }
 }
 
 const hints: Record<string, string> = {
   not_in_channel: 'invite the bot to the channel with /invite @maestro',
   channel_not_found: 'the bot cannot see this channel: invite it, or use a public channel',
+  no_permission: 'the bot may not post in this conversation: invite it with /invite @maestro',
   invalid_auth: 'check SLACK_BOT_TOKEN',
   not_authed: 'check SLACK_BOT_TOKEN',
   missing_scope: 'add the missing scope from manifests/slack-app.yaml and reinstall the app',

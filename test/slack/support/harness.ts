@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { loadCatalog } from '../../../src/config/catalog.js';
 import { listenBehindEdge } from '../../../src/adapters/http/edge.js';
 import { createHttpApp, finishHttpApp } from '../../../src/adapters/http/server.js';
@@ -43,9 +43,17 @@ export interface SlackHarness {
 export async function startSlackHarness(
   name: string,
   /** `slackApiUrl` points the bot at another Web API than the harness's fake (the bench's, off the event loop). */
-  options: { updateIntervalMs?: number; slackApiUrl?: string; routes?: Record<string, ButtonRoute>; workConcurrency?: number; capacity?: number } = {},
+  options: {
+    updateIntervalMs?: number;
+    slackApiUrl?: string;
+    routes?: Record<string, ButtonRoute>;
+    workConcurrency?: number;
+    capacity?: number;
+    /** The bot's logger, for tests that assert on what it logs. */
+    log?: Logger;
+  } = {},
 ): Promise<SlackHarness> {
-  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const log = options.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const redis = testRedis();
   const prefix = testPrefix(`slack-${name}`);
   const fake = await new FakeSlackApi().start();
@@ -72,7 +80,7 @@ export async function startSlackHarness(
     redis,
     prefix,
     log,
-    config: { botToken: 'xoxb-test-token-1234', signingSecret: SIGNING_SECRET, apiUrl: options.slackApiUrl ?? fake.url },
+    config: { botToken: 'xoxb-test-token-1234', signingSecret: SIGNING_SECRET, apiUrl: options.slackApiUrl ?? fake.url, responseUrlBase: fake.hooksBase },
     retryConfig: { retries: 3, minTimeout: 20, maxTimeout: 100, factor: 2 },
     updateIntervalMs: options.updateIntervalMs ?? 50,
     ...(options.workConcurrency !== undefined ? { workConcurrency: options.workConcurrency } : {}),

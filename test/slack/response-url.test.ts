@@ -1,0 +1,103 @@
+import { Writable } from 'node:stream';
+import type { types } from '@slack/bolt';
+import { pino } from 'pino';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FakeSlackApi } from '../fakes/slack-api.js';
+import { type SlackHarness, startSlackHarness } from './support/harness.js';
+import { buttonBody, postSlack, slashCommandBody } from './support/slack-requests.js';
+
+let h: SlackHarness;
+const logged: string[] = [];
+beforeAll(async () => {
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logged.push(String(chunk));
+      done();
+    },
+  });
+  h = await startSlackHarness('response-url', { log: pino({ level: 'info' }, sink) });
+});
+afterAll(async () => {
+  await h.close();
+});
+beforeEach(() => {
+  h.fake.reset();
+  logged.length = 0;
+});
+
+const notInChannel = { status: 200, error: 'not_in_channel' } as const;
+
+/** Runs `/maestro bump <service>`; returns the posted plan's ts and the confirmation id its buttons carry. */
+async function planFor(service: string): Promise<{ planTs: string; confirmId: string }> {
+  await postSlack(h.url, slashCommandBody({ text: `bump ${service}` }));
+  await h.fake.waitFor(() => h.fake.succeeded('chat.postMessage').length === 1);
+  const post = h.fake.succeeded('chat.postMessage')[0]!;
+  const actions = (post.body.blocks as types.KnownBlock[]).find((b): b is types.ActionsBlock => b.type === 'actions')!;
+  const confirm = actions.elements.find((e): e is types.Button => e.type === 'button' && e.action_id === 'plan.confirm')!;
+  return { planTs: String(post.response!.ts), confirmId: confirm.value! };
+}
+
+describe('answers for one person where the bot is not a member', () => {
+  it('tells the person who mistyped a command through its response_url when chat.postEphemeral answers not_in_channel', async () => {
+    h.fake.failNext('chat.postEphemeral', notInChannel);
+    await postSlack(h.url, slashCommandBody({ text: 'frobnicate everything', channel_id: 'G0PRIVATE', response_url: h.fake.hookUrl('commands/T0001/1/typo') }));
+
+    await h.fake.waitFor(() => h.fake.responses.length === 1);
+    const [refused] = h.fake.calls.filter((c) => c.method === 'chat.postEphemeral');
+    const [answer] = h.fake.responses;
+    expect(answer!.path).toBe('/hooks/commands/T0001/1/typo');
+    expect(answer!.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(answer!.body.text).toContain('frobnicate');
+    expect({ text: answer!.body.text, blocks: answer!.body.blocks }).toEqual({ text: refused!.body.text, blocks: refused!.body.blocks });
+  });
+
+  it('never calls a response_url outside the allowed base, and logs the refusal with the failed call and its hint', async () => {
+    const stranger = await new FakeSlackApi().start();
+    try {
+      h.fake.failNext('chat.postEphemeral', notInChannel);
+      await postSlack(h.url, slashCommandBody({ text: 'frobnicate everything', response_url: stranger.hookUrl('commands/T0001/1/elsewhere') }));
+
+      await expect.poll(() => logged.some((l) => l.includes('Slack API call chat.postEphemeral failed: not_in_channel'))).toBe(true);
+      await h.slack.idle();
+      expect(stranger.responses).toHaveLength(0);
+      expect(h.fake.responses).toHaveLength(0);
+      const refusal = logged.find((l) => l.includes('response_url refused'));
+      expect(refusal).toContain(new URL(stranger.url).origin);
+      expect(logged.join('')).toContain('invite the bot to the channel');
+      // The URL is a credential for the conversation: its path never reaches the log.
+      expect(logged.join('')).not.toContain('elsewhere');
+    } finally {
+      await stranger.stop();
+    }
+  });
+
+  it('tells the presser through the response_url that a cancelled plan cannot be confirmed when chat.postEphemeral answers channel_not_found', async () => {
+    const { confirmId, planTs } = await planFor('maestro-orchestrator');
+    await postSlack(h.url, buttonBody({ actionId: 'plan.cancel', value: confirmId, messageTs: planTs }));
+    await h.fake.waitFor(() => h.fake.succeeded('chat.update').length > 0);
+    h.fake.failNext('chat.postEphemeral', { status: 200, error: 'channel_not_found' });
+    await postSlack(
+      h.url,
+      buttonBody({ actionId: 'plan.confirm', value: confirmId, messageTs: planTs, userId: 'U0EVE', userName: 'eve', responseUrl: h.fake.hookUrl('actions/T0001/2/eve') }),
+    );
+
+    await h.fake.waitFor(() => h.fake.responses.length === 1);
+    const [answer] = h.fake.responses;
+    expect(answer!.path).toBe('/hooks/actions/T0001/2/eve');
+    expect(answer!.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(answer!.body.text).toContain('cancelled by bob');
+    expect(h.ports.executions).toHaveLength(0);
+  });
+
+  it('uses the response_url only for an ephemeral Slack refused, not for one chat.postEphemeral delivered', async () => {
+    await postSlack(h.url, slashCommandBody({ text: 'frobnicate once', response_url: h.fake.hookUrl('commands/T0001/3/delivered') }));
+    await h.fake.waitFor(() => h.fake.succeeded('chat.postEphemeral').length === 1);
+    await h.slack.idle();
+    h.fake.failNext('chat.postEphemeral', notInChannel);
+    await postSlack(h.url, slashCommandBody({ text: 'frobnicate twice', response_url: h.fake.hookUrl('commands/T0001/4/refused') }));
+
+    await h.fake.waitFor(() => h.fake.responses.length === 1);
+    await h.slack.idle();
+    expect(h.fake.responses.map((r) => r.path)).toEqual(['/hooks/commands/T0001/4/refused']);
+  });
+});
