@@ -3,7 +3,6 @@ import type { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
 import { kubernetesActions } from '../../../src/actions/index.js';
 import { page } from '../../../src/actions/page.js';
-import { listenBehindEdge } from '../../../src/adapters/http/edge.js';
 import { createHttpApp, finishHttpApp } from '../../../src/adapters/http/server.js';
 import { kubernetesFromConfig } from '../../../src/adapters/kubernetes.js';
 import { PagerDutyClient } from '../../../src/adapters/pagerduty.js';
@@ -22,6 +21,7 @@ import { type Sandbox, startSandbox } from '../../../src/sandbox/index.js';
 import { FakePagerDuty } from '../../fakes/pagerduty.js';
 import { FakeSlackApi } from '../../fakes/slack-api.js';
 import { RecordingChat } from '../../fixtures/recording-chat.js';
+import { listenForTests } from '../../support/edge.js';
 import { cleanPrefix, testPrefix, testRedis } from '../../support/redis.js';
 import { SIGNING_SECRET } from '../../slack/support/slack-requests.js';
 import { highErrorRate } from '../../fixtures/alertmanager/payloads.js';
@@ -123,14 +123,7 @@ export async function startAlertHarness(
   incidents.mount(app, { token: ALERTMANAGER_TOKEN }, PD_SECRETS);
   incidents.start();
   finishHttpApp(app, log);
-  const edge = await listenBehindEdge({
-    app,
-    port: 0,
-    host: '127.0.0.1',
-    log,
-    ...(slack.edge ? { slack: slack.edge } : {}),
-    onFailure: (error) => log.error({ err: error }, 'test edge failed'),
-  });
+  const edge = await listenForTests(app, log, slack);
   const { url } = edge;
   const worker: JobWorker = await startWorker({
     connection: redis,

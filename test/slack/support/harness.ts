@@ -2,7 +2,6 @@ import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
 import { loadCatalog } from '../../../src/config/catalog.js';
-import { listenBehindEdge } from '../../../src/adapters/http/edge.js';
 import { createHttpApp, finishHttpApp } from '../../../src/adapters/http/server.js';
 import { createSlackAdapter, type SlackAdapter } from '../../../src/adapters/slack/index.js';
 import type { AuditEntry, AuditSink } from '../../../src/core/audit.js';
@@ -13,6 +12,7 @@ import { type ButtonRoute, InteractionHandler } from '../../../src/handlers/inte
 import { JobQueue, type JobWorker, startWorker } from '../../../src/jobs/index.js';
 import { type SlackTestPorts, slackTestRegistry } from '../../fixtures/slack-actions.js';
 import { FakeSlackApi } from '../../fakes/slack-api.js';
+import { listenForTests } from '../../support/edge.js';
 import { cleanPrefix, testPrefix, testRedis } from '../../support/redis.js';
 import { SIGNING_SECRET } from './slack-requests.js';
 
@@ -87,14 +87,7 @@ export async function startSlackHarness(
     ...(options.capacity !== undefined ? { capacity: options.capacity } : {}),
   });
   finishHttpApp(app, log);
-  const edge = await listenBehindEdge({
-    app,
-    port: 0,
-    host: '127.0.0.1',
-    log,
-    ...(slack.edge ? { slack: slack.edge } : {}),
-    onFailure: (error) => log.error({ err: error }, 'test edge failed'),
-  });
+  const edge = await listenForTests(app, log, slack);
   const { url } = edge;
   let worker: JobWorker | undefined = await startWorker({
     connection: redis,
