@@ -212,6 +212,7 @@ async function main(): Promise<number> {
         concurrency: env.WORKER_CONCURRENCY,
         progressIntervalMs: durationMs(env.PROGRESS_INTERVAL),
         onSucceeded: verification.onSucceeded,
+        onFailed: verification.onFailed,
       });
       const running = worker;
       closers.unshift(() => running.close());

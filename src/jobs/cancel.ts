@@ -10,21 +10,25 @@ export class JobCancelledError extends Error {
   }
 }
 
-/** How long a cancel request waits for a worker to act on it (a delayed retry, a worker restart). */
-const REQUEST_TTL_MS = 24 * 60 * 60_000;
-
 // The cancel request and a worker's start are each one step, so Redis orders them:
 // a cancel recorded first is seen by the start, and a start recorded first is
 // reported to whoever cancels. Neither can slip between the other's check and act.
+//
+// Neither mark expires while the job can still start: a job may wait for a worker
+// (or for its retry) for any length of time. Once the job has ended, both get the
+// job's own retention (ended()); a request that races the end finds the started mark
+// already given one and takes it too, so no mark outlives its job for good.
 const REQUEST = `
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL')
+local ttl = redis.call('PTTL', KEYS[2])
+if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end
 return redis.call('EXISTS', KEYS[2])
 `;
 
 const START = `
 local by = redis.call('GET', KEYS[1])
 if by then return by end
-redis.call('SET', KEYS[2], '1', 'PX', ARGV[1])
+redis.call('SET', KEYS[2], '1')
 return false
 `;
 
@@ -46,15 +50,25 @@ export class CancelRequests {
    * never will, and nothing of it has run.
    */
   async request(jobId: string, by: string): Promise<{ started: boolean }> {
-    const started = await this.redis.eval(REQUEST, 2, this.keys.cancel(jobId), this.keys.started(jobId), by, REQUEST_TTL_MS);
+    const started = await this.redis.eval(REQUEST, 2, this.keys.cancel(jobId), this.keys.started(jobId), by);
     await this.redis.publish(this.keys.cancelChannel, JSON.stringify({ jobId, by }));
     return { started: started === 1 };
   }
 
   /** A worker's first step with a job: marks it started, unless someone cancelled it first (then returns who). */
   async start(jobId: string): Promise<string | undefined> {
-    const by = (await this.redis.eval(START, 2, this.keys.cancel(jobId), this.keys.started(jobId), REQUEST_TTL_MS)) as string | null;
+    const by = (await this.redis.eval(START, 2, this.keys.cancel(jobId), this.keys.started(jobId))) as string | null;
     return by ?? undefined;
+  }
+
+  /**
+   * The job has ended (succeeded, cancelled, failed for good): its marks are kept as
+   * long as the job itself is (`keepMs`, its retention), then go. Kept rather than
+   * deleted, because a worker that dies before BullMQ records the end leaves a job
+   * that runs again, and that run must still see the cancel.
+   */
+  async ended(jobId: string, keepMs: number): Promise<void> {
+    await this.redis.multi().pexpire(this.keys.cancel(jobId), keepMs).pexpire(this.keys.started(jobId), keepMs).exec();
   }
 
   /** Who asked to cancel `jobId`, if anyone. */

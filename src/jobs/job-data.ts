@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { JobsOptions } from 'bullmq';
 import type { Plan } from '../core/action.js';
 import type { MessageRef } from '../core/chat-port.js';
 import type { Actor, Conversation } from '../core/request.js';
@@ -31,6 +32,15 @@ export interface QueuedJobData extends ActionJobData {
 export type JobOutcome =
   | { status: 'succeeded'; title: string }
   | { status: 'cancelled'; by: string };
+
+/** How long finished jobs, and our keys about them, are kept unless the queue is told otherwise. */
+export const DEFAULT_KEEP_FINISHED_MS = 7 * 24 * 60 * 60_000;
+
+/** How long BullMQ keeps a job that ended `how`: the age in its removeOnComplete/removeOnFail, else the default. */
+export function retentionMs(opts: JobsOptions, how: 'completed' | 'failed'): number {
+  const keep = how === 'completed' ? opts.removeOnComplete : opts.removeOnFail;
+  return typeof keep === 'object' && 'age' in keep && keep.age !== undefined ? keep.age * 1000 : DEFAULT_KEEP_FINISHED_MS;
+}
 
 /** The one BullMQ queue changing actions run on. */
 export const ACTION_QUEUE = 'actions';

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Actor } from '../core/request.js';
 import { UserError } from '../core/errors.js';
 import { CancelRequests } from './cancel.js';
-import { ACTION_QUEUE, type ActionJobData, JobKeys, type JobOutcome, jobIdFor, type QueuedJobData } from './job-data.js';
+import { ACTION_QUEUE, type ActionJobData, DEFAULT_KEEP_FINISHED_MS, JobKeys, type JobOutcome, jobIdFor, type QueuedJobData } from './job-data.js';
 import { type ActionJob, type CancelReceipt, isFinished, type JobSummary, jobState, summarise } from './job-summary.js';
 import { busyError, type LockHolder } from './lock.js';
 
@@ -22,7 +22,7 @@ export interface JobQueueOptions {
    * nobody runs does not block the deployment for the rest of the incident.
    */
   queuedLockTtlMs?: number;
-  /** How long finished jobs, and the idempotency keys that point at them, are kept. */
+  /** How long finished jobs, and the idempotency keys and cancel marks that point at them, are kept (default 7 days). */
   keepFinishedMs?: number;
   /** Where Redis trouble seen by the queue is logged. */
   log?: Logger;
@@ -71,7 +71,7 @@ export class JobQueue {
     this.attempts = options.attempts ?? 3;
     this.backoffMs = options.backoffMs ?? 1000;
     this.queuedLockTtlMs = options.queuedLockTtlMs ?? 15 * 60_000;
-    this.keepFinishedMs = options.keepFinishedMs ?? 7 * 24 * 60 * 60_000;
+    this.keepFinishedMs = options.keepFinishedMs ?? DEFAULT_KEEP_FINISHED_MS;
     this.queue = new Queue<QueuedJobData, JobOutcome>(ACTION_QUEUE, { connection: this.redis, prefix: options.prefix });
     // Without a listener an 'error' event (a Redis restart) would crash the web process.
     this.queue.on('error', (error) => options.log?.warn({ err: error }, 'job queue: Redis error'));

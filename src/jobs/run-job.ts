@@ -8,7 +8,7 @@ import { errorRef, isUserError } from '../core/errors.js';
 import type { Message } from '../core/message.js';
 import type { ActionRegistry } from '../core/registry.js';
 import { type CancelRequests, JobCancelledError, type CancelWatcher } from './cancel.js';
-import type { JobKeys, JobOutcome, QueuedJobData } from './job-data.js';
+import { type JobKeys, type JobOutcome, type QueuedJobData, retentionMs } from './job-data.js';
 import * as say from './job-messages.js';
 import { type ChatLookup, JobReporter } from './job-reporter.js';
 import type { ActionJob } from './job-summary.js';
@@ -31,7 +31,22 @@ export interface RunJobDeps {
   deploymentLockTtlMs: number;
   /** After a job succeeded and its result is in chat (verification, evidence); its failure is only logged. */
   onSucceeded?: (data: QueuedJobData, result: Message) => Promise<void>;
+  /**
+   * Once, after a job failed for good (no attempt left, or not worth retrying) and its
+   * failure is in chat, before BullMQ records it; its failure is only logged.
+   */
+  onFailed?: FailedHook;
 }
+
+/** Why a job failed for good; `result` is the action's own message when it returned one (a rollout that did not complete). */
+export interface JobFailure {
+  /** BullMQ's id of the job: one per job however often it ran, for exactly-once records. */
+  jobId: string;
+  reason: string;
+  result?: Message;
+}
+
+export type FailedHook = (data: QueuedJobData, failure: JobFailure) => Promise<void>;
 
 /** Everything one run of one job needs, so the steps below stay small. */
 interface Run {
@@ -135,6 +150,7 @@ async function succeed(deps: RunJobDeps, run: Run, result: Message): Promise<Job
   if (result.severity === 'critical') {
     await run.reporter.finish(say.failedMessage(run.data, result.title), result);
     await deps.audit.record({ ...auditEntry(run, 'job.failed'), result: result.title });
+    await failedForGood(deps, run, { jobId: run.job.id!, reason: result.title, result });
     await run.keeper.release();
     throw new ReportedFailure(result.title);
   }
@@ -144,6 +160,7 @@ async function succeed(deps: RunJobDeps, run: Run, result: Message): Promise<Job
     // job.data, not run.data: it carries the message ref the reporter may have saved since.
     await deps.onSucceeded(run.job.data, result).catch((error: unknown) => run.log.warn({ err: error }, 'onSucceeded hook failed'));
   }
+  await ended(deps, run, 'completed');
   await run.keeper.release();
   return { status: 'succeeded', title: result.title };
 }
@@ -158,12 +175,13 @@ async function fail(deps: RunJobDeps, run: Run, error: unknown): Promise<JobOutc
     log.info({ by, err: error }, 'job cancelled');
     await reporter.finish(say.cancelledMessage(data, by), say.cancelledReply(data, by));
     await deps.audit.record({ ...auditEntry(run, 'job.finished'), decision: 'cancelled', result: `cancelled by ${by}` });
+    await ended(deps, run, 'completed');
     await run.keeper.release();
     return { status: 'cancelled', by };
   }
   if (isUserError(error)) {
     log.info({ err: error }, 'job failed with a user error');
-    await finalFailure(deps, run, error.message);
+    await finalFailure(deps, run, error.message, { jobId: run.job.id!, reason: error.message });
     throw new UnrecoverableError(error.message);
   }
   const final = error instanceof UnrecoverableError || run.attempt >= run.attempts;
@@ -175,15 +193,37 @@ async function fail(deps: RunJobDeps, run: Run, error: unknown): Promise<JobOutc
   }
   const ref = errorRef();
   log.error({ err: error, ref, attempt: run.attempt }, 'job failed');
-  await finalFailure(deps, run, say.internalErrorText(ref), { ref });
+  // The error as BullMQ records it, with the ref that finds the details in the log.
+  await finalFailure(deps, run, say.internalErrorText(ref), { jobId: run.job.id!, reason: `${errorText(error)} (ref ${ref})` }, { ref });
   throw error;
 }
 
-async function finalFailure(deps: RunJobDeps, run: Run, text: string, detail: Record<string, unknown> = {}): Promise<void> {
+async function finalFailure(deps: RunJobDeps, run: Run, text: string, failure: JobFailure, detail: Record<string, unknown> = {}): Promise<void> {
   await run.reporter.finish(say.failedMessage(run.data, text), say.failedReply(run.data, text));
   const entry = auditEntry(run, 'job.failed');
   await deps.audit.record({ ...entry, result: text, detail: { ...entry.detail, ...detail } });
+  await failedForGood(deps, run, failure);
   await run.keeper.release();
+}
+
+/** The job will not run again: onFailed hears why, once, before BullMQ records the failure. */
+async function failedForGood(deps: RunJobDeps, run: Run, failure: JobFailure): Promise<void> {
+  if (deps.onFailed) {
+    // job.data, not run.data: it carries the message ref the reporter may have saved since.
+    await deps.onFailed(run.job.data, failure).catch((error: unknown) => run.log.warn({ err: error }, 'onFailed hook failed'));
+  }
+  await ended(deps, run, 'failed');
+}
+
+/** The job's cancel and start marks go when BullMQ forgets the job, not before. */
+async function ended(deps: RunJobDeps, run: Run, how: 'completed' | 'failed'): Promise<void> {
+  await deps.cancels
+    .ended(run.job.id!, retentionMs(run.job.opts, how))
+    .catch((error: unknown) => run.log.warn({ err: error }, 'could not set how long the job\'s cancel marks are kept'));
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function auditEntry(run: Run, type: 'job.started' | 'job.finished' | 'job.failed'): AuditEntry {

@@ -2,19 +2,22 @@ import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AuditSink } from '../core/audit.js';
+import type { CancelRequests } from './cancel.js';
 import { errorRef } from '../core/errors.js';
-import { ACTION_QUEUE, type JobKeys, type JobOutcome, type QueuedJobData } from './job-data.js';
+import { ACTION_QUEUE, type JobKeys, type JobOutcome, type QueuedJobData, retentionMs } from './job-data.js';
 import * as say from './job-messages.js';
 import { type ChatLookup, JobReporter } from './job-reporter.js';
 import type { DeploymentLock } from './lock.js';
+import type { FailedHook } from './run-job.js';
 
 /** BullMQ's reason for a job whose workers kept dying under it (more stalls than maxStalledCount). */
 const STALL_LIMIT = 'job stalled more than allowable limit';
 
 /**
  * A job that stalled too often is failed by BullMQ's stalled checker, not by our
- * processor, so nobody would tell its thread. Every worker hears the event; the
- * first to claim it reports, so a job is never dropped in silence nor reported twice.
+ * processor, so nobody would tell its thread or call onFailed. Every worker hears
+ * the event; the first to claim it reports, so a job is never dropped in silence
+ * nor reported twice.
  */
 export class StallReporter {
   private readonly events: QueueEvents;
@@ -29,7 +32,9 @@ export class StallReporter {
       chat: ChatLookup;
       audit: AuditSink;
       lock: DeploymentLock;
+      cancels: CancelRequests;
       log: Logger;
+      onFailed?: FailedHook;
     },
   ) {
     // QueueEvents blocks on its connection, so it gets one of its own.
@@ -59,8 +64,9 @@ export class StallReporter {
     const { connection, keys, log } = this.deps;
     const claimed = await connection.set(keys.stallReported(jobId), '1', 'PX', 24 * 60 * 60_000, 'NX');
     if (!claimed) return;
-    const data = (await this.queue.getJob(jobId))?.data;
-    if (!data) return;
+    const job = await this.queue.getJob(jobId);
+    if (!job) return;
+    const data = job.data;
     const ref = errorRef();
     const jobLog = log.child({ requestId: data.requestId, jobId, jobNumber: data.jobNumber });
     jobLog.error({ ref, reason: STALL_LIMIT }, 'job failed: its workers kept stopping while running it');
@@ -82,6 +88,14 @@ export class StallReporter {
       result: text,
       detail: { jobNumber: data.jobNumber, summary: data.plan.summary, changes: data.plan.changes, ref, reason: STALL_LIMIT },
     });
+    if (this.deps.onFailed) {
+      // No action result: the action never got to return one.
+      const reason = `its workers kept stopping while running it (${STALL_LIMIT}; ref ${ref})`;
+      await this.deps.onFailed(data, { jobId, reason }).catch((error: unknown) => jobLog.warn({ err: error }, 'onFailed hook failed'));
+    }
+    await this.deps.cancels
+      .ended(jobId, retentionMs(job.opts, 'failed'))
+      .catch((error: unknown) => jobLog.warn({ err: error }, "could not set how long the job's cancel marks are kept"));
     await this.deps.lock.release(data.plan.target, jobId);
   }
 }

@@ -36,6 +36,12 @@ export interface WorkerDeps {
   deploymentLockTtlMs?: number;
   /** Called once a job has succeeded and reported (e.g. to schedule its verification); errors are logged. */
   onSucceeded?: RunJobDeps['onSucceeded'];
+  /**
+   * Called once a job has failed for good and reported (e.g. to keep a failed rollback's
+   * evidence), with the action's result when it returned one; also for a job failed
+   * because its workers kept dying. Errors are logged.
+   */
+  onFailed?: RunJobDeps['onFailed'];
 }
 
 export interface JobWorker {
@@ -52,7 +58,8 @@ export async function startWorker(deps: WorkerDeps): Promise<JobWorker> {
   await watcher.start();
   const lockDuration = deps.lockDurationMs ?? 30_000;
   const lock = new DeploymentLock(deps.connection, keys);
-  const stalls = new StallReporter({ ...deps, keys, lock, log });
+  const cancels = new CancelRequests(deps.connection, keys);
+  const stalls = new StallReporter({ ...deps, keys, lock, cancels, log });
   await stalls.waitUntilReady();
   const processor = createProcessor({
     redis: deps.connection,
@@ -64,11 +71,12 @@ export async function startWorker(deps: WorkerDeps): Promise<JobWorker> {
     audit: deps.audit,
     log,
     lock,
-    cancels: new CancelRequests(deps.connection, keys),
+    cancels,
     watcher,
     progressIntervalMs: deps.progressIntervalMs ?? 1000,
     deploymentLockTtlMs: deps.deploymentLockTtlMs ?? Math.max(60_000, 2 * lockDuration),
     ...(deps.onSucceeded ? { onSucceeded: deps.onSucceeded } : {}),
+    ...(deps.onFailed ? { onFailed: deps.onFailed } : {}),
   });
   const worker = new Worker<QueuedJobData, JobOutcome>(ACTION_QUEUE, processor, {
     connection: deps.connection,

@@ -38,7 +38,7 @@ export function nextCommand(catalog: Catalog, data: QueuedJobData): string {
 /**
  * The actions worker's onSucceeded: records rollback evidence and schedules the
  * verification of every mitigating verb. (A rollback that fails is recorded by
- * FailedRollbacks, from BullMQ's failed event.) Verification is best effort: a failure
+ * FailedRollbacks, through the worker's onFailed.) Verification is best effort: a failure
  * here is logged, never turned into a failed mitigation.
  */
 export function verificationHook(deps: VerificationHookDeps): SucceededHook {

@@ -6,6 +6,7 @@ import type { Catalog } from '../config/catalog-schema.js';
 import type { AuditSink } from '../core/audit.js';
 import type { MetricsPort } from '../core/health.js';
 import type { ChatLookup } from '../jobs/job-reporter.js';
+import type { FailedHook } from '../jobs/run-job.js';
 import { EvidenceStore } from './evidence-store.js';
 import { FailedRollbacks } from './failed-rollbacks.js';
 import { type SucceededHook, verificationHook } from './hook.js';
@@ -42,7 +43,7 @@ export interface VerificationDeps {
   statuspageLinks?: StatuspageLinkReader;
   /** MAESTRO_VERIFY_WINDOW, e.g. '20s'; overrides every service's catalog window. */
   window?: string;
-  /** False on a web-only process: it schedules verifications but neither runs them nor records failed rollbacks. */
+  /** False on a web-only process: it schedules verifications but does not run them. */
   runWorker?: boolean;
 }
 
@@ -51,6 +52,8 @@ export interface Verification {
   evidence: EvidenceStore;
   /** Pass as startWorker's onSucceeded. */
   onSucceeded: SucceededHook;
+  /** Pass as startWorker's onFailed: records failed rollbacks. */
+  onFailed: FailedHook;
   /** Resolves when no verification is waiting or running and every failed rollback is recorded (the console's exit condition). */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -59,11 +62,9 @@ export interface Verification {
 export async function startVerification(deps: VerificationDeps): Promise<Verification> {
   const queue = new VerificationQueue({ connection: deps.connection, prefix: deps.prefix, log: deps.log });
   const evidence = new EvidenceStore(deps.connection, deps.prefix, deps.audit);
+  const failed = new FailedRollbacks({ evidence, log: deps.log });
   let worker: VerifyWorker | undefined;
-  let failed: FailedRollbacks | undefined;
   if (deps.runWorker ?? true) {
-    failed = new FailedRollbacks({ connection: deps.connection, prefix: deps.prefix, evidence, log: deps.log });
-    await failed.start();
     worker = await startVerifyWorker({
       connection: deps.connection,
       prefix: deps.prefix,
@@ -89,13 +90,14 @@ export async function startVerification(deps: VerificationDeps): Promise<Verific
     queue,
     evidence,
     onSucceeded,
+    onFailed: failed.onFailed,
     async settled() {
-      await failed?.settled();
+      await failed.settled();
       await queue.settled();
     },
     async close() {
       await worker?.close();
-      await failed?.close();
+      await failed.settled();
       await queue.close();
     },
   };

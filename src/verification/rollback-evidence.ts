@@ -4,8 +4,11 @@ import { redactText } from '../core/redact.js';
 import type { QueuedJobData } from '../jobs/job-data.js';
 import type { NewEvidence } from './evidence-store.js';
 
-/** How a rollback job ended: its result message, or the reason it failed (and when). */
-export type RollbackEnd = { result: Message } | { failure: string; at?: string };
+/**
+ * How a rollback job ended: its result message, or the reason it failed, with the
+ * result when the action returned one (a rollout that did not complete).
+ */
+export type RollbackEnd = { result: Message } | { failure: string; result?: Message };
 
 /** A failure reason is kept to what a table cell and a chat line hold. */
 const REASON_LIMIT = 500;
@@ -18,16 +21,19 @@ function change(data: QueuedJobData, what: string): { from: string; to: string }
 /**
  * The evidence record of a rollback job: from and restored revision from its plan,
  * the resulting revision and image from what the action read back once the rollout
- * completed (its result message), or the failure reason when it did not end well.
+ * completed or failed (its result message), and the failure reason when it did not
+ * end well.
  */
 export function rollbackEvidence(data: QueuedJobData, end: RollbackEnd): NewEvidence {
   const planned = data.plan.data as { via?: unknown } | undefined;
   const via = planned?.via === 'github' ? 'github' : 'kubernetes';
   const revisionChange = change(data, 'revision');
   const imageChange = change(data, 'image') ?? change(data, 'image tag');
-  const result = 'result' in end ? end.result : undefined;
-  // Only a completed rollout's read-back is where the deployment ended (a cancelled one is still moving).
-  const resulting = result?.severity === 'success' && via === 'kubernetes' ? resultingRevisionOf(result) : undefined;
+  const result = end.result;
+  // A completed rollout's read-back is where the deployment ended, and so is a failed one's: it stays
+  // where it got stuck. Not a cancelled one's: that rollout is still moving.
+  const settled = result?.severity === 'success' || (result !== undefined && 'failure' in end);
+  const resulting = settled && via === 'kubernetes' ? resultingRevisionOf(result) : undefined;
   const run = result?.fields?.find((f) => f.label === 'Run')?.value;
   const revision = revisionChange
     ? {
@@ -49,7 +55,7 @@ export function rollbackEvidence(data: QueuedJobData, end: RollbackEnd): NewEvid
     ...(image ? { image } : {}),
     jobNumber: data.jobNumber,
     ...(run ? { runUrl: run } : {}),
-    ...('failure' in end ? { failure: failureText(end.failure), ...(end.at ? { at: end.at } : {}) } : {}),
+    ...('failure' in end ? { failure: failureText(end.failure) } : {}),
   };
 }
 

@@ -4,10 +4,12 @@ import type { MessageRef, PostOptions } from '../../src/core/chat-port.js';
 import { cancel } from '../../src/actions/jobs.js';
 import { UserError } from '../../src/core/errors.js';
 import type { Message } from '../../src/core/message.js';
+import { CancelRequests } from '../../src/jobs/cancel.js';
+import { JobKeys } from '../../src/jobs/job-data.js';
 import { JobQueue } from '../../src/jobs/queue.js';
 import { RecordingChat } from '../fixtures/recording-chat.js';
 import { testRedis } from '../support/redis.js';
-import { bob, catalog, JobsHarness, MemoryAudit, silent, waitFor } from './harness.js';
+import { bob, catalog, elapse, JobsHarness, MemoryAudit, silent, waitFor } from './harness.js';
 
 let h: JobsHarness | undefined;
 afterEach(async () => {
@@ -164,6 +166,56 @@ describe('cancelling a job', () => {
     const { jobNumber } = await h.queue.submit(await h.planned(), 'k1');
     await h.finished(jobNumber);
     await expect(h.queue.cancel(jobNumber, bob)).rejects.toThrow(`job ${jobNumber} has already finished (succeeded)`);
+  });
+});
+
+describe('a cancel request, however long the job waits', () => {
+  const DAY = 24 * 60 * 60_000;
+
+  it('still stops a job that no worker picked up for more than a day after it was cancelled', async () => {
+    const h = harness('cancel-day');
+    const { jobNumber } = await h.queue.submit(await h.planned(), 'k1');
+    await h.queue.cancel(jobNumber, bob);
+
+    await elapse(h.redis, h.prefix, DAY + 60_000);
+    await h.startWorker();
+
+    expect(await h.finished(jobNumber)).toMatchObject({ state: 'cancelled', cancelledBy: 'bob' });
+    expect(await h.counter('executions')).toBe(0);
+  });
+
+  it('tells whoever cancels a job waiting more than a day for its retry that it had started, and never runs it again', async () => {
+    h = new JobsHarness('cancel-retry-day', { attempts: 2, backoffMs: 60 * 60_000 });
+    const worker = await h.startWorker();
+    const { jobNumber, jobId } = await h.queue.submit(await h.planned({ failWith: 'transient', failTimes: 1 }), 'k1');
+    await waitFor(async () => (await h!.queue.get(jobNumber))?.state === 'retrying');
+    await worker.close();
+
+    await elapse(h.redis, h.prefix, DAY + 60_000);
+    const receipt = await h.queue.cancel(jobNumber, bob);
+    await (await h.queue.queue.getJob(jobId))!.promote();
+    await h.startWorker();
+
+    expect(receipt.started).toBe(true);
+    expect(await h.finished(jobNumber)).toMatchObject({ state: 'cancelled', cancelledBy: 'bob' });
+    expect(await h.counter('executions')).toBe(1);
+  });
+
+  it('is forgotten with the job once the queue forgets the finished job, even one asked for as the job ended', async () => {
+    const h = harness('cancel-forgotten');
+    const cancelled = await h.queue.submit(await h.planned({ service: 'a' }), 'k1');
+    await h.queue.cancel(cancelled.jobNumber, bob);
+    const succeeded = await h.queue.submit(await h.planned({ service: 'b' }), 'k2');
+    await h.startWorker();
+    await h.finished(cancelled.jobNumber);
+    await h.finished(succeeded.jobNumber);
+    // A cancel that read the job as running just before it ended.
+    await new CancelRequests(h.redis, new JobKeys(h.prefix)).request(succeeded.jobId, bob.name);
+
+    await elapse(h.redis, h.prefix, 7 * DAY + 60_000);
+
+    expect(await h.redis.keys(`${h.prefix}:jobs:cancel:*`)).toEqual([]);
+    expect(await h.redis.keys(`${h.prefix}:jobs:started:*`)).toEqual([]);
   });
 });
 

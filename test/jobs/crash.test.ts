@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { QueuedJobData } from '../../src/jobs/job-data.js';
+import type { JobFailure } from '../../src/jobs/run-job.js';
 import { REDIS_URL } from '../support/redis.js';
 import { JobsHarness, waitFor } from './harness.js';
 
@@ -83,7 +85,12 @@ describe('a worker killed mid-job', () => {
     killGroup(child);
     await exited;
 
-    await h.startWorker({ lockDurationMs: 1000, stalledIntervalMs: 1000, maxStalledCount: 0 });
+    const failed: ({ jobNumber: number } & JobFailure)[] = [];
+    const onFailed = async (data: QueuedJobData, failure: JobFailure) => {
+      failed.push({ jobNumber: data.jobNumber, ...failure });
+    };
+    await h.startWorker({ lockDurationMs: 1000, stalledIntervalMs: 1000, maxStalledCount: 0, onFailed });
+    await h.startWorker({ lockDurationMs: 1000, stalledIntervalMs: 1000, maxStalledCount: 0, onFailed });
     expect((await h.finished(jobNumber, 20_000)).state).toBe('failed');
 
     const ref = data.messageRef!.id;
@@ -92,5 +99,7 @@ describe('a worker killed mid-job', () => {
     expect(h.chat.current(ref)!.severity).toBe('critical');
     expect(h.audit.entries.at(-1)).toMatchObject({ type: 'job.failed', jobId: expect.any(String) });
     await expect(h.queue.submit(await h.planned(), 'k2')).resolves.toMatchObject({ created: true });
+    // The worker hook hears it once, from whichever worker claimed the report, with no action result.
+    expect(failed).toEqual([{ jobNumber, jobId: expect.any(String), reason: expect.stringMatching(/^its workers kept stopping while running it \(job stalled more than allowable limit; ref [0-9a-f]{8}\)$/) }]);
   });
 });

@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { JobsHarness } from './harness.js';
+import type { Message } from '../../src/core/message.js';
+import { ActionRegistry } from '../../src/core/registry.js';
+import type { QueuedJobData } from '../../src/jobs/job-data.js';
+import type { JobFailure } from '../../src/jobs/run-job.js';
+import { bump } from '../fixtures/counter-action.js';
+import { bob, JobsHarness } from './harness.js';
 
 let h: JobsHarness | undefined;
 afterEach(async () => {
@@ -100,5 +105,74 @@ describe('the audit trail of a job', () => {
       ['job.started', undefined],
       ['job.failed', 'svc is frozen: unfreeze it first'],
     ]);
+  });
+});
+
+/** Records what a worker's onFailed heard. */
+class FailedCalls {
+  readonly calls: { data: QueuedJobData; failure: JobFailure }[] = [];
+  readonly hook = async (data: QueuedJobData, failure: JobFailure): Promise<void> => {
+    this.calls.push({ data, failure });
+  };
+}
+
+/** `bump` whose change does not take: it returns its own failure report, as a rollout that hit its deadline does. */
+const REPORT: Message = {
+  title: 'The bump of svc in staging failed: the counter did not settle',
+  severity: 'critical',
+  fields: [{ label: 'To', value: 'revision 8 (counter:v2)' }],
+};
+const stuck = { ...bump, execute: async () => REPORT };
+
+describe('the worker hook for a job that failed for good', () => {
+  it('is called once, after the last attempt, whichever of several workers ran each attempt', async () => {
+    const h = harness('on-failed-once', { attempts: 3 });
+    const first = new FailedCalls();
+    const second = new FailedCalls();
+    await h.startWorker({ onFailed: first.hook });
+    await h.startWorker({ onFailed: second.hook });
+    const data = await h.planned({ failWith: 'transient' });
+    const { jobNumber, jobId } = await h.queue.submit(data, 'k1');
+    expect((await h.finished(jobNumber)).state).toBe('failed');
+
+    // Already there when the job reads failed: the hook runs before BullMQ records the failure.
+    const calls = [...first.calls, ...second.calls];
+    expect(await h.counter('executions')).toBe(3);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.data).toMatchObject({ jobNumber, requestId: data.requestId, messageRef: data.messageRef });
+    expect(calls[0]!.failure).toEqual({ jobId, reason: expect.stringMatching(/^transient glitch #3 \(ref [0-9a-f]{8}\)$/) });
+  });
+
+  it("hears a user error's message", async () => {
+    const h = harness('on-failed-user', { attempts: 3 });
+    const failed = new FailedCalls();
+    await h.startWorker({ onFailed: failed.hook });
+    const { jobNumber, jobId } = await h.queue.submit(await h.planned({ failWith: 'user' }), 'k1');
+    await h.finished(jobNumber);
+
+    expect(failed.calls.map((c) => c.failure)).toEqual([{ jobId, reason: 'svc is frozen: unfreeze it first' }]);
+  });
+
+  it("hears the action's own result when the action reported that its change did not take", async () => {
+    const h = harness('on-failed-result', { attempts: 3 });
+    const failed = new FailedCalls();
+    await h.startWorker({ registry: new ActionRegistry([stuck]), onFailed: failed.hook });
+    const { jobNumber, jobId } = await h.queue.submit(await h.planned(), 'k1');
+    expect((await h.finished(jobNumber)).state).toBe('failed');
+
+    expect(failed.calls.map((c) => c.failure)).toEqual([{ jobId, reason: REPORT.title, result: REPORT }]);
+  });
+
+  it('is not called for a job that succeeds, nor for one that is cancelled', async () => {
+    const h = harness('on-failed-not', { attempts: 3 });
+    const failed = new FailedCalls();
+    const cancelled = await h.queue.submit(await h.planned({ service: 'a' }), 'k1');
+    await h.queue.cancel(cancelled.jobNumber, bob);
+    const succeeded = await h.queue.submit(await h.planned({ service: 'b', failWith: 'transient', failTimes: 1 }), 'k2');
+    await h.startWorker({ onFailed: failed.hook });
+
+    expect((await h.finished(cancelled.jobNumber)).state).toBe('cancelled');
+    expect((await h.finished(succeeded.jobNumber)).state).toBe('succeeded');
+    expect(failed.calls).toEqual([]);
   });
 });

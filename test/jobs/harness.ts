@@ -99,6 +99,26 @@ export class JobsHarness {
   }
 }
 
+/**
+ * What `ms` with no process touching Redis does to the keys under `prefix`: a key
+ * whose TTL runs out in that time is gone, any other key with a TTL has that much
+ * less left, a key without one stays. (Jobs waiting or delayed in BullMQ are kept
+ * without a TTL, so they stay too, as they would.)
+ */
+export async function elapse(redis: Redis, prefix: string, ms: number): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    cursor = next;
+    for (const key of keys) {
+      const ttl = await redis.pttl(key);
+      if (ttl < 0) continue;
+      if (ttl <= ms) await redis.del(key);
+      else await redis.pexpire(key, ttl - ms);
+    }
+  } while (cursor !== '0');
+}
+
 export async function waitFor(condition: () => Promise<boolean> | boolean, timeoutMs = 10_000, everyMs = 25): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {

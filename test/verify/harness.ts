@@ -44,6 +44,7 @@ export class VerifyHarness {
   queue!: JobQueue;
   verification!: Verification;
   private worker?: JobWorker;
+  private readonly others: JobWorker[] = [];
   private nextRequest = 1;
 
   constructor(name: string) {
@@ -78,8 +79,29 @@ export class VerifyHarness {
       log: silent,
       progressIntervalMs: 50,
       onSucceeded: this.verification.onSucceeded,
+      onFailed: this.verification.onFailed,
     });
     return this;
+  }
+
+  /** Another actions worker (as in another process), whose hooks are `verification`'s. */
+  async addWorker(verification: Verification): Promise<void> {
+    const metrics = new PrometheusClient({ baseUrl: this.sandbox.prometheusUrl });
+    this.others.push(
+      await startWorker({
+        connection: this.redis,
+        prefix: this.prefix,
+        registry: new ActionRegistry(kubernetesActions()),
+        catalog,
+        ports: { kubernetes: kubernetesFromConfig(this.sandbox.kubeConfig()), followPollMs: 30, metrics, evidence: verification.evidence },
+        chat: () => this.chat,
+        audit: this.audit,
+        log: silent,
+        progressIntervalMs: 50,
+        onSucceeded: verification.onSucceeded,
+        onFailed: verification.onFailed,
+      }),
+    );
   }
 
   /** Plans `verb` as the command handler would, posts its plan message and queues it. */
@@ -126,6 +148,7 @@ export class VerifyHarness {
 
   async close(): Promise<void> {
     await this.worker?.close();
+    for (const worker of this.others) await worker.close();
     await this.verification?.close();
     await this.queue?.close();
     await this.sandbox?.close();

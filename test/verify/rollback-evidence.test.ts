@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { kubernetesFromConfig } from '../../src/adapters/kubernetes.js';
-import { startVerification, type Verification } from '../../src/verification/index.js';
+import { evidenceLines, startVerification, type Verification } from '../../src/verification/index.js';
 import { catalog, silent, VerifyHarness } from './harness.js';
 
 /**
@@ -50,6 +50,25 @@ describe('the evidence of a rollback', () => {
     });
   });
 
+  it('records the revision a failed rollback left the deployment at, as kubectl rollout history numbers it, with its image', async () => {
+    h = await new VerifyHarness('ev-failed-resulting').start('1s');
+    h.sandbox.markImageBad(image('v2.7.3'));
+    await h.run('rollback', { service: 'maestro-orchestrator' });
+    await h.verification.settled();
+    const [record] = await h.verification.evidence.list('maestro-orchestrator');
+    const kubernetes = kubernetesFromConfig(h.sandbox.kubeConfig());
+    const [history, deployment] = await Promise.all([kubernetes.listRevisions(ORCHESTRATOR), kubernetes.readDeployment(ORCHESTRATOR)]);
+    const newest = history.reduce((a, b) => (b.revision > a.revision ? b : a));
+    expect(deployment.revision).toBe(newest.revision);
+    expect(newest.revision).toBe(8);
+    expect(record).toMatchObject({
+      verdict: 'failed',
+      revision: { from: '7', restored: '6', resulting: String(newest.revision) },
+      image: { from: image('v2.8.0'), to: newest.images.join(', ') },
+    });
+    expect(evidenceLines(record!)).toContain('revision: 7 → 8 (the template of revision 6)');
+  });
+
   it('records a rollback job that fails, marked failed with the error it failed with', async () => {
     h = await new VerifyHarness('ev-job-failed').start('1s');
     h.sandbox.deny({ verb: 'patch', resource: 'deployments', namespace: 'intelgraph-prod' });
@@ -71,12 +90,16 @@ describe('the evidence of a rollback', () => {
     expect(evidence.map((e) => [e.action, e.service, e.result])).toEqual([['rollback', 'maestro-orchestrator', 'failed']]);
   });
 
-  it('records a failed rollback once when several worker processes hear it fail', async () => {
+  it('records a failed rollback once, with its resulting revision, when two worker processes run rollbacks', async () => {
     h = await new VerifyHarness('ev-failed-once').start('1s');
     second = await startVerification({ connection: h.redis, prefix: h.prefix, catalog, audit: h.audit, chat: () => h!.chat, log: silent });
+    await h.addWorker(second);
     h.sandbox.markImageBad(image('v2.7.3'));
     await h.run('rollback', { service: 'maestro-orchestrator' });
     await Promise.all([h.verification.settled(), second.settled()]);
-    expect(await h.verification.evidence.list('maestro-orchestrator')).toHaveLength(1);
+    const records = await h.verification.evidence.list('maestro-orchestrator');
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ verdict: 'failed', revision: { from: '7', restored: '6', resulting: '8' } });
+    expect(h.audit.entries.filter((e) => e.type === 'evidence')).toHaveLength(1);
   });
 });
