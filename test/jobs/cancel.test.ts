@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src/core/audit.js';
 import type { MessageRef, PostOptions } from '../../src/core/chat-port.js';
 import { cancel } from '../../src/actions/jobs.js';
@@ -9,18 +9,9 @@ import { JobKeys } from '../../src/jobs/job-data.js';
 import { JobQueue } from '../../src/jobs/queue.js';
 import { RecordingChat } from '../fixtures/recording-chat.js';
 import { testRedis } from '../support/redis.js';
-import { bob, catalog, elapse, JobsHarness, MemoryAudit, silent, waitFor } from './harness.js';
+import { bob, catalog, elapse, harnessPerTest, type JobsHarness, MemoryAudit, silent, waitFor } from './harness.js';
 
-let h: JobsHarness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
-function harness(name: string): JobsHarness {
-  h = new JobsHarness(name);
-  return h;
-}
+const harness = harnessPerTest();
 
 /** A second process's view of the queue: its own Redis connection, as the web role has. */
 async function withOtherProcess<T>(prefix: string, use: (queue: JobQueue) => Promise<T>): Promise<T> {
@@ -185,10 +176,10 @@ describe('a cancel request, however long the job waits', () => {
   });
 
   it('tells whoever cancels a job waiting more than a day for its retry that it had started, and never runs it again', async () => {
-    h = new JobsHarness('cancel-retry-day', { attempts: 2, backoffMs: 60 * 60_000 });
+    const h = harness('cancel-retry-day', { attempts: 2, backoffMs: 60 * 60_000 });
     const worker = await h.startWorker();
     const { jobNumber, jobId } = await h.queue.submit(await h.planned({ failWith: 'transient', failTimes: 1 }), 'k1');
-    await waitFor(async () => (await h!.queue.get(jobNumber))?.state === 'retrying');
+    await waitFor(async () => (await h.queue.get(jobNumber))?.state === 'retrying');
     await worker.close();
 
     await elapse(h.redis, h.prefix, DAY + 60_000);

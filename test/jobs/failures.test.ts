@@ -1,21 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Message } from '../../src/core/message.js';
 import { ActionRegistry } from '../../src/core/registry.js';
 import type { QueuedJobData } from '../../src/jobs/job-data.js';
 import type { JobFailure } from '../../src/jobs/run-job.js';
 import { bump } from '../fixtures/counter-action.js';
-import { bob, JobsHarness } from './harness.js';
+import { bob, harnessPerTest } from './harness.js';
 
-let h: JobsHarness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
-function harness(name: string, options: { attempts?: number } = {}): JobsHarness {
-  h = new JobsHarness(name, options);
-  return h;
-}
+const harness = harnessPerTest();
 
 describe('a failing job', () => {
   it('fails with the UserError message in its thread, without a retry', async () => {

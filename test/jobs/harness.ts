@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import pino from 'pino';
+import { afterEach } from 'vitest';
 import type { AuditEntry, AuditSink } from '../../src/core/audit.js';
 import type { Actor } from '../../src/core/request.js';
 import { loadCatalog } from '../../src/config/catalog.js';
@@ -125,4 +126,17 @@ export async function waitFor(condition: () => Promise<boolean> | boolean, timeo
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
+}
+
+/** A fresh harness per test, closed after it: `const harness = harnessPerTest();` then `const h = harness('name')` in each test. */
+export function harnessPerTest(): (name: string, queueOptions?: ConstructorParameters<typeof JobsHarness>[1]) => JobsHarness {
+  let current: JobsHarness | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return (name, queueOptions) => {
+    current = new JobsHarness(name, queueOptions);
+    return current;
+  };
 }

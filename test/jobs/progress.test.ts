@@ -1,16 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { JobsHarness } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { harnessPerTest } from './harness.js';
 
-let h: JobsHarness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
-function harness(name: string): JobsHarness {
-  h = new JobsHarness(name);
-  return h;
-}
+const harness = harnessPerTest();
 
 describe('job progress in chat', () => {
   it('edits the job message at most once per interval, with the latest state only', async () => {

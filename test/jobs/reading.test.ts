@@ -1,20 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JobSummary } from '../../src/jobs/job-summary.js';
 import { isFinished } from '../../src/jobs/job-summary.js';
 import { JobQueue } from '../../src/jobs/queue.js';
 import { testRedis } from '../support/redis.js';
-import { bob, JobsHarness } from './harness.js';
+import { bob, harnessPerTest } from './harness.js';
 
-let h: JobsHarness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
-function harness(name: string): JobsHarness {
-  h = new JobsHarness(name);
-  return h;
-}
+const harness = harnessPerTest();
 
 /**
  * `readers` people in another process typing `jobs` (or looking one job up) over and

@@ -1,18 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.js';
 import { jobIdFor } from '../../src/jobs/job-data.js';
-import { bob, JobsHarness } from './harness.js';
+import { bob, harnessPerTest } from './harness.js';
 
-let h: JobsHarness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
-function harness(name: string): JobsHarness {
-  h = new JobsHarness(name);
-  return h;
-}
+const harness = harnessPerTest();
 
 describe('submitting a job', () => {
   it('enqueues a confirmation delivered twice only once, and runs it once', async () => {
