@@ -6,6 +6,7 @@ import { describeReading, fillQuery, grade, type MetricsPort } from '../core/hea
 import type { Field, Message } from '../core/message.js';
 import type { ServiceEndpoints } from '../verification/ports.js';
 import { resolveTarget } from './target.js';
+import { sleep } from '../core/sleep.js';
 
 export interface WarmState {
   id: string;
@@ -95,15 +96,6 @@ async function plan(ctx: ActionContext<CacheWarmPorts>, args: CacheWarmArgs): Pr
     data: { url: `${base.replace(/\/+$/, '')}${spec.path}`, coordinator, items },
   };
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
-  });
 
 /** The runbook's follow-up: is the cache hit rate back above its thresholds? */
 async function hitRate(ctx: ActionContext<CacheWarmPorts>, service: string): Promise<{ field?: Field; ok: boolean }> {

@@ -5,6 +5,7 @@ import { UserError } from '../core/errors.js';
 import type { Message } from '../core/message.js';
 import type { DeploymentReader } from './ports.js';
 import { envSuffix, resolveTarget } from './target.js';
+import { sleep } from '../core/sleep.js';
 
 /** The GitHub calls a workflow rollback needs; src/adapters/github.ts implements them. */
 export interface GitHubWorkflows {
@@ -80,15 +81,6 @@ export async function planGitHubRollback(
     data: { via: 'github', repo: gh.repo, workflow: gh.workflow, ref: gh.ref, imageTag, fromImages, plannedAt: new Date().toISOString() },
   };
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
-  });
 
 function stepProgress(jobs: WorkflowJob[]): { done: number; total: number; label: string } {
   const steps = jobs.flatMap((j) => (j.steps ?? []).map((s) => ({ job: j.name, ...s })));
