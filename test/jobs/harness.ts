@@ -1,7 +1,6 @@
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterEach } from 'vitest';
-import type { AuditEntry, AuditSink } from '../../src/core/audit.js';
 import type { Actor } from '../../src/core/request.js';
 import { loadCatalog } from '../../src/config/catalog.js';
 import { ActionRegistry } from '../../src/core/registry.js';
@@ -12,18 +11,14 @@ import { type JobWorker, startWorker, type WorkerDeps } from '../../src/jobs/wor
 import { type BumpArgs, bump, type CounterPorts } from '../fixtures/counter-action.js';
 import { RecordingChat } from '../fixtures/recording-chat.js';
 import { cleanPrefix, testPrefix, testRedis } from '../support/redis.js';
+import { MemoryAudit } from '../fixtures/memory-audit.js';
 
 export const catalog = loadCatalog('config/catalog.yaml');
 export const silent = pino({ level: 'silent' });
 export const ada: Actor = { id: 'U1', name: 'ada', platform: 'console' };
 export const bob: Actor = { id: 'U2', name: 'bob', platform: 'console' };
 
-export class MemoryAudit implements AuditSink {
-  readonly entries: AuditEntry[] = [];
-  async record(entry: AuditEntry): Promise<void> {
-    this.entries.push(entry);
-  }
-}
+export { MemoryAudit };
 
 /** One test's world: its own prefix, queue, chat, audit trail and (on demand) workers. */
 export class JobsHarness {

@@ -4,7 +4,6 @@ import { type Logger, pino } from 'pino';
 import { loadCatalog } from '../../../src/config/catalog.js';
 import { createHttpApp, finishHttpApp } from '../../../src/adapters/http/server.js';
 import { createSlackAdapter, type SlackAdapter } from '../../../src/adapters/slack/index.js';
-import type { AuditEntry, AuditSink } from '../../../src/core/audit.js';
 import { Metrics } from '../../../src/core/metrics.js';
 import { CommandHandler } from '../../../src/handlers/command.js';
 import { ConfirmationStore } from '../../../src/handlers/confirmations.js';
@@ -15,15 +14,11 @@ import { FakeSlackApi } from '../../fakes/slack-api.js';
 import { listenForTests } from '../../support/edge.js';
 import { cleanPrefix, testPrefix, testRedis } from '../../support/redis.js';
 import { SIGNING_SECRET } from './slack-requests.js';
+import { MemoryAudit } from '../../fixtures/memory-audit.js';
 
 export const catalog = loadCatalog(fileURLToPath(new URL('../../../config/catalog.yaml', import.meta.url)));
 
-export class MemoryAudit implements AuditSink {
-  readonly entries: AuditEntry[] = [];
-  async record(entry: AuditEntry): Promise<void> {
-    this.entries.push(entry);
-  }
-}
+export { MemoryAudit };
 
 export interface SlackHarness {
   url: string;

@@ -5,7 +5,6 @@ import { createHttpApp, finishHttpApp, listen } from '../../../src/adapters/http
 import { createTeamsAdapter, createTeamsChat, type TeamsAdapter, type TeamsChat } from '../../../src/adapters/teams/index.js';
 import type { Catalog } from '../../../src/config/catalog-schema.js';
 import { loadCatalog } from '../../../src/config/catalog.js';
-import type { AuditEntry, AuditSink } from '../../../src/core/audit.js';
 import { Metrics } from '../../../src/core/metrics.js';
 import type { ActionRegistry } from '../../../src/core/registry.js';
 import { CommandHandler } from '../../../src/handlers/command.js';
@@ -17,15 +16,11 @@ import { slackTestRegistry } from '../../fixtures/slack-actions.js';
 import { cleanPrefix, testPrefix, testRedis } from '../../support/redis.js';
 import { APP_ID, postActivity } from './activities.js';
 import { fakeAuthentication } from './credentials.js';
+import { MemoryAudit } from '../../fixtures/memory-audit.js';
 
 export const catalog = loadCatalog(fileURLToPath(new URL('../../../config/catalog.yaml', import.meta.url)));
 
-export class MemoryAudit implements AuditSink {
-  readonly entries: AuditEntry[] = [];
-  async record(entry: AuditEntry): Promise<void> {
-    this.entries.push(entry);
-  }
-}
+export { MemoryAudit };
 
 export interface TeamsHarness {
   url: string;
