@@ -244,7 +244,7 @@ async function main(): Promise<number> {
     // With Slack over HTTP, the listener runs in a thread of its own, so Slack's acks never wait on this loop.
     let url: string;
     if (slackEdge) {
-      const edge = await listenBehindEdge({ app, port: env.PORT, host: env.HOST, log, slack: slackEdge, onFailure: stopOnEdgeFailure });
+      const edge = await listenBehindEdge({ app, port: env.PORT, host: env.HOST, log, metrics, slack: slackEdge, onFailure: stopOnEdgeFailure });
       closers.unshift(() => edge.close());
       url = edge.url;
     } else {

@@ -7,7 +7,7 @@ import { type Edge, listenBehindEdge } from '../../src/adapters/http/edge.js';
 import { createHttpApp, finishHttpApp } from '../../src/adapters/http/server.js';
 import type { SlackDelivery } from '../../src/adapters/slack/ingress.js';
 import { Metrics } from '../../src/core/metrics.js';
-import { SIGNING_SECRET, signature, slashCommandBody } from '../slack/support/slack-requests.js';
+import { postSlack, SIGNING_SECRET, signature, slashCommandBody } from '../slack/support/slack-requests.js';
 
 const log = pino({ level: 'silent' });
 let edge: Edge | undefined;
@@ -106,6 +106,22 @@ describe('the HTTP edge', () => {
     expect(forged.status).toBe(401);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(deliveries).toEqual([]);
+  });
+
+  it('counts acks, refusals and requests still being worked on, on /metrics', async () => {
+    const metrics = new Metrics({ defaultMetrics: false });
+    const app = createHttpApp({ metrics, readiness: [], log });
+    finishHttpApp(app, log);
+    const slack = slackEdge([]);
+    edge = await listenBehindEdge({ app, port: 0, host: '127.0.0.1', log, metrics, slack, onFailure: () => {} });
+    expect((await postSlack(edge.url, slashCommandBody({ text: 'help' }))).status).toBe(200);
+    expect((await postSlack(edge.url, slashCommandBody({ text: 'help' }), { secret: 'another-secret' })).status).toBe(401);
+
+    await expect.poll(async () => (await fetch(`${edge!.url}/metrics`)).text()).toContain('maestro_bot_slack_requests_total{outcome="unauthorized"} 1');
+    const text = await (await fetch(`${edge.url}/metrics`)).text();
+    expect(text).toContain('maestro_bot_slack_requests_total{outcome="acked"} 1');
+    // Nothing took the acknowledged request off the counter: it is still in flight.
+    expect(text).toContain('maestro_bot_slack_in_flight 1');
   });
 
   it('without Slack configured, leaves /slack/events to the app (404)', async () => {

@@ -1,4 +1,4 @@
-import type { SlackDelivery, SlackIngressConfig } from '../slack/ingress.js';
+import type { SlackDelivery, SlackIngressConfig, SlackRefusal } from '../slack/ingress.js';
 
 /** What the main thread gives the edge thread at start. */
 export interface EdgeWorkerData {
@@ -16,4 +16,6 @@ export type EdgeToMain =
   | { kind: 'failed'; message: string }
   | { kind: 'closed' }
   | { kind: 'slack'; delivery: SlackDelivery }
+  | { kind: 'slack-refused'; refusal: SlackRefusal }
+  | { kind: 'slack-turned-away'; inFlight: number }
   | { kind: 'log'; level: 'warn' | 'error'; fields: Record<string, unknown>; message: string };

@@ -58,6 +58,8 @@ const slack = data.slack ? withSlack(data.slack) : undefined;
 function withSlack(config: SlackIngressConfig) {
   return slackIngress(config, {
     deliver: (delivery) => send({ kind: 'slack', delivery }),
+    refused: (refusal) => send({ kind: 'slack-refused', refusal }),
+    turnedAway: (inFlight) => send({ kind: 'slack-turned-away', inFlight }),
     warn: (fields, message) => send({ kind: 'log', level: 'warn', fields, message }),
   });
 }

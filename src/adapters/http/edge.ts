@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
+import { Counter, Gauge } from 'prom-client';
+import type { Metrics } from '../../core/metrics.js';
 import type { SlackDelivery, SlackIngressConfig } from '../slack/ingress.js';
 import type { EdgeToMain, EdgeWorkerData } from './edge-protocol.js';
 
@@ -18,6 +20,8 @@ export interface EdgeOptions {
   slack?: { ingress: SlackIngressConfig; deliver(delivery: SlackDelivery): void };
   /** The edge thread died: the bot can no longer be reached, and should stop so that it is restarted. */
   onFailure(error: Error): void;
+  /** Where the Slack request counts and the in-flight gauge are registered. */
+  metrics?: Metrics;
 }
 
 export interface Edge {
@@ -53,6 +57,7 @@ export async function listenBehindEdge(options: EdgeOptions): Promise<Edge> {
     keepAliveTimeoutMs: 5_000,
     ...(options.slack ? { slack: options.slack.ingress } : {}),
   };
+  const slackRequests = options.slack && options.metrics ? slackMetrics(options.metrics, options.slack.ingress) : undefined;
   const [threadFile, loader] = edgeThread();
   const worker = new Worker(threadFile, { ...loader, workerData });
   let closing = false;
@@ -69,7 +74,18 @@ export async function listenBehindEdge(options: EdgeOptions): Promise<Edge> {
           reject(new Error(`the HTTP listener could not start on ${options.host}:${options.port}: ${message.message}`));
           break;
         case 'slack':
+          slackRequests?.inc({ outcome: 'acked' });
           options.slack?.deliver(message.delivery);
+          break;
+        case 'slack-refused': {
+          const { status, reason, retryNum } = message.refusal;
+          slackRequests?.inc({ outcome: REFUSAL_OUTCOME[status] });
+          log.warn({ status, reason, ...(retryNum ? { retryNum } : {}) }, 'refused a Slack request');
+          break;
+        }
+        case 'slack-turned-away':
+          slackRequests?.inc({ outcome: 'turned_away' });
+          log.warn({ inFlight: message.inFlight }, 'Slack request turned away: too much acknowledged work is waiting');
           break;
         case 'log':
           log[message.level](message.fields, message.message);
@@ -122,6 +138,27 @@ export async function listenBehindEdge(options: EdgeOptions): Promise<Edge> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+const REFUSAL_OUTCOME = { 400: 'malformed', 401: 'unauthorized', 413: 'too_large' } as const;
+
+/** What the edge did with each Slack request, and how many acknowledged ones are still being worked on. */
+function slackMetrics(metrics: Metrics, ingress: SlackIngressConfig): Counter<'outcome'> {
+  const inFlight = new Int32Array(ingress.inFlight);
+  new Gauge({
+    name: 'maestro_bot_slack_in_flight',
+    help: `Slack requests acknowledged and not yet worked off (new ones are turned away at ${ingress.capacity})`,
+    registers: [metrics.registry],
+    collect() {
+      this.set(Atomics.load(inFlight, 0));
+    },
+  });
+  return new Counter({
+    name: 'maestro_bot_slack_requests_total',
+    help: 'Requests to /slack/events by outcome: acked, turned_away, unauthorized, too_large, malformed',
+    labelNames: ['outcome'],
+    registers: [metrics.registry],
+  });
 }
 
 /**

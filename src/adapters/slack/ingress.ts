@@ -25,8 +25,18 @@ export interface SlackDelivery {
   retryReason?: string;
 }
 
+/** What was refused and why: the reason is for the log, never for the caller. */
+export interface SlackRefusal {
+  status: 400 | 401 | 413;
+  reason: string;
+  retryNum?: string;
+}
+
 export interface SlackIngressHooks {
   deliver(delivery: SlackDelivery): void;
+  refused(refusal: SlackRefusal): void;
+  /** A request was turned away because `inFlight` acknowledged requests are still waiting. */
+  turnedAway(inFlight: number): void;
   warn(fields: Record<string, unknown>, message: string): void;
   now?: () => number;
 }
@@ -34,7 +44,7 @@ export interface SlackIngressHooks {
 /** A refusal: the status, and the reason we log (never shown to the caller). */
 class Refusal extends Error {
   constructor(
-    readonly status: number,
+    readonly status: SlackRefusal['status'],
     reason: string,
   ) {
     super(reason);
@@ -64,7 +74,8 @@ export function slackIngress(config: SlackIngressConfig, hooks: SlackIngressHook
 
   return (req, res) => {
     const refuse = (refusal: Refusal) => {
-      hooks.warn({ reason: refusal.message, status: refusal.status, retryNum: req.headers['x-slack-retry-num'] }, 'refused a Slack request');
+      const retryNum = req.headers['x-slack-retry-num'];
+      hooks.refused({ status: refusal.status, reason: refusal.message, ...(typeof retryNum === 'string' ? { retryNum } : {}) });
       // The rest of a refused body is not worth reading: answer and close.
       res.writeHead(refusal.status, { connection: 'close' }).end();
       req.resume();
@@ -125,7 +136,7 @@ export function slackIngress(config: SlackIngressConfig, hooks: SlackIngressHook
       return;
     }
     if (Atomics.load(inFlight, 0) >= config.capacity) {
-      hooks.warn({ inFlight: Atomics.load(inFlight, 0) }, 'Slack request turned away: too much acknowledged work is waiting');
+      hooks.turnedAway(Atomics.load(inFlight, 0));
       // A slash command can say why in its ack; for anything else Slack shows its own error.
       if (typeof body.command === 'string') res.writeHead(200, { 'content-type': 'application/json' }).end(BUSY_REPLY);
       else res.writeHead(503, { 'retry-after': '5', 'content-length': '0' }).end();
