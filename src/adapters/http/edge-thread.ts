@@ -69,6 +69,8 @@ const server = createServer((req, res) => {
   else forward(req, res);
 });
 server.keepAliveTimeout = data.keepAliveTimeoutMs;
+// Node's rule: headers must be allowed longer than an idle connection is kept.
+server.headersTimeout = data.keepAliveTimeoutMs + 1_000;
 
 port.on('message', (message: 'close') => {
   if (message !== 'close') return;

@@ -31,8 +31,12 @@ export interface Edge {
   close(): Promise<void>;
 }
 
-/** Longer than any load balancer's idle timeout, so the edge's pooled connections are not cut under it. */
-const UPSTREAM_KEEP_ALIVE_MS = 65_000;
+/**
+ * How long an idle connection is kept open, on the public side and to the app: longer
+ * than the common load balancers' 60-second idle timeout, so a balancer never sends a
+ * request down a connection the bot is just closing (a 502 for someone's command).
+ */
+const KEEP_ALIVE_MS = 65_000;
 
 /**
  * The bot's one HTTP listener, run in a worker thread of its own (edge-thread.ts).
@@ -47,14 +51,14 @@ export async function listenBehindEdge(options: EdgeOptions): Promise<Edge> {
   const dir = await mkdtemp(join(tmpdir(), 'maestro-edge-'));
   const upstreamSocket = join(dir, 'app.sock');
   const upstream: Server = options.app.listen(upstreamSocket);
-  upstream.keepAliveTimeout = UPSTREAM_KEEP_ALIVE_MS;
+  upstream.keepAliveTimeout = KEEP_ALIVE_MS;
   await once(upstream, 'listening');
 
   const workerData: EdgeWorkerData = {
     host: options.host,
     port: options.port,
     upstreamSocket,
-    keepAliveTimeoutMs: 5_000,
+    keepAliveTimeoutMs: KEEP_ALIVE_MS,
     ...(options.slack ? { slack: options.slack.ingress } : {}),
   };
   const slackRequests = options.slack && options.metrics ? slackMetrics(options.metrics, options.slack.ingress) : undefined;
