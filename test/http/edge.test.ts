@@ -73,6 +73,12 @@ describe('the HTTP edge', () => {
     expect((await fetch(`${edge.url}/nowhere`)).status).toBe(404);
   });
 
+  it('keeps idle connections past a load balancer\'s 60-second idle timeout', async () => {
+    edge = await listenBehindEdge({ app: appWithEcho(), port: 0, host: '127.0.0.1', log, onFailure: () => {} });
+    const response = await fetch(`${edge.url}/health/live`);
+    expect(response.headers.get('keep-alive')).toBe('timeout=65');
+  });
+
   it('answers health checks through the app, so a stuck app fails its liveness probe', async () => {
     edge = await listenBehindEdge({ app: appWithEcho(), port: 0, host: '127.0.0.1', log, onFailure: () => {} });
     const live = await fetch(`${edge.url}/health/live`);

@@ -21,6 +21,12 @@ afterEach(async () => {
 });
 
 describe('the HTTP listener', () => {
+  it("keeps idle connections past a load balancer's 60-second idle timeout", async () => {
+    const url = await start();
+    const res = await fetch(`${url}/health/live`);
+    expect(res.headers.get('keep-alive')).toBe('timeout=65');
+  });
+
   it('answers liveness', async () => {
     const url = await start();
     const res = await fetch(`${url}/health/live`);

@@ -10,6 +10,7 @@ import { Counter, Gauge } from 'prom-client';
 import type { Metrics } from '../../core/metrics.js';
 import type { SlackDelivery, SlackIngressConfig } from '../slack/ingress.js';
 import type { EdgeToMain, EdgeWorkerData } from './edge-protocol.js';
+import { KEEP_ALIVE_MS } from './server.js';
 
 export interface EdgeOptions {
   app: Express;
@@ -30,13 +31,6 @@ export interface Edge {
   thread: Worker;
   close(): Promise<void>;
 }
-
-/**
- * How long an idle connection is kept open, on the public side and to the app: longer
- * than the common load balancers' 60-second idle timeout, so a balancer never sends a
- * request down a connection the bot is just closing (a 502 for someone's command).
- */
-const KEEP_ALIVE_MS = 65_000;
 
 /**
  * The bot's one HTTP listener, run in a worker thread of its own (edge-thread.ts).
