@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { type SlackHarness, startSlackHarness } from './support/harness.js';
 import { buttonBody, postSlack, slashCommandBody } from './support/slack-requests.js';
 
@@ -28,6 +28,12 @@ async function planFor(service: string): Promise<{ planTs: string; confirmId: st
 
 describe('plan buttons', () => {
   it('runs the job on Confirm, edits the plan with progress and replies with the result in its thread', async () => {
+    // Steps long enough for a progress edit to go out between them even on a busy machine:
+    // edits are coalesced, so a job that ends within one interval shows only its end.
+    h.ports.stepMs = 200;
+    onTestFinished(() => {
+      h.ports.stepMs = 30;
+    });
     const { confirmId, planTs } = await planFor('maestro-orchestrator');
     const response = await postSlack(h.url, buttonBody({ actionId: 'plan.confirm', value: confirmId, messageTs: planTs }));
     expect(response.status).toBe(200);
