@@ -42,6 +42,15 @@ export class FakeSlackApi extends HttpFake {
   readonly responses: ResponseUrlCall[] = [];
   private readonly failures = new Map<string, Failure[]>();
   private seq = 0;
+  private socketMode: { connectionUrl(): string } | undefined;
+
+  /**
+   * Answers apps.connections.open with a URL of this Socket Mode endpoint (test/fakes/slack-socket-mode.ts),
+   * for an app-level token (`xapp-…`) only, as Slack does.
+   */
+  serveSocketMode(endpoint: { connectionUrl(): string }): void {
+    this.socketMode = endpoint;
+  }
 
   /** The next `times` calls of `method` fail as given (an HTTP failure, or ok:false with an error code); later ones succeed. */
   failNext(method: string, failure: Failure, times = 1): void {
@@ -55,9 +64,9 @@ export class FakeSlackApi extends HttpFake {
     return this.calls.filter((c) => c.method === method && c.status === 200);
   }
 
-  /** Calls other than the client's own auth.test. */
+  /** Calls other than the clients' own: auth.test, and apps.connections.open in Socket Mode. */
   chatCalls(): SlackCall[] {
-    return this.calls.filter((c) => c.method !== 'auth.test');
+    return this.calls.filter((c) => c.method !== 'auth.test' && c.method !== 'apps.connections.open');
   }
 
   /** What to configure as the response_url base (SLACK_RESPONSE_URL_BASE) for this fake. */
@@ -117,13 +126,19 @@ export class FakeSlackApi extends HttpFake {
       res.end('upstream trouble');
       return;
     }
-    call.response = this.answer(method, body);
+    call.response = this.answer(method, body, req.headers.authorization);
+    if (call.response.ok === false) call.status = 400;
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(call.response));
   }
 
-  private answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
+  private answer(method: string, body: Record<string, unknown>, authorization: string | undefined): Record<string, unknown> {
     const channel = typeof body.channel === 'string' ? body.channel : undefined;
+    if (method === 'apps.connections.open' && this.socketMode) {
+      if (!authorization) return { ok: false, error: 'not_authed' };
+      if (!authorization.startsWith('Bearer xapp-')) return { ok: false, error: 'not_allowed_token_type' };
+      return { ok: true, url: this.socketMode.connectionUrl() };
+    }
     switch (method) {
       case 'auth.test':
         return { ok: true, url: 'https://example.slack.com/', team: 'Example', user: 'maestro', team_id: 'T0001', user_id: 'UBOT', bot_id: 'BBOT' };

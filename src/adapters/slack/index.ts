@@ -1,4 +1,4 @@
-import { App, webApi } from '@slack/bolt';
+import { App, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CommandHandler } from '../../handlers/command.js';
@@ -42,7 +42,11 @@ export interface SlackAdapter {
   edge?: { ingress: SlackIngressConfig; deliver(delivery: SlackDelivery): void };
   /** Resolves once every acknowledged request has been worked on. */
   idle(): Promise<void>;
-  /** Waits for work already acknowledged and pending message edits, then disconnects Socket Mode. */
+  /**
+   * In Socket Mode, first closes the socket (and waits until it is closed), so that nothing more is
+   * acknowledged that this process would not finish; then waits for work already acknowledged and
+   * pending message edits.
+   */
   stop(): Promise<void>;
 }
 
@@ -59,14 +63,17 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
   const log = options.log.child({ platform: 'slack' });
   const sdkLogger = boltLogger(log);
   const clientOptions = clientOptionsFor(config, options.retryConfig, sdkLogger);
-  const socketMode = Boolean(config.appToken);
   const client = new webApi.WebClient(config.botToken, clientOptions);
   const authorize = authorizeBotToken(client, config.botToken);
   const afterAck = new AfterAck(options.workConcurrency ?? 8, (error) => log.error({ err: error }, 'Slack work after the ack failed'));
-  const receiver = socketMode ? undefined : new EdgeReceiver({ signingSecret: config.signingSecret, log, afterAck, capacity: options.capacity ?? 2000 });
+  // Bolt would build the Socket Mode receiver itself, but its stop() does not wait for the socket to close; ours does, through the client.
+  const socket = config.appToken
+    ? new SocketModeReceiver({ appToken: config.appToken, logger: sdkLogger, installerOptions: { clientOptions } })
+    : undefined;
+  const receiver = socket ? undefined : new EdgeReceiver({ signingSecret: config.signingSecret, log, afterAck, capacity: options.capacity ?? 2000 });
   // No conversation store: the bot keeps its state in Redis, and Bolt's in-memory one costs every request a lookup.
   const common = { authorize, clientOptions, logger: sdkLogger, convoStore: false } as const;
-  const bolt = receiver ? new App({ ...common, receiver }) : new App({ ...common, appToken: config.appToken, socketMode: true });
+  const bolt = socket ? new App({ ...common, receiver: socket, socketMode: true }) : new App({ ...common, receiver });
 
   const chat = new SlackChat(client, log, { updateIntervalMs: options.updateIntervalMs, responseUrlBase: config.responseUrlBase });
   registerListeners(bolt, {
@@ -84,17 +91,19 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
   });
 
   // Over HTTP the express listener is started by main.ts; only Socket Mode has a connection of its own.
-  if (socketMode) await bolt.start();
-  log.info({ mode: socketMode ? 'socket' : 'http' }, 'Slack adapter ready');
+  if (socket) await bolt.start();
+  log.info({ mode: socket ? 'socket' : 'http' }, 'Slack adapter ready');
 
   return {
     chat,
     ...(receiver ? { edge: { ingress: receiver.ingress, deliver: (delivery: SlackDelivery) => receiver.deliver(delivery) } } : {}),
     idle: () => afterAck.idle(),
     async stop() {
+      // Take no more deliveries before draining (over HTTP, main.ts closes the edge before this): one acked
+      // after the drain would never be worked on. Slack sends to the app's other connections meanwhile.
+      if (socket) await socket.client.disconnect();
       await afterAck.idle();
       await chat.flush();
-      if (socketMode) await bolt.stop();
     },
   };
 }

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
 import { loadCatalog } from '../../../src/config/catalog.js';
-import { createHttpApp, finishHttpApp } from '../../../src/adapters/http/server.js';
+import { createHttpApp, finishHttpApp, listen } from '../../../src/adapters/http/server.js';
 import { createSlackAdapter, type SlackAdapter } from '../../../src/adapters/slack/index.js';
 import { Metrics } from '../../../src/core/metrics.js';
 import { CommandHandler } from '../../../src/handlers/command.js';
@@ -11,6 +11,7 @@ import { type ButtonRoute, InteractionHandler } from '../../../src/handlers/inte
 import { JobQueue, type JobWorker, startWorker } from '../../../src/jobs/index.js';
 import { type SlackTestPorts, slackTestRegistry } from '../../fixtures/slack-actions.js';
 import { FakeSlackApi } from '../../fakes/slack-api.js';
+import { FakeSocketMode } from '../../fakes/slack-socket-mode.js';
 import { listenForTests } from '../../support/edge.js';
 import { cleanPrefix, testPrefix, testRedis } from '../../support/redis.js';
 import { SIGNING_SECRET } from './slack-requests.js';
@@ -23,6 +24,8 @@ export { MemoryAudit };
 export interface SlackHarness {
   url: string;
   fake: FakeSlackApi;
+  /** With `appToken`: the Socket Mode endpoint the bot is connected to. */
+  socket?: FakeSocketMode;
   redis: Redis;
   audit: MemoryAudit;
   ports: SlackTestPorts;
@@ -46,12 +49,20 @@ export async function startSlackHarness(
     capacity?: number;
     /** The bot's logger, for tests that assert on what it logs. */
     log?: Logger;
+    /**
+     * An app-level token (`xapp-…`): Socket Mode, as SLACK_APP_TOKEN makes it. The bot connects to a
+     * fake Socket Mode endpoint (`socket`) that the fake Web API hands out, and, as in main.ts, its
+     * listener serves no /slack/events.
+     */
+    appToken?: string;
   } = {},
 ): Promise<SlackHarness> {
   const log = options.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const redis = testRedis();
   const prefix = testPrefix(`slack-${name}`);
   const fake = await new FakeSlackApi().start();
+  const socket = options.appToken ? await new FakeSocketMode().start() : undefined;
+  if (socket) fake.serveSocketMode(socket);
   const audit = new MemoryAudit();
   const ports: SlackTestPorts = { executions: [], steps: 3, stepMs: 30 };
   const registry = slackTestRegistry();
@@ -75,15 +86,23 @@ export async function startSlackHarness(
     redis,
     prefix,
     log,
-    config: { botToken: 'xoxb-test-token-1234', signingSecret: SIGNING_SECRET, apiUrl: options.slackApiUrl ?? fake.url, responseUrlBase: fake.hooksBase },
+    config: {
+      botToken: 'xoxb-test-token-1234',
+      signingSecret: SIGNING_SECRET,
+      apiUrl: options.slackApiUrl ?? fake.url,
+      responseUrlBase: fake.hooksBase,
+      ...(options.appToken ? { appToken: options.appToken } : {}),
+    },
     retryConfig: { retries: 3, minTimeout: 20, maxTimeout: 100, factor: 2 },
     updateIntervalMs: options.updateIntervalMs ?? 50,
     ...(options.workConcurrency !== undefined ? { workConcurrency: options.workConcurrency } : {}),
     ...(options.capacity !== undefined ? { capacity: options.capacity } : {}),
   });
   finishHttpApp(app, log);
-  const edge = await listenForTests(app, log, slack);
-  const { url } = edge;
+  // Socket Mode needs no HTTP edge: main.ts then starts the plain listener for the other routes.
+  const listener = socket ? await listen(app, 0, '127.0.0.1') : undefined;
+  const edge = listener ? undefined : await listenForTests(app, log, slack);
+  const url = listener?.url ?? edge!.url;
   let worker: JobWorker | undefined = await startWorker({
     connection: redis,
     prefix,
@@ -98,6 +117,7 @@ export async function startSlackHarness(
   return {
     url,
     fake,
+    ...(socket ? { socket } : {}),
     redis,
     audit,
     ports,
@@ -106,8 +126,11 @@ export async function startSlackHarness(
       await worker?.close();
       worker = undefined;
       await slack.stop();
-      await edge.close();
+      await edge?.close();
+      listener?.server.closeAllConnections();
+      if (listener) await new Promise((resolve) => listener.server.close(resolve));
       await jobs.close();
+      await socket?.stop();
       await fake.stop();
       await cleanPrefix(redis, prefix);
       redis.disconnect();

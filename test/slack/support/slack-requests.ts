@@ -21,9 +21,14 @@ export function newTriggerId(): string {
   return `13345224609.738474920.${Date.now()}${triggers}`;
 }
 
-/** A slash command as Slack sends it: form-encoded. */
+/** A slash command as Slack sends it over HTTP: form-encoded. */
 export function slashCommandBody(fields: SlashCommandFields): string {
-  return new URLSearchParams({
+  return new URLSearchParams(slashCommandPayload(fields)).toString();
+}
+
+/** A slash command's fields, as Slack form-encodes them over HTTP and puts them in a Socket Mode envelope's payload. */
+export function slashCommandPayload(fields: SlashCommandFields): Record<string, string> {
+  return {
     token: 'deprecated-verification-token',
     team_id: 'T0001',
     team_domain: 'example',
@@ -36,7 +41,7 @@ export function slashCommandBody(fields: SlashCommandFields): string {
     api_app_id: 'A0MAESTRO',
     response_url: fields.response_url ?? 'https://hooks.slack.com/commands/T0001/1/xyz',
     trigger_id: fields.trigger_id ?? newTriggerId(),
-  }).toString();
+  };
 }
 
 export interface ButtonFields {
@@ -51,10 +56,15 @@ export interface ButtonFields {
   responseUrl?: string;
 }
 
-/** A block_actions interaction as Slack sends it: `payload=<json>`, form-encoded. */
+/** A block_actions interaction as Slack sends it over HTTP: `payload=<json>`, form-encoded. */
 export function buttonBody(fields: ButtonFields): string {
+  return new URLSearchParams({ payload: JSON.stringify(buttonPayload(fields)) }).toString();
+}
+
+/** A block_actions payload: JSON in the `payload` field over HTTP, the payload of an `interactive` envelope in Socket Mode. */
+export function buttonPayload(fields: ButtonFields): Record<string, unknown> {
   const channel = fields.channelId ?? 'C0INCIDENT';
-  const payload = {
+  return {
     type: 'block_actions',
     team: { id: 'T0001', domain: 'example' },
     user: { id: fields.userId ?? 'U0BOB', username: fields.userName ?? 'bob', name: fields.userName ?? 'bob', team_id: 'T0001' },
@@ -76,7 +86,6 @@ export function buttonBody(fields: ButtonFields): string {
       },
     ],
   };
-  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
 export interface PostOptions {
