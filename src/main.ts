@@ -63,6 +63,9 @@ async function main(): Promise<number> {
   const redis = await connectRedis(env.REDIS_URL);
   const closers: (() => Promise<unknown>)[] = [async () => redis.quit()];
 
+  // Listening for the stop signals from the start: a SIGTERM that arrives while the bot
+  // is still starting then shuts it down cleanly once it has started, instead of killing it.
+  const signalled = consoleMode ? undefined : untilSignalled();
   try {
     const cluster = await connectCluster(env.MAESTRO_SANDBOX, catalog, durationMs(env.MAESTRO_SANDBOX_TICK), log);
     const sandbox = cluster.sandbox;
@@ -267,7 +270,7 @@ async function main(): Promise<number> {
         log,
       });
     } else {
-      await untilSignalled();
+      await signalled;
     }
     return edgeFailed ? 1 : 0;
   } finally {

@@ -51,3 +51,13 @@ describe('npm start with Slack over HTTP', () => {
     expect(code).toBe(0);
   }, 30_000);
 });
+
+describe('npm start stopped the moment it has started', () => {
+  it('still shuts down cleanly, with exit code 0, on a SIGTERM sent as soon as it says it started', async () => {
+    const early = await startBotProcess({ prefix: `${prefix}-early`, slackApiUrl: fake.url });
+    early.process.kill('SIGTERM');
+    const [code, signal] = (await once(early.process, 'exit')) as [number | null, string | null];
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    await cleanPrefix(redis, `${prefix}-early`);
+  }, 60_000);
+});

@@ -204,8 +204,6 @@ describe('npm start with SLACK_APP_TOKEN', () => {
   });
 
   it('closes the socket normally and exits 0 on SIGTERM', async () => {
-    // The bot logs that it started just before it listens for signals (src/main.ts); an answer on its
-    // listener means it is past that, so SIGTERM is not taken by the default handler.
     expect((await fetch(`${bot.url}/health/live`)).status).toBe(200);
     bot.process.kill('SIGTERM');
     const [code] = (await once(bot.process, 'exit')) as [number];
