@@ -2,19 +2,15 @@
  * Slash-command ack latency on /slack/events: the whole bot as main.ts wires it
  * for Slack over HTTP (the edge thread that verifies and acks, Bolt, dedupe,
  * CommandHandler, Redis, job queue, a stand-in Slack Web API) against a bare Bolt
- * app on an express listener that acks and does nothing else, measured in the
- * same run, in interleaved rounds. Each level keeps `concurrency` requests in
+ * app on an express listener that acks and does nothing else (in a worker thread
+ * of its own, so the bot's garbage never lands on it), measured in the same run,
+ * in interleaved rounds. Each level keeps `concurrency` requests in
  * flight over keep-alive connections until `requests-per-level` are answered.
  *
  * Run: npx tsx bench/slack-ack.ts [requests-per-level]   (BENCH_LEVELS=1,50,200 to choose levels)
  */
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
-import { App, ExpressReceiver } from '@slack/bolt';
-import express from 'express';
-import { pino } from 'pino';
-import { boltLogger } from '../src/adapters/slack/bolt-logger.js';
 import { startSlackHarness } from '../test/slack/support/harness.js';
 import { SIGNING_SECRET } from '../test/slack/support/slack-requests.js';
 
@@ -23,20 +19,9 @@ const PER_LEVEL = Number(process.argv[2] ?? 2000);
 const ROUNDS = 3;
 
 async function bareBolt(slackApiUrl: string): Promise<{ url: string; close(): Promise<void> }> {
-  const app = express();
-  const logger = boltLogger(pino({ level: 'silent' }));
-  const receiver = new ExpressReceiver({ app, signingSecret: SIGNING_SECRET, logger });
-  const bolt = new App({ token: 'xoxb-bench-0000', receiver, logger, clientOptions: { slackApiUrl } });
-  bolt.command(/.*/, async ({ ack }) => {
-    await ack();
-  });
-  const server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  const worker = new Worker(new URL('./support/bare-bolt.mjs', import.meta.url), { workerData: { signingSecret: SIGNING_SECRET, slackApiUrl } });
+  const [url] = (await once(worker, 'message')) as [string];
+  return { url, close: async () => void (await worker.terminate()) };
 }
 
 /** `total` signed slash commands, `concurrency` in flight at a time; each ack's latency in ms. */
