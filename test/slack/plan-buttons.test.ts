@@ -1,6 +1,6 @@
-import type { types } from '@slack/bolt';
+
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
-import { type SlackHarness, startSlackHarness } from './support/harness.js';
+import { postedPlan, type SlackHarness, startSlackHarness } from './support/harness.js';
 import { buttonBody, postSlack, slashCommandBody } from './support/slack-requests.js';
 
 let h: SlackHarness;
@@ -16,14 +16,8 @@ beforeEach(() => {
 });
 
 /** Runs `/maestro bump <service>`; returns the posted plan's ts and the confirmation id its Confirm carries. */
-async function planFor(service: string): Promise<{ planTs: string; confirmId: string }> {
-  const before = h.fake.succeeded('chat.postMessage').length;
-  await postSlack(h.url, slashCommandBody({ text: `bump ${service}` }));
-  await h.fake.waitFor(() => h.fake.succeeded('chat.postMessage').length > before);
-  const post = h.fake.succeeded('chat.postMessage').at(-1)!;
-  const actions = (post.body.blocks as types.KnownBlock[]).find((b): b is types.ActionsBlock => b.type === 'actions')!;
-  const confirm = actions.elements.find((e): e is types.Button => e.type === 'button' && e.action_id === 'plan.confirm')!;
-  return { planTs: String(post.response!.ts), confirmId: confirm.value! };
+function planFor(service: string): Promise<{ planTs: string; confirmId: string }> {
+  return postedPlan(h.fake, () => postSlack(h.url, slashCommandBody({ text: `bump ${service}` })));
 }
 
 describe('plan buttons', () => {

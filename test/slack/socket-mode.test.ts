@@ -1,11 +1,10 @@
 import { once } from 'node:events';
-import type { types } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeSlackApi, type SlackCall } from '../fakes/slack-api.js';
 import { FakeSocketMode } from '../fakes/slack-socket-mode.js';
 import { cleanPrefix, testPrefix, testRedis } from '../support/redis.js';
 import { type BotProcess, startBotProcess } from './support/bot-process.js';
-import { type SlackHarness, startSlackHarness } from './support/harness.js';
+import { postedPlan, type SlackHarness, startSlackHarness } from './support/harness.js';
 import { buttonPayload, postSlack, slashCommandBody, slashCommandPayload } from './support/slack-requests.js';
 
 const APP_TOKEN = 'xapp-1-A0MAESTRO-1-socketmodetesttoken';
@@ -28,14 +27,8 @@ beforeEach(() => {
 });
 
 /** Sends `/maestro bump <service>` down the socket; returns the posted plan's ts and the confirmation id its Confirm carries. */
-async function planFor(service: string): Promise<{ planTs: string; confirmId: string }> {
-  const before = h.fake.succeeded('chat.postMessage').length;
-  socket.deliver('slash_commands', slashCommandPayload({ text: `bump ${service}` }));
-  await h.fake.waitFor(() => h.fake.succeeded('chat.postMessage').length > before);
-  const post = h.fake.succeeded('chat.postMessage').at(-1)!;
-  const actions = (post.body.blocks as types.KnownBlock[]).find((b): b is types.ActionsBlock => b.type === 'actions')!;
-  const confirm = actions.elements.find((e): e is types.Button => e.type === 'button' && e.action_id === 'plan.confirm')!;
-  return { planTs: String(post.response!.ts), confirmId: confirm.value! };
+function planFor(service: string): Promise<{ planTs: string; confirmId: string }> {
+  return postedPlan(h.fake, () => socket.deliver('slash_commands', slashCommandPayload({ text: `bump ${service}` })));
 }
 
 const resultIn = (planTs: string) => (calls: typeof h.fake.calls) =>

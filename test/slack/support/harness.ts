@@ -1,3 +1,4 @@
+import type { types } from '@slack/bolt';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
@@ -136,4 +137,18 @@ export async function startSlackHarness(
       redis.disconnect();
     },
   };
+}
+
+/**
+ * Sends a command that plans a change (`send`, over HTTP or the socket), waits for the
+ * plan Slack is asked to post, and returns its ts and the confirmation id its Confirm carries.
+ */
+export async function postedPlan(fake: FakeSlackApi, send: () => unknown): Promise<{ planTs: string; confirmId: string }> {
+  const before = fake.succeeded('chat.postMessage').length;
+  await send();
+  await fake.waitFor(() => fake.succeeded('chat.postMessage').length > before);
+  const post = fake.succeeded('chat.postMessage').at(-1)!;
+  const actions = (post.body.blocks as types.KnownBlock[]).find((b): b is types.ActionsBlock => b.type === 'actions')!;
+  const confirm = actions.elements.find((e): e is types.Button => e.type === 'button' && e.action_id === 'plan.confirm')!;
+  return { planTs: String(post.response!.ts), confirmId: confirm.value! };
 }
