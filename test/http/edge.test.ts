@@ -156,7 +156,9 @@ describe('the HTTP edge', () => {
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const { port } = taken.address() as { port: number };
     try {
-      await expect(listenBehindEdge({ app: appWithEcho(), port, host: '127.0.0.1', log, onFailure: () => {} })).rejects.toThrow(`127.0.0.1:${port}`);
+      const starting = listenBehindEdge({ app: appWithEcho(), port, host: '127.0.0.1', log, onFailure: () => {} });
+      await expect(starting).rejects.toThrow(`127.0.0.1:${port}`);
+      await expect(starting).rejects.toMatchObject({ code: 'EADDRINUSE' });
     } finally {
       taken.close();
     }

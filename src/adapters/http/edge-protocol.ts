@@ -13,7 +13,7 @@ export interface EdgeWorkerData {
 /** Messages from the edge thread to the main thread. */
 export type EdgeToMain =
   | { kind: 'listening'; port: number }
-  | { kind: 'failed'; message: string }
+  | { kind: 'failed'; message: string; code?: string }
   | { kind: 'closed' }
   | { kind: 'slack'; delivery: SlackDelivery }
   | { kind: 'slack-refused'; refusal: SlackRefusal }

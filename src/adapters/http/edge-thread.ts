@@ -81,5 +81,5 @@ port.on('message', (message: 'close') => {
   server.closeIdleConnections();
 });
 
-server.on('error', (error) => send({ kind: 'failed', message: error.message }));
+server.on('error', (error: NodeJS.ErrnoException) => send({ kind: 'failed', message: error.message, ...(error.code ? { code: error.code } : {}) }));
 server.listen(data.port, data.host, () => send({ kind: 'listening', port: (server.address() as AddressInfo).port }));

@@ -69,7 +69,8 @@ export async function listenBehindEdge(options: EdgeOptions): Promise<Edge> {
           resolve(message.port);
           break;
         case 'failed':
-          reject(new Error(`the HTTP listener could not start on ${options.host}:${options.port}: ${message.message}`));
+          // With the listen error's code, so that main.ts can say "port already in use" as without the edge.
+          reject(Object.assign(new Error(`the HTTP listener could not start on ${options.host}:${options.port}: ${message.message}`), { code: message.code }));
           break;
         case 'slack':
           slackRequests?.inc({ outcome: 'acked' });
