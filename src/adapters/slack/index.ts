@@ -54,9 +54,9 @@ export interface SlackAdapter {
 const DEFAULT_RETRY: webApi.RetryOptions = { retries: 6, factor: 2, minTimeout: 500, maxTimeout: 20_000, randomize: true };
 
 /**
- * The Slack adapter: Bolt on /slack/events of the bot's listener (or Socket Mode
- * when SLACK_APP_TOKEN is set), routing /maestro and the plan buttons to the
- * CommandHandler and answering through a SlackChat.
+ * The Slack adapter: Bolt fed by the HTTP edge's /slack/events (or by Socket Mode
+ * when SLACK_APP_TOKEN is set), routing /maestro and every button to the handlers
+ * and answering through a SlackChat.
  */
 export async function createSlackAdapter(options: SlackAdapterOptions): Promise<SlackAdapter> {
   const { config } = options;
@@ -90,7 +90,7 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
     log.error({ err: error }, 'Slack listener failed');
   });
 
-  // Over HTTP the express listener is started by main.ts; only Socket Mode has a connection of its own.
+  // Over HTTP the listener (the edge) is started by main.ts; only Socket Mode has a connection of its own.
   if (socket) await bolt.start();
   log.info({ mode: socket ? 'socket' : 'http' }, 'Slack adapter ready');
 
