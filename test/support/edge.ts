@@ -3,14 +3,14 @@ import type { Logger } from 'pino';
 import { type Edge, listenBehindEdge } from '../../src/adapters/http/edge.js';
 import type { SlackAdapter } from '../../src/adapters/slack/index.js';
 
-/** The bot's listener as main.ts starts it with Slack over HTTP, on a free local port. */
-export function listenForTests(app: Express, log: Logger, slack: SlackAdapter): Promise<Edge> {
+/** The bot's listener behind the HTTP edge as main.ts starts it (with Slack over HTTP when given), on a free local port. */
+export function listenForTests(app: Express, log: Logger, slack?: SlackAdapter): Promise<Edge> {
   return listenBehindEdge({
     app,
     port: 0,
     host: '127.0.0.1',
     log,
-    ...(slack.edge ? { slack: slack.edge } : {}),
+    ...(slack?.edge ? { slack: slack.edge } : {}),
     onFailure: (error) => log.error({ err: error }, 'test edge failed'),
   });
 }

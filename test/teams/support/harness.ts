@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { createHttpApp, finishHttpApp, listen } from '../../../src/adapters/http/server.js';
+import { createHttpApp, finishHttpApp } from '../../../src/adapters/http/server.js';
 import { createTeamsAdapter, createTeamsChat, type TeamsAdapter, type TeamsChat } from '../../../src/adapters/teams/index.js';
 import type { Catalog } from '../../../src/config/catalog-schema.js';
 import { loadCatalog } from '../../../src/config/catalog.js';
@@ -17,6 +17,7 @@ import { cleanPrefix, testPrefix, testRedis } from '../../support/redis.js';
 import { APP_ID, postActivity } from './activities.js';
 import { fakeAuthentication } from './credentials.js';
 import { MemoryAudit } from '../../fixtures/memory-audit.js';
+import { listenForTests } from '../../support/edge.js';
 
 export const catalog = loadCatalog(fileURLToPath(new URL('../../../config/catalog.yaml', import.meta.url)));
 
@@ -44,7 +45,7 @@ export interface HarnessOptions<P> {
 }
 
 /**
- * The bot as main.ts wires it: the real express listener, botbuilder's CloudAdapter
+ * The bot as main.ts wires it: the real express listener (behind the HTTP edge), botbuilder's CloudAdapter
  * with the SDK's JWT validation (trusting the fake's keys), CommandHandler,
  * InteractionHandler, Redis confirmations and the BullMQ queue + worker, talking to
  * a fake Bot Connector.
@@ -80,7 +81,9 @@ export async function startTeamsHarness<P>(name: string, options: HarnessOptions
   };
   const teams = createTeamsAdapter({ ...common, app, handler, interactions: new InteractionHandler(handler) });
   finishHttpApp(app, log);
-  const { server, url } = await listen(app, 0, '127.0.0.1');
+  // Behind the HTTP edge, as when Slack shares the listener: every Teams request crosses its proxy.
+  const edge = await listenForTests(app, log);
+  const { url } = edge;
   let worker: JobWorker | undefined = await startWorker({
     connection: redis,
     prefix,
@@ -105,8 +108,7 @@ export async function startTeamsHarness<P>(name: string, options: HarnessOptions
       await worker?.close();
       worker = undefined;
       await teams.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await edge.close();
       await jobs.close();
       await fake.stop();
       await cleanPrefix(redis, prefix);
