@@ -1,4 +1,10 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A kubeconfig path that is certain not to exist, so the bot falls back to its sandbox cluster. */
+export const NO_KUBECONFIG = join(tmpdir(), `maestro-no-kubeconfig-${randomUUID()}`);
 
 export interface BotRun {
   code: number | null;
@@ -12,7 +18,7 @@ export function runBot(input: string, env: Record<string, string>, timeoutMs = 6
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0', KUBECONFIG: '/nonexistent', ...env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0', KUBECONFIG: NO_KUBECONFIG, ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

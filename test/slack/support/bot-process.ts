@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { NO_KUBECONFIG } from '../../support/bot-process.js';
 import { REDIS_URL } from '../../support/redis.js';
 import { SIGNING_SECRET } from './slack-requests.js';
 
@@ -21,7 +22,7 @@ export function startBotProcess(options: { prefix: string; slackApiUrl: string; 
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
       PORT: '0',
-      KUBECONFIG: '/nonexistent',
+      KUBECONFIG: NO_KUBECONFIG,
       REDIS_URL,
       REDIS_PREFIX: options.prefix,
       MAESTRO_SANDBOX_TICK: '50ms',
