@@ -3,6 +3,9 @@ import type { Message } from '../core/message.js';
 
 /** Message content the handlers send, written once for every platform. */
 
+/** Said instead of running a request the bot turned away in a burst (Slack's ack has room for text only). */
+export const OVERLOADED_TEXT = 'maestro-bot is working through a burst of requests and did not take this one; nothing was run. Please try again in a moment.';
+
 export function userErrorMessage(text: string): Message {
   return { title: 'That did not work', severity: 'warning', text };
 }

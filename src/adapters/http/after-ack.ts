@@ -21,6 +21,11 @@ export class AfterAck {
     this.pump();
   }
 
+  /** Work running or waiting its turn. */
+  get backlog(): number {
+    return this.running + this.queue.length;
+  }
+
   /** Resolves when nothing is queued or running: for shutdown. */
   idle(): Promise<void> {
     if (this.running === 0 && this.queue.length === 0) return Promise.resolve();

@@ -32,7 +32,7 @@ export interface SlackAdapterOptions {
   updateIntervalMs?: number;
   /** Acknowledged requests worked on at once (default 8); the rest wait their turn. */
   workConcurrency?: number;
-  /** Acknowledged requests allowed in flight (default 2000); beyond it new ones are turned away with a reason. */
+  /** Acknowledged requests allowed in flight, over HTTP or the socket (default 2000); beyond it new ones are turned away with a reason. */
   capacity?: number;
 }
 
@@ -70,7 +70,8 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
   const socket = config.appToken
     ? new SocketModeReceiver({ appToken: config.appToken, logger: sdkLogger, installerOptions: { clientOptions } })
     : undefined;
-  const receiver = socket ? undefined : new EdgeReceiver({ signingSecret: config.signingSecret, log, afterAck, capacity: options.capacity ?? 2000 });
+  const capacity = options.capacity ?? 2000;
+  const receiver = socket ? undefined : new EdgeReceiver({ signingSecret: config.signingSecret, log, afterAck, capacity });
   // No conversation store: the bot keeps its state in Redis, and Bolt's in-memory one costs every request a lookup.
   const common = { authorize, clientOptions, logger: sdkLogger, convoStore: false } as const;
   const bolt = socket ? new App({ ...common, receiver: socket, socketMode: true }) : new App({ ...common, receiver });
@@ -85,6 +86,7 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
     // Over HTTP, Bolt already runs each request from the after-ack queue, behind the receiver's
     // ack; the listener's work keeps that turn. Socket Mode acks over its socket and queues here.
     afterAck: receiver ? (work) => work() : (work) => afterAck.run(work),
+    overloaded: receiver ? () => false : () => afterAck.backlog >= capacity,
   });
   bolt.error(async (error) => {
     log.error({ err: error }, 'Slack listener failed');

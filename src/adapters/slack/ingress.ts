@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseForm } from 'node:querystring';
+import { OVERLOADED_TEXT } from '../../handlers/replies.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 /** Slack's own payloads are a few kB; anything near this is not from Slack. */
@@ -51,10 +52,7 @@ class Refusal extends Error {
   }
 }
 
-const BUSY_REPLY = JSON.stringify({
-  response_type: 'ephemeral',
-  text: 'maestro-bot is working through a burst of requests and did not take this one; nothing was run. Please try again in a moment.',
-});
+const BUSY_REPLY = JSON.stringify({ response_type: 'ephemeral', text: OVERLOADED_TEXT });
 
 /**
  * Answers POST /slack/events by itself: verifies the request (HMAC-SHA256 of

@@ -6,7 +6,7 @@ import { errorRef } from '../../core/errors.js';
 import type { Actor, CommandRequest, Conversation, InteractionRequest } from '../../core/request.js';
 import type { CommandHandler } from '../../handlers/command.js';
 import type { InteractionHandler } from '../../handlers/interaction.js';
-import { internalErrorMessage, userErrorMessage } from '../../handlers/replies.js';
+import { internalErrorMessage, OVERLOADED_TEXT, userErrorMessage } from '../../handlers/replies.js';
 import { type DeliveryDedupe, deliveryKey } from './dedupe.js';
 import type { SlackChat } from './slack-chat.js';
 
@@ -19,6 +19,8 @@ export interface ListenerDeps {
   log: Logger;
   /** Work continues after the ack, in its turn, so that acks of later requests are not kept waiting. */
   afterAck(work: () => Promise<void>): Promise<void> | void;
+  /** True when the bot takes no more work (Socket Mode's burst limit; over HTTP the edge turns requests away itself). */
+  overloaded(): boolean;
 }
 
 /**
@@ -29,12 +31,24 @@ export interface ListenerDeps {
 export function registerListeners(app: App, deps: ListenerDeps): void {
   // Any slash command the app owns: a workspace may install it as /maestro-staging.
   app.command(/.*/, async ({ command, ack, context }) => {
+    if (deps.overloaded()) {
+      deps.log.warn({ actor: command.user_id }, 'Slack command turned away: too much acknowledged work is waiting');
+      await ack({ response_type: 'ephemeral', text: OVERLOADED_TEXT });
+      return;
+    }
     await ack();
     await deps.afterAck(() => onCommand(command, context.retryNum, deps));
   });
 
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions' }, async ({ body, action, ack, context }) => {
     await ack();
+    if (deps.overloaded()) {
+      deps.log.warn({ actor: body.user.id, actionId: action.action_id }, 'Slack button press turned away: too much acknowledged work is waiting');
+      // A button's ack carries no text: one ephemeral says why nothing happened.
+      const channel = body.channel?.id;
+      if (channel) await quietly(deps.log, () => deps.chat.forRequest({ channel, userId: body.user.id, responseUrl: body.response_url, log: deps.log }).ephemeral(channel, body.user.id, userErrorMessage(OVERLOADED_TEXT)));
+      return;
+    }
     await deps.afterAck(() => onButton(body, action, context.retryNum, deps));
   });
 }
