@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { App, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -34,6 +35,8 @@ export interface SlackAdapterOptions {
   workConcurrency?: number;
   /** Acknowledged requests allowed in flight, over HTTP or the socket (default 2000); beyond it new ones are turned away with a reason. */
   capacity?: number;
+  /** How long stop() waits for acknowledged work, and then for pending edits (default 10 s each, inside Kubernetes' 30-second grace). */
+  drainTimeoutMs?: number;
 }
 
 export interface SlackAdapter {
@@ -71,6 +74,7 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
     ? new SocketModeReceiver({ appToken: config.appToken, logger: sdkLogger, installerOptions: { clientOptions } })
     : undefined;
   const capacity = options.capacity ?? 2000;
+  const drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
   const receiver = socket ? undefined : new EdgeReceiver({ signingSecret: config.signingSecret, log, afterAck, capacity });
   // No conversation store: the bot keeps its state in Redis, and Bolt's in-memory one costs every request a lookup.
   const common = { authorize, clientOptions, logger: sdkLogger, convoStore: false } as const;
@@ -104,8 +108,11 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
       // Take no more deliveries before draining (over HTTP, main.ts closes the edge before this): one acked
       // after the drain would never be worked on. Slack sends to the app's other connections meanwhile.
       if (socket) await socket.client.disconnect();
-      await afterAck.idle();
-      await chat.flush();
+      // Bounded: with Slack unreachable, retries could hold the drain past the pod's grace period,
+      // and a SIGKILL then would say nothing about what was left.
+      const drained = await Promise.race([afterAck.idle().then(() => true), delay(drainTimeoutMs, undefined, { ref: false }).then(() => false)]);
+      if (!drained) log.error({ unfinished: afterAck.backlog, waitedMs: drainTimeoutMs }, 'stopping with acknowledged Slack requests unfinished');
+      await Promise.race([chat.flush(), delay(drainTimeoutMs, undefined, { ref: false })]);
     },
   };
 }

@@ -50,6 +50,7 @@ export async function startSlackHarness(
     capacity?: number;
     /** The bot's logger, for tests that assert on what it logs. */
     log?: Logger;
+    drainTimeoutMs?: number;
     /**
      * An app-level token (`xapp-…`): Socket Mode, as SLACK_APP_TOKEN makes it. The bot connects to a
      * fake Socket Mode endpoint (`socket`) that the fake Web API hands out, and, as in main.ts, its
@@ -98,6 +99,7 @@ export async function startSlackHarness(
     updateIntervalMs: options.updateIntervalMs ?? 50,
     ...(options.workConcurrency !== undefined ? { workConcurrency: options.workConcurrency } : {}),
     ...(options.capacity !== undefined ? { capacity: options.capacity } : {}),
+    ...(options.drainTimeoutMs !== undefined ? { drainTimeoutMs: options.drainTimeoutMs } : {}),
   });
   finishHttpApp(app, log);
   // Socket Mode needs no HTTP edge: main.ts then starts the plain listener for the other routes.
