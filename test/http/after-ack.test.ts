@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AfterAck } from '../../src/adapters/http/after-ack.js';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { AfterAck, drainWithin } from '../../src/adapters/http/after-ack.js';
 
 /** A piece of work that runs until released, recording that it started. */
 function gate(started: string[], name: string) {
@@ -59,5 +61,37 @@ describe('AfterAck', () => {
 
   it('resolves idle() at once when nothing was ever queued', async () => {
     await expect(new AfterAck(1, () => {}).idle()).resolves.toBeUndefined();
+  });
+});
+
+describe('drainWithin', () => {
+  function recordingLog() {
+    const lines: { msg: string; unfinished?: number }[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    });
+    return { log: pino({ level: 'info' }, sink), lines };
+  }
+
+  it('gives up on work and edits that never finish after its bound, and logs both', async () => {
+    const { log, lines } = recordingLog();
+    const queue = new AfterAck(1, () => {});
+    queue.run(() => new Promise(() => {}));
+    const started = performance.now();
+    await drainWithin(queue, () => new Promise(() => {}), 50, log);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(lines.map((l) => l.msg)).toEqual(['stopping with acknowledged requests unfinished', 'stopping with message edits unsent']);
+    expect(lines[0]!.unfinished).toBe(1);
+  });
+
+  it('says nothing when the work and the edits finish in time', async () => {
+    const { log, lines } = recordingLog();
+    const queue = new AfterAck(1, () => {});
+    queue.run(async () => {});
+    await drainWithin(queue, async () => {}, 1000, log);
+    expect(lines).toEqual([]);
   });
 });

@@ -29,7 +29,7 @@ describe('stopping the Slack adapter', () => {
     const started = performance.now();
     await h.slack.stop();
     expect(performance.now() - started).toBeLessThan(5_000);
-    const line = logged.map((l) => JSON.parse(l) as { msg: string; unfinished?: number }).find((l) => l.msg === 'stopping with acknowledged Slack requests unfinished');
+    const line = logged.map((l) => JSON.parse(l) as { msg: string; unfinished?: number }).find((l) => l.msg === 'stopping with acknowledged requests unfinished');
     expect(line?.unfinished).toBe(1);
   });
 });

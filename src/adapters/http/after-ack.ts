@@ -1,3 +1,6 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Logger } from 'pino';
+
 /**
  * Runs the work that follows an ack, a bounded number at a time. The platforms'
  * deadlines (Slack: 3 s) are for the ack; the work (Redis, the handler, Web API
@@ -47,4 +50,17 @@ export class AfterAck {
       });
     }
   }
+}
+
+/**
+ * An adapter's stop(): acknowledged work, then pending message edits, each for at most
+ * `ms`. Bounded because with the platform unreachable its client's retries could hold
+ * shutdown past the pod's grace period, and a SIGKILL then says nothing of what was left.
+ */
+export async function drainWithin(afterAck: AfterAck, flush: () => Promise<void>, ms: number, log: Logger): Promise<void> {
+  const timeout = () => delay(ms, false, { ref: false });
+  if (!(await Promise.race([afterAck.idle().then(() => true), timeout()]))) {
+    log.error({ unfinished: afterAck.backlog, waitedMs: ms }, 'stopping with acknowledged requests unfinished');
+  }
+  if ((await Promise.race([flush().then(() => true), timeout()])) === false) log.error({ waitedMs: ms }, 'stopping with message edits unsent');
 }

@@ -1,10 +1,9 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { App, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CommandHandler } from '../../handlers/command.js';
 import { InteractionHandler } from '../../handlers/interaction.js';
-import { AfterAck } from '../http/after-ack.js';
+import { AfterAck, drainWithin } from '../http/after-ack.js';
 import { authorizeBotToken } from './authorize.js';
 import { boltLogger } from './bolt-logger.js';
 import type { SlackConfig } from './config.js';
@@ -108,11 +107,7 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
       // Take no more deliveries before draining (over HTTP, main.ts closes the edge before this): one acked
       // after the drain would never be worked on. Slack sends to the app's other connections meanwhile.
       if (socket) await socket.client.disconnect();
-      // Bounded: with Slack unreachable, retries could hold the drain past the pod's grace period,
-      // and a SIGKILL then would say nothing about what was left.
-      const drained = await Promise.race([afterAck.idle().then(() => true), delay(drainTimeoutMs, undefined, { ref: false }).then(() => false)]);
-      if (!drained) log.error({ unfinished: afterAck.backlog, waitedMs: drainTimeoutMs }, 'stopping with acknowledged Slack requests unfinished');
-      await Promise.race([chat.flush(), delay(drainTimeoutMs, undefined, { ref: false })]);
+      await drainWithin(afterAck, () => chat.flush(), drainTimeoutMs, log);
     },
   };
 }

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { errorRef } from '../../core/errors.js';
 import type { CommandHandler } from '../../handlers/command.js';
 import type { InteractionHandler } from '../../handlers/interaction.js';
-import { AfterAck } from '../http/after-ack.js';
+import { AfterAck, drainWithin } from '../http/after-ack.js';
 import { authenticationFor, RefusingAuthentication } from './authentication.js';
 import { TeamsBot } from './bot.js';
 import type { TeamsConfig } from './config.js';
@@ -46,6 +46,8 @@ export interface TeamsAdapterOptions extends TeamsCommonOptions {
   interactions: InteractionHandler;
   /** Accepted messages worked on at once (default 8); the rest wait their turn. */
   workConcurrency?: number;
+  /** How long stop() waits for acknowledged work, and then for pending edits (default 10 s each). */
+  drainTimeoutMs?: number;
 }
 
 export interface TeamsAdapter {
@@ -84,8 +86,7 @@ export function createTeamsAdapter(options: TeamsAdapterOptions): TeamsAdapter {
   return {
     chat,
     async stop() {
-      await afterAck.idle();
-      await chat.flush();
+      await drainWithin(afterAck, () => chat.flush(), options.drainTimeoutMs ?? 10_000, log);
     },
   };
 }
