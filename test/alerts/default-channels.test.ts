@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { parseCatalog } from '../../src/config/catalog.js';
 import type { Catalog } from '../../src/config/catalog-schema.js';
 import { notification } from '../fixtures/alertmanager/payloads.js';
+import { recordingLog } from '../support/recording-log.js';
 import { type AlertHarness, startAlertHarness } from './support/harness.js';
 
 /** The shipped catalog, changed by `mutate`: each suite states the routing it relies on. */
@@ -13,18 +12,6 @@ function catalogWith(mutate: (raw: Record<string, any>) => void): Catalog {
   const raw = parse(readFileSync('config/catalog.yaml', 'utf8'));
   mutate(raw);
   return parseCatalog(stringify(raw), 'default-channels-fixture.yaml');
-}
-
-/** The bot's warn and error lines, as JSON objects. */
-function logLines(): { log: pino.Logger; lines: Record<string, unknown>[] } {
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { log: pino({ level: 'warn' }, sink), lines };
 }
 
 let groups = 0;
@@ -83,7 +70,7 @@ describe('alerts with no channel of their own, with catalog default alert channe
 
 describe('alerts with no channel of their own, and no catalog default alert channels', () => {
   let h: AlertHarness;
-  const { log, lines } = logLines();
+  const { log, lines } = recordingLog('warn');
   beforeAll(async () => {
     const catalog = catalogWith((raw) => {
       delete raw.defaults.alertChannels;
@@ -103,7 +90,7 @@ describe('alerts with no channel of their own, and no catalog default alert chan
 
     expect(h.slackApi.succeeded('chat.postMessage')).toHaveLength(0);
     expect(h.teams.calls).toHaveLength(0);
-    const warning = lines.find((l) => l.groupKey === group);
+    const warning = lines().find((l) => l.groupKey === group);
     expect(warning).toMatchObject({ level: 40, alertname: 'NodeDiskPressure', groupKey: group });
     expect(String(warning!.msg)).toContain('defaults.alertChannels');
     const metrics = await (await fetch(`${h.url}/metrics`)).text();

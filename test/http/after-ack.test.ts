@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { AfterAck, drainWithin } from '../../src/adapters/http/after-ack.js';
+import { recordingLog } from '../support/recording-log.js';
 
 /** A piece of work that runs until released, recording that it started. */
 function gate(started: string[], name: string) {
@@ -65,17 +64,6 @@ describe('AfterAck', () => {
 });
 
 describe('drainWithin', () => {
-  function recordingLog() {
-    const lines: { msg: string; unfinished?: number }[] = [];
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(JSON.parse(String(chunk)));
-        done();
-      },
-    });
-    return { log: pino({ level: 'info' }, sink), lines };
-  }
-
   it('gives up on work and edits that never finish after its bound, and logs both', async () => {
     const { log, lines } = recordingLog();
     const queue = new AfterAck(1, () => {});
@@ -83,8 +71,8 @@ describe('drainWithin', () => {
     const started = performance.now();
     await drainWithin(queue, () => new Promise(() => {}), 50, log);
     expect(performance.now() - started).toBeLessThan(1000);
-    expect(lines.map((l) => l.msg)).toEqual(['stopping with acknowledged requests unfinished', 'stopping with message edits unsent']);
-    expect(lines[0]!.unfinished).toBe(1);
+    expect(lines().map((l) => l.msg)).toEqual(['stopping with acknowledged requests unfinished', 'stopping with message edits unsent']);
+    expect(lines()[0]!.unfinished).toBe(1);
   });
 
   it('says nothing when the work and the edits finish in time', async () => {
@@ -92,6 +80,6 @@ describe('drainWithin', () => {
     const queue = new AfterAck(1, () => {});
     queue.run(async () => {});
     await drainWithin(queue, async () => {}, 1000, log);
-    expect(lines).toEqual([]);
+    expect(lines()).toEqual([]);
   });
 });

@@ -9,7 +9,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close();
 });
-beforeEach(() => {
+beforeEach(async () => {
+  // The previous test's accepted request may still be finishing (its audit record comes after its reply).
+  await h.slack.idle();
   h.fake.reset();
   h.ports.executions.length = 0;
 });

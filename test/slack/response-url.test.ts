@@ -1,21 +1,14 @@
-import { Writable } from 'node:stream';
 import type { types } from '@slack/bolt';
-import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeSlackApi } from '../fakes/slack-api.js';
+import { recordingLog } from '../support/recording-log.js';
 import { type SlackHarness, startSlackHarness } from './support/harness.js';
 import { buttonBody, postSlack, slashCommandBody } from './support/slack-requests.js';
 
 let h: SlackHarness;
-const logged: string[] = [];
+const { log, raw: logged } = recordingLog();
 beforeAll(async () => {
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      logged.push(String(chunk));
-      done();
-    },
-  });
-  h = await startSlackHarness('response-url', { log: pino({ level: 'info' }, sink) });
+  h = await startSlackHarness('response-url', { log });
 });
 afterAll(async () => {
   await h.close();

@@ -1,19 +1,12 @@
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordingLog } from '../support/recording-log.js';
 import { type SlackHarness, startSlackHarness } from './support/harness.js';
 import { postSlack, slashCommandBody } from './support/slack-requests.js';
 
 let h: SlackHarness;
-const logged: string[] = [];
+const { log, lines } = recordingLog();
 beforeAll(async () => {
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      logged.push(String(chunk));
-      done();
-    },
-  });
-  h = await startSlackHarness('shutdown', { log: pino({ level: 'info' }, sink), drainTimeoutMs: 300 });
+  h = await startSlackHarness('shutdown', { log, drainTimeoutMs: 300 });
 });
 afterAll(async () => {
   await h.close();
@@ -29,7 +22,7 @@ describe('stopping the Slack adapter', () => {
     const started = performance.now();
     await h.slack.stop();
     expect(performance.now() - started).toBeLessThan(5_000);
-    const line = logged.map((l) => JSON.parse(l) as { msg: string; unfinished?: number }).find((l) => l.msg === 'stopping with acknowledged requests unfinished');
+    const line = lines().find((l) => l.msg === 'stopping with acknowledged requests unfinished');
     expect(line?.unfinished).toBe(1);
   });
 });

@@ -11,7 +11,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close();
 });
-beforeEach(() => {
+beforeEach(async () => {
+  // Whatever the previous test's requests still had in hand must not land in this one's counts.
+  await h.slack.idle();
   h.fake.reset();
   h.audit.entries.length = 0;
 });

@@ -1,8 +1,7 @@
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackChat, SlackApiError } from '../../src/adapters/slack/index.js';
 import { FakeSlackApi } from '../fakes/slack-api.js';
+import { recordingLog } from '../support/recording-log.js';
 import { type SlackHarness, startSlackHarness } from './support/harness.js';
 import { postSlack, SIGNING_SECRET, slashCommandBody } from './support/slack-requests.js';
 
@@ -61,16 +60,11 @@ describe('SlackChat', () => {
   let logged: string[];
   const token = 'xoxb-secret-token-9999';
   const chatFor = (updateIntervalMs = 200) => {
-    logged = [];
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        logged.push(String(chunk));
-        done();
-      },
-    });
+    const recorded = recordingLog();
+    logged = recorded.raw;
     return createSlackChat({
       config: { botToken: token, signingSecret: SIGNING_SECRET, apiUrl: fake.url },
-      log: pino({ level: 'info' }, sink),
+      log: recorded.log,
       retryConfig: { retries: 2, minTimeout: 10, maxTimeout: 20 },
       updateIntervalMs,
     });
