@@ -6,7 +6,6 @@ export interface EdgeWorkerData {
   port: number;
   /** The express app's private Unix socket, where every request other than Slack's goes. */
   upstreamSocket: string;
-  keepAliveTimeoutMs: number;
   slack?: SlackIngressConfig;
 }
 

@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SLACK_EVENTS_PATH, type SlackIngressConfig, slackIngress } from '../slack/ingress.js';
 import type { EdgeToMain, EdgeWorkerData } from './edge-protocol.js';
+import { keepIdleConnections } from './listener.js';
 
 const data = workerData as EdgeWorkerData;
 const port = parentPort!;
@@ -68,9 +69,7 @@ const server = createServer((req, res) => {
   if (slack && req.method === 'POST' && (req.url ?? '').split('?')[0] === SLACK_EVENTS_PATH) slack(req, res);
   else forward(req, res);
 });
-server.keepAliveTimeout = data.keepAliveTimeoutMs;
-// Node's rule: headers must be allowed longer than an idle connection is kept.
-server.headersTimeout = data.keepAliveTimeoutMs + 1_000;
+keepIdleConnections(server);
 
 port.on('message', (message: 'close') => {
   if (message !== 'close') return;

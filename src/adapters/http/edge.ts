@@ -10,7 +10,7 @@ import { Counter, Gauge } from 'prom-client';
 import type { Metrics } from '../../core/metrics.js';
 import type { SlackDelivery, SlackIngressConfig } from '../slack/ingress.js';
 import type { EdgeToMain, EdgeWorkerData } from './edge-protocol.js';
-import { KEEP_ALIVE_MS } from './server.js';
+import { keepIdleConnections, localUrl } from './listener.js';
 
 export interface EdgeOptions {
   app: Express;
@@ -45,14 +45,13 @@ export async function listenBehindEdge(options: EdgeOptions): Promise<Edge> {
   const dir = await mkdtemp(join(tmpdir(), 'maestro-edge-'));
   const upstreamSocket = join(dir, 'app.sock');
   const upstream: Server = options.app.listen(upstreamSocket);
-  upstream.keepAliveTimeout = KEEP_ALIVE_MS;
+  keepIdleConnections(upstream);
   await once(upstream, 'listening');
 
   const workerData: EdgeWorkerData = {
     host: options.host,
     port: options.port,
     upstreamSocket,
-    keepAliveTimeoutMs: KEEP_ALIVE_MS,
     ...(options.slack ? { slack: options.slack.ingress } : {}),
   };
   const slackRequests = options.slack && options.metrics ? slackMetrics(options.metrics, options.slack.ingress) : undefined;
@@ -119,9 +118,8 @@ export async function listenBehindEdge(options: EdgeOptions): Promise<Edge> {
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
-  const shownHost = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   return {
-    url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`,
+    url: localUrl(options.host, port),
     thread: worker,
     async close() {
       if (closing) return;

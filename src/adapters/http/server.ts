@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Metrics } from '../../core/metrics.js';
+import { keepIdleConnections, localUrl } from './listener.js';
 
 /** A named readiness check: resolves when healthy, throws (with a reason) when not. */
 export interface ReadinessCheck {
@@ -67,22 +68,12 @@ export function finishHttpApp(app: Express, log: Logger): void {
   });
 }
 
-/**
- * How long an idle connection is kept open: longer than the common load balancers'
- * 60-second idle timeout, so a balancer never sends a request down a connection the
- * bot is just closing (a 502 for someone's command).
- */
-export const KEEP_ALIVE_MS = 65_000;
-
 export async function listen(app: Express, port: number, host: string): Promise<{ server: Server; url: string }> {
   const server = app.listen(port, host);
-  server.keepAliveTimeout = KEEP_ALIVE_MS;
-  // Node's rule: headers must be allowed longer than an idle connection is kept.
-  server.headersTimeout = KEEP_ALIVE_MS + 1_000;
+  keepIdleConnections(server);
   await once(server, 'listening');
   const address = server.address() as AddressInfo;
-  const shownHost = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
-  return { server, url: `http://${shownHost}:${address.port}` };
+  return { server, url: localUrl(address.address, address.port) };
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
