@@ -5,6 +5,7 @@ import { capTail } from './code-block.js';
 import { sameTemplate } from './pod-template.js';
 import type { DeploymentState, FollowOptions, PodInfo, RevisionInfo, RolloutReader } from './ports.js';
 import { envSuffix, type Target } from './target.js';
+import { sleep } from '../core/sleep.js';
 
 export type FollowPorts = { kubernetes: RolloutReader } & FollowOptions;
 
@@ -75,19 +76,6 @@ function currentPods(d: DeploymentState, revisions: RevisionInfo[], pods: PodInf
   if (hash) return pods.filter((p) => p.templateHash === hash);
   const images = new Set(d.containers.map((c) => c.image));
   return pods.filter((p) => p.images.some((i) => images.has(i)));
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 export function suggestNextStep(
@@ -172,7 +160,8 @@ export async function followRollout(
         };
       }
     }
-    await sleep(pollMs, ctx.signal);
+    // A cancel ends the wait early; the check below then says so.
+    await sleep(pollMs, ctx.signal).catch(() => {});
     if (ctx.signal.aborted) return { status: 'cancelled', deployment: d };
   }
 }
