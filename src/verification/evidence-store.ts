@@ -104,7 +104,7 @@ export class EvidenceStore implements EvidenceReader {
     try {
       return await this.record(input, who);
     } catch (error) {
-      // Let another process (or a later sweep) write it rather than lose it.
+      // Let another process that hears of the job write it rather than lose it.
       await this.redis.del(this.onceKey(key)).catch(() => {});
       throw error;
     }
