@@ -3,6 +3,7 @@ import { approve, reject } from './actions/approve.js';
 import { audit as auditVerb } from './actions/audit.js';
 import { createHelpAction } from './actions/help.js';
 import { incidentActions, kubernetesActions } from './actions/index.js';
+import { ack, resolve } from './actions/incident-response.js';
 import { cancel, jobs } from './actions/jobs.js';
 import { page } from './actions/page.js';
 import { StatuspageLinks } from './actions/statuspage.js';
@@ -132,7 +133,7 @@ async function main(): Promise<number> {
 
     const registry = new ActionRegistry();
     registry.register(createHelpAction(registry));
-    for (const action of [...kubernetesActions(), ...incidentActions(), page, jobs, cancel, approve, reject, auditVerb]) {
+    for (const action of [...kubernetesActions(), ...incidentActions(), page, ack, resolve, jobs, cancel, approve, reject, auditVerb]) {
       registry.register(action);
     }
 

@@ -15,6 +15,7 @@ import type { ApprovalStore } from './approval-store.js';
 import { ApprovalDesk, approvalMessage } from './approvals.js';
 import { announceBreakGlass, type Pager } from './break-glass.js';
 import type { ConfirmationStore, PendingConfirmation } from './confirmations.js';
+import type { DelegatedVerb } from './delegated-verb.js';
 import { internalErrorMessage, planMessage, userErrorMessage } from './replies.js';
 import type { ActionJobData } from '../jobs/job-data.js';
 
@@ -66,6 +67,7 @@ export type CommandResult =
  */
 export class CommandHandler {
   private readonly desk?: ApprovalDesk;
+  private readonly delegated = new Map<string, DelegatedVerb>();
 
   constructor(private readonly deps: CommandHandlerDeps) {
     const policy = deps.policy;
@@ -102,6 +104,8 @@ export class CommandHandler {
     const { action, verb } = parsed;
     try {
       if (APPROVAL_VERBS.has(verb)) return await this.decideByCommand(request, parsed, chat);
+      const delegated = this.delegated.get(verb);
+      if (delegated) return await this.runDelegated(request, parsed, delegated, chat);
       const decision = await this.authorise(request.actor, verb, action.risk, parsed.service, parsed.env, request.conversation, parsed.breakGlass);
       if (decision?.kind === 'denied') return await this.deny(request, verb, parsed, decision, chat);
       if (action.risk === 'read') return await this.answer(request, parsed, chat, log);
@@ -334,6 +338,40 @@ export class CommandHandler {
     }
   }
 
+  /** Hands `verb` to the module that owns its state, after the same parse, policy and audit as any command. */
+  delegate(verb: string, handler: DelegatedVerb): void {
+    if (!this.deps.registry.get(verb)) throw new Error(`delegated verb '${verb}' is not registered`);
+    if (this.delegated.has(verb)) throw new Error(`verb '${verb}' is delegated twice`);
+    this.delegated.set(verb, handler);
+  }
+
+  private async runDelegated(request: CommandRequest, parsed: ParsedCommand, delegated: DelegatedVerb, chat: ChatPort): Promise<CommandResult> {
+    const { verb, action } = parsed;
+    const target = await delegated.target(request, parsed.args);
+    const about = { ...parsed, service: target.service, env: target.env };
+    const decision = await this.authorise(request.actor, verb, action.risk, target.service, target.env, request.conversation);
+    if (decision?.kind === 'denied') return this.deny(request, verb, about, decision, chat, target.detail);
+    // Nothing waits for a second person here: a page cannot be held while someone is found.
+    if (decision?.kind === 'needs_approval') {
+      return this.deny(request, verb, about, { kind: 'denied', rule: decision.rule, roles: decision.roles, message: `${verb} cannot wait for approval; act in PagerDuty` }, chat, target.detail);
+    }
+    const outcome = await delegated.run(request, target, chat);
+    const rule = decision ? { rule: decision.rule } : {};
+    this.deps.metrics.countCommand(verb, outcome.ok ? 'ok' : 'user_error');
+    await this.audit(request, {
+      type: 'command',
+      decision: 'allowed',
+      action: verb,
+      service: target.service,
+      env: target.env,
+      result: outcome.ok ? outcome.result : `error: ${outcome.error}`,
+      detail: { ...target.detail, ...rule },
+    });
+    if (outcome.ok) return { kind: 'answered' };
+    await chat.ephemeral(request.conversation.id, request.actor.id, userErrorMessage(outcome.error), { threadId: request.threadId });
+    return { kind: 'failed', error: outcome.error };
+  }
+
   /** Approve and Reject, pressed as buttons (InteractionHandler) or typed (`approve <request>`). */
   async approve(approvalId: string, actor: Actor, chat: ChatPort, requestId: string, from?: Conversation): Promise<CommandResult> {
     if (!this.desk) return { kind: 'failed', error: 'Approvals are not enabled on this bot; nothing was done.' };
@@ -387,6 +425,7 @@ export class CommandHandler {
     parsed: ParsedCommand,
     decision: Extract<PolicyDecision, { kind: 'denied' }>,
     chat: ChatPort,
+    detail: Record<string, unknown> = {},
   ): Promise<CommandResult> {
     const text = denialText(decision);
     this.deps.metrics.countCommand(verb, 'user_error');
@@ -397,7 +436,7 @@ export class CommandHandler {
       service: parsed.service,
       env: parsed.env,
       result: text,
-      detail: { rule: decision.rule, roles: decision.roles, ...(parsed.breakGlass ? { breakGlass: true } : {}) },
+      detail: { ...detail, rule: decision.rule, roles: decision.roles, ...(parsed.breakGlass ? { breakGlass: true } : {}) },
     });
     await chat.ephemeral(request.conversation.id, request.actor.id, userErrorMessage(text), { threadId: request.threadId });
     return { kind: 'failed', error: text };

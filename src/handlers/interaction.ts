@@ -13,6 +13,7 @@ export type ButtonRoute = (request: InteractionRequest, chat: ChatPort) => Promi
  */
 export class InteractionHandler {
   private readonly routes = new Map<string, ButtonRoute>();
+  private readonly prefixes = new Map<string, ButtonRoute>();
 
   constructor(commands: CommandHandler) {
     this.route('plan.confirm', (req, chat) => commands.confirm(req.value, req.actor, chat, req.id || randomUUID(), req.conversation));
@@ -28,9 +29,25 @@ export class InteractionHandler {
     this.routes.set(actionId, handler);
   }
 
+  /**
+   * One handler for a family of buttons whose ids are `prefix` or `prefix.<anything>`:
+   * a card with several such buttons needs distinct ids (renderers drop repeats).
+   */
+  routePrefix(prefix: string, handler: ButtonRoute): void {
+    if (this.prefixes.has(prefix) || this.routes.has(prefix)) throw new Error(`button '${prefix}' is routed twice`);
+    this.prefixes.set(prefix, handler);
+  }
+
   async handle(request: InteractionRequest, chat: ChatPort): Promise<CommandResult> {
-    const route = this.routes.get(request.actionId);
+    const route = this.routes.get(request.actionId) ?? this.byPrefix(request.actionId);
     if (!route) return { kind: 'failed', error: 'This button is not handled by this version of the bot; nothing was done.' };
     return route(request, chat);
+  }
+
+  private byPrefix(actionId: string): ButtonRoute | undefined {
+    for (const [prefix, route] of this.prefixes) {
+      if (actionId === prefix || actionId.startsWith(`${prefix}.`)) return route;
+    }
+    return undefined;
   }
 }

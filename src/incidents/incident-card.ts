@@ -1,5 +1,8 @@
 import type { Field, Message, MessageAction, Severity as MessageSeverity } from '../core/message.js';
-import type { Incident, StoredAlert } from './incident.js';
+import type { ButtonKind, Incident, StoredAlert } from './incident.js';
+
+/** The action ids of suggested-action buttons start with this; alert.ts routes them by it. */
+export const ALERT_ACTION_PREFIX = 'alert.action';
 
 const FIELD_MAX = 1500;
 
@@ -35,6 +38,7 @@ export function incidentCard(incident: Incident, alerts: StoredAlert[], runbook?
     footer: [
       incident.known ? undefined : 'Not in the service catalog: generic actions only.',
       incident.service ? undefined : 'No service could be told from the labels (service, app, deployment).',
+      incident.number === undefined ? undefined : `Incident ${incident.number}: "ack ${incident.number}" or "resolve ${incident.number}" outside this thread.`,
       `Alertmanager group ${incident.id}.`,
     ]
       .filter(Boolean)
@@ -42,11 +46,11 @@ export function incidentCard(incident: Incident, alerts: StoredAlert[], runbook?
   };
   const actions: MessageAction[] = [];
   if (!closed) {
-    for (const button of incident.buttons) {
+    for (const [slot, button] of incident.buttons.entries()) {
       if (button.kind === 'action' && !incident.service) continue;
       if (button.kind === 'ack' && incident.acknowledged) continue;
       actions.push({
-        id: `alert.${button.kind}`,
+        id: buttonId(button.kind, slot),
         label: button.label,
         style: button.style,
         value: button.value,
@@ -58,6 +62,15 @@ export function incidentCard(incident: Incident, alerts: StoredAlert[], runbook?
   }
   if (actions.length > 0) message.actions = actions.slice(0, 25);
   return message;
+}
+
+/**
+ * Renderers drop a button whose id repeats (Slack wants action_id unique in its
+ * block), so each suggested action carries its slot on the card; the alert routes
+ * take every id under `alert.action.` and find the button by its value.
+ */
+function buttonId(kind: ButtonKind, slot: number): string {
+  return kind === 'action' ? `${ALERT_ACTION_PREFIX}.${slot}` : `alert.${kind}`;
 }
 
 function statusText(incident: Incident): string {

@@ -104,7 +104,7 @@ export class IncidentStore {
       const all = Object.values(previous).map((a) => JSON.parse(a) as StoredAlert);
       const firing = all.filter((a) => a.status === 'firing');
       const first = payload.alerts[0]!;
-      const base = existing ?? this.newIncident(id, payload, first.labels, now);
+      const base = existing ?? this.newIncident(id, payload, first.labels, now, await this.redis.incr(`${this.prefix}:incident-seq`));
       const severity = (firing.length > 0 ? firing : all).map((a) => classify(this.catalog, a.labels).severity).reduce(worse);
       const status = firing.length > 0 ? 'firing' : 'resolved';
       const startsAt = all.map((a) => a.startsAt).sort()[0] ?? base.startsAt;
@@ -141,6 +141,7 @@ export class IncidentStore {
       multi.expire(this.key(id, 'alerts'), KEEP_SECONDS);
       if (!existing) {
         multi.set(`${this.prefix}:incident-by-dedup:${incident.pagerduty.dedupKey}`, id, 'EX', KEEP_SECONDS);
+        multi.set(this.numberKey(incident.number!), id, 'EX', KEEP_SECONDS);
         for (const button of incident.buttons) {
           multi.set(this.buttonKey(button.value), JSON.stringify({ incidentId: id, kind: button.kind, value: button.value }), 'EX', KEEP_SECONDS);
         }
@@ -155,7 +156,7 @@ export class IncidentStore {
     });
   }
 
-  private newIncident(id: string, payload: AlertmanagerPayload, labels: Record<string, string>, now: Date): Incident {
+  private newIncident(id: string, payload: AlertmanagerPayload, labels: Record<string, string>, now: Date, number: number): Incident {
     const c = classify(this.catalog, labels);
     const routingKeyEnv = c.service ? this.catalog.services[c.service]?.envs[c.env]?.pagerdutyRoutingKeyEnv : undefined;
     const button = (kind: ButtonKind, label: string, style: IncidentButton['style'], command?: string): IncidentButton => ({
@@ -167,6 +168,7 @@ export class IncidentStore {
     });
     return {
       id,
+      number,
       groupKey: payload.groupKey,
       alertname: labels.alertname!,
       ...(c.service ? { service: c.service } : {}),
@@ -232,7 +234,10 @@ export class IncidentStore {
   }
 
   async saveCard(id: string, card: CardState): Promise<void> {
-    await this.redis.multi().hset(this.key(id, 'cards'), cardField(card.platform, card.channel), JSON.stringify(card)).expire(this.key(id, 'cards'), KEEP_SECONDS).exec();
+    const multi = this.redis.multi().hset(this.key(id, 'cards'), cardField(card.platform, card.channel), JSON.stringify(card)).expire(this.key(id, 'cards'), KEEP_SECONDS);
+    // A command typed in the card's thread names no incident: the thread does.
+    if (card.ref) multi.set(this.threadKey(card.platform, card.ref.conversation, card.ref.threadId ?? card.ref.id), id, 'EX', KEEP_SECONDS);
+    await multi.exec();
   }
 
   /** The incident's card in a conversation, found by the ref the platform gave it. */
@@ -255,6 +260,24 @@ export class IncidentStore {
     const incident = await this.get(incidentId);
     const button = incident?.buttons.find((b) => b.value === value);
     return incident && button ? { incident, button } : undefined;
+  }
+
+  private numberKey(number: number): string {
+    return `${this.prefix}:incident-number:${number}`;
+  }
+
+  private threadKey(platform: Platform, conversation: string, threadId: string): string {
+    return `${this.prefix}:incident-thread:${platform}:${conversation}:${threadId}`;
+  }
+
+  /** The incident whose card footer shows `number`. */
+  async byNumber(number: number): Promise<string | undefined> {
+    return (await this.redis.get(this.numberKey(number))) ?? undefined;
+  }
+
+  /** The incident whose card heads the thread `threadId` of a conversation. */
+  async byThread(platform: Platform, conversation: string, threadId: string): Promise<string | undefined> {
+    return (await this.redis.get(this.threadKey(platform, conversation, threadId))) ?? undefined;
   }
 
   async byPagerDuty(pdIncidentId: string, dedupKey?: string): Promise<string | undefined> {

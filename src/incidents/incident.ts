@@ -48,6 +48,8 @@ export interface Acknowledgement {
 /** One incident per Alertmanager group. */
 export interface Incident {
   id: string;
+  /** The short id on the card's footer, for `ack <n>` / `resolve <n>` typed outside its thread; absent on incidents older than it. */
+  number?: number;
   groupKey: string;
   alertname: string;
   /** The catalog service, when known from the catalog or the alerts' labels. */

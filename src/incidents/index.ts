@@ -66,7 +66,7 @@ export interface Incidents {
   start(): void;
   /** Mounts /webhooks/alertmanager and /webhooks/pagerduty (before finishHttpApp). */
   mount(app: Express, auth: AlertmanagerAuth, pagerdutySecrets: string[]): void;
-  /** Registers alert.action, alert.ack and alert.resolve. */
+  /** Routes the card buttons (alert.action.<slot>, alert.ack, alert.resolve) and hands the `ack`/`resolve` verbs to the responder. */
   registerRoutes(interactions: InteractionHandler, commands: CommandHandler): void;
   /** Resolves when every queued notification is processed and every card is flushed. */
   settled(timeoutMs?: number): Promise<void>;

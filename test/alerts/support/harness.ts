@@ -2,28 +2,35 @@ import { createHmac } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
 import { kubernetesActions } from '../../../src/actions/index.js';
+import { ack, resolve } from '../../../src/actions/incident-response.js';
 import { page } from '../../../src/actions/page.js';
 import { createHttpApp, finishHttpApp } from '../../../src/adapters/http/server.js';
 import { kubernetesFromConfig } from '../../../src/adapters/kubernetes.js';
 import { PagerDutyClient } from '../../../src/adapters/pagerduty.js';
 import { createSlackAdapter, type SlackAdapter } from '../../../src/adapters/slack/index.js';
+import { createTeamsAdapter, type TeamsAdapter } from '../../../src/adapters/teams/index.js';
 import { loadCatalog } from '../../../src/config/catalog.js';
 import type { Catalog } from '../../../src/config/catalog-schema.js';
-import type { AuditEntry, AuditSink } from '../../../src/core/audit.js';
 import { Metrics } from '../../../src/core/metrics.js';
 import { ActionRegistry } from '../../../src/core/registry.js';
+import type { Actor } from '../../../src/core/request.js';
+import { ApprovalStore } from '../../../src/handlers/approval-store.js';
 import { CommandHandler } from '../../../src/handlers/command.js';
 import { ConfirmationStore } from '../../../src/handlers/confirmations.js';
 import { InteractionHandler } from '../../../src/handlers/interaction.js';
 import { type Incidents, startIncidents } from '../../../src/incidents/index.js';
 import { JobQueue, type JobWorker, startWorker } from '../../../src/jobs/index.js';
 import { type Sandbox, startSandbox } from '../../../src/sandbox/index.js';
+import { FakeBotConnector } from '../../fakes/bot-connector.js';
 import { FakePagerDuty } from '../../fakes/pagerduty.js';
 import { FakeSlackApi } from '../../fakes/slack-api.js';
+import { MemoryAudit } from '../../fixtures/memory-audit.js';
 import { RecordingChat } from '../../fixtures/recording-chat.js';
 import { listenForTests } from '../../support/edge.js';
 import { cleanPrefix, testPrefix, testRedis } from '../../support/redis.js';
 import { SIGNING_SECRET } from '../../slack/support/slack-requests.js';
+import { APP_ID, botAddedToTeam, postActivity, TEAM_ID } from '../../teams/support/activities.js';
+import { fakeAuthentication } from '../../teams/support/credentials.js';
 import { highErrorRate } from '../../fixtures/alertmanager/payloads.js';
 
 export const catalog = loadCatalog('config/catalog.yaml');
@@ -32,15 +39,25 @@ export const ALERTMANAGER_TOKEN = 'am-token-0123456789abcdef';
 export const PD_SECRETS = ['pd-secret-new-0001', 'pd-secret-old-0002'];
 export const ROUTING_KEY = 'R0123456789abcdef0123456789abcd';
 
-class NullAudit implements AuditSink {
-  async record(_entry: AuditEntry): Promise<void> {}
+/** The Teams channel the shipped catalog names for maestro alerts, as the fake Bot Connector lists it. */
+export const TEAMS_INCIDENTS = { id: '19:incidents0000000000000000000000@thread.tacv2', name: 'Maestro Incidents' };
+
+/** The real Teams adapter on /api/messages, against a fake Bot Connector. */
+export interface TeamsBotHarness {
+  fake: FakeBotConnector;
+  adapter: TeamsAdapter;
+  /** POSTs an activity with a valid channel token for it. */
+  send(activity: { serviceUrl: string }): ReturnType<typeof postActivity>;
 }
 
 export interface AlertHarness {
   url: string;
   slackApi: FakeSlackApi;
   pd: FakePagerDuty;
+  /** Teams as a recording chat, unless the harness runs the real Teams adapter (`bot`). */
   teams: RecordingChat;
+  bot?: TeamsBotHarness;
+  audit: MemoryAudit;
   redis: Redis;
   prefix: string;
   incidents: Incidents;
@@ -67,6 +84,10 @@ export async function startAlertHarness(
     /** Another catalog than the shipped one (its defaults.alertChannels are wired as main.ts does). */
     catalog?: Catalog;
     log?: Logger;
+    /** Enforce the catalog's policy; `groupsOf` says which Slack user groups an actor is in. */
+    policy?: { groupsOf?: (actor: Actor) => Promise<string[]> };
+    /** Run the real Teams adapter against a fake Bot Connector instead of a recording chat. */
+    teamsAdapter?: boolean;
   } = {},
 ): Promise<AlertHarness> {
   const log = options.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -76,15 +97,20 @@ export async function startAlertHarness(
   const slackApi = await new FakeSlackApi().start();
   const pd = await new FakePagerDuty().start();
   const teams = new RecordingChat('teams');
+  const audit = new MemoryAudit();
+  const fakeConnector = options.teamsAdapter ? await new FakeBotConnector().start() : undefined;
   const sandbox = options.sandbox ? await startSandbox({ catalog, rolloutIntervalMs: 50 }) : undefined;
   const metrics = new Metrics({ defaultMetrics: false });
   const app = createHttpApp({ metrics, readiness: [], log });
   const jobs = new JobQueue({ connection: redis, prefix, attempts: 1 });
   const ports: Record<string, unknown> = sandbox ? { kubernetes: kubernetesFromConfig(sandbox.kubeConfig()), followPollMs: 50 } : {};
-  const registry = new ActionRegistry([...kubernetesActions(), page]);
-  const handler = new CommandHandler({ registry, catalog, audit: new NullAudit(), metrics, log, confirmations: new ConfirmationStore(redis, prefix), jobs, ports });
+  const registry = new ActionRegistry([...kubernetesActions(), page, ack, resolve]);
+  const policy = options.policy ? { policy: { approvals: new ApprovalStore(redis, prefix), ...options.policy } } : {};
+  const handler = new CommandHandler({ registry, catalog, audit, metrics, log, confirmations: new ConfirmationStore(redis, prefix), jobs, ports, ...policy });
   const interactions = new InteractionHandler(handler);
   let slack: SlackAdapter | undefined;
+  let teamsAdapter: TeamsAdapter | undefined;
+  const teamsChat = () => teamsAdapter?.chat ?? (fakeConnector ? undefined : teams);
   const pagerduty = new PagerDutyClient({
     apiToken: 'pd-test-token',
     fromEmail: 'maestro-bot@example.com',
@@ -96,7 +122,7 @@ export async function startAlertHarness(
     connection: redis,
     prefix,
     catalog,
-    chats: (platform) => (platform === 'slack' ? slack?.chat : platform === 'teams' ? teams : undefined),
+    chats: (platform) => (platform === 'slack' ? slack?.chat : platform === 'teams' ? teamsChat() : undefined),
     log,
     pagerduty,
     routingKeys: { PAGERDUTY_ROUTING_KEY_MAESTRO: ROUTING_KEY },
@@ -120,19 +146,41 @@ export async function startAlertHarness(
     retryConfig: { retries: 2, minTimeout: 20, maxTimeout: 100, factor: 2 },
     updateIntervalMs: 20,
   });
+  if (fakeConnector) {
+    teamsAdapter = createTeamsAdapter({
+      app,
+      handler,
+      interactions,
+      redis,
+      prefix,
+      log,
+      config: { appId: APP_ID, appPassword: 'unused', appType: 'MultiTenant', unauthenticated: false },
+      authentication: fakeAuthentication(fakeConnector, APP_ID),
+      updateIntervalMs: 20,
+      retry: { baseDelayMs: 20, maxDelayMs: 200 },
+    });
+  }
   incidents.mount(app, { token: ALERTMANAGER_TOKEN }, PD_SECRETS);
-  incidents.start();
   finishHttpApp(app, log);
   const edge = await listenForTests(app, log, slack);
   const { url } = edge;
+  const bot = fakeConnector && teamsAdapter ? teamsBot(url, fakeConnector, teamsAdapter) : undefined;
+  // The bot learns the team's channels when it is added to the team, as in Teams; only then can cards go there.
+  if (bot) {
+    bot.fake.channels = [{ id: TEAM_ID }, TEAMS_INCIDENTS];
+    const added = await bot.send(botAddedToTeam(bot.fake.url));
+    if (added.status !== 200) throw new Error(`adding the bot to the team failed: ${added.status}`);
+    bot.fake.reset();
+  }
+  incidents.start();
   const worker: JobWorker = await startWorker({
     connection: redis,
     prefix,
     registry,
     catalog,
     ports,
-    chat: (platform) => (platform === 'slack' ? slack?.chat : platform === 'teams' ? teams : undefined),
-    audit: new NullAudit(),
+    chat: (platform) => (platform === 'slack' ? slack?.chat : platform === 'teams' ? teamsChat() : undefined),
+    audit,
     log,
     progressIntervalMs: 50,
   });
@@ -141,6 +189,8 @@ export async function startAlertHarness(
     slackApi,
     pd,
     teams,
+    ...(bot ? { bot } : {}),
+    audit,
     redis,
     prefix,
     incidents,
@@ -163,15 +213,21 @@ export async function startAlertHarness(
       await worker.close();
       await incidents.close();
       await slack?.stop();
+      await teamsAdapter?.stop();
       await edge.close();
       await jobs.close();
       await slackApi.stop();
       await pd.stop();
+      await fakeConnector?.stop();
       await sandbox?.close();
       await cleanPrefix(redis, prefix);
       redis.disconnect();
     },
   };
+}
+
+function teamsBot(url: string, fake: FakeBotConnector, adapter: TeamsAdapter): TeamsBotHarness {
+  return { fake, adapter, send: (activity) => postActivity(url, activity, fake.token({ audience: APP_ID, serviceUrl: activity.serviceUrl })) };
 }
 
 /** A PagerDuty v3 webhook body. */
