@@ -39,8 +39,11 @@ export const ALERTMANAGER_TOKEN = 'am-token-0123456789abcdef';
 export const PD_SECRETS = ['pd-secret-new-0001', 'pd-secret-old-0002'];
 export const ROUTING_KEY = 'R0123456789abcdef0123456789abcd';
 
-/** The Teams channel the shipped catalog names for maestro alerts, as the fake Bot Connector lists it. */
-export const TEAMS_INCIDENTS = { id: '19:incidents0000000000000000000000@thread.tacv2', name: 'Maestro Incidents' };
+/** Every Teams channel a catalog sends cards to, with an id of the form Teams gives channels, as the fake Bot Connector lists them. */
+export function teamsChannels(of: Catalog): Array<{ id: string; name: string }> {
+  const names = new Set([...Object.values(of.services).flatMap((s) => s.channels.teams ?? []), ...(of.defaults.alertChannels?.teams ?? [])]);
+  return [...names].map((name) => ({ id: `19:${name.toLowerCase().replaceAll(' ', '-')}@thread.tacv2`, name }));
+}
 
 /** The real Teams adapter on /api/messages, against a fake Bot Connector. */
 export interface TeamsBotHarness {
@@ -167,7 +170,7 @@ export async function startAlertHarness(
   const bot = fakeConnector && teamsAdapter ? teamsBot(url, fakeConnector, teamsAdapter) : undefined;
   // The bot learns the team's channels when it is added to the team, as in Teams; only then can cards go there.
   if (bot) {
-    bot.fake.channels = [{ id: TEAM_ID }, TEAMS_INCIDENTS];
+    bot.fake.channels = [{ id: TEAM_ID }, ...teamsChannels(catalog)];
     const added = await bot.send(botAddedToTeam(bot.fake.url));
     if (added.status !== 200) throw new Error(`adding the bot to the team failed: ${added.status}`);
     bot.fake.reset();
