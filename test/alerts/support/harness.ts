@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
-import { kubernetesActions } from '../../../src/actions/index.js';
+import { incidentActions, kubernetesActions } from '../../../src/actions/index.js';
 import { ack, resolve } from '../../../src/actions/incident-response.js';
 import { page } from '../../../src/actions/page.js';
 import { createHttpApp, finishHttpApp } from '../../../src/adapters/http/server.js';
@@ -107,7 +107,7 @@ export async function startAlertHarness(
   const app = createHttpApp({ metrics, readiness: [], log });
   const jobs = new JobQueue({ connection: redis, prefix, attempts: 1 });
   const ports: Record<string, unknown> = sandbox ? { kubernetes: kubernetesFromConfig(sandbox.kubeConfig()), followPollMs: 50 } : {};
-  const registry = new ActionRegistry([...kubernetesActions(), page, ack, resolve]);
+  const registry = new ActionRegistry([...kubernetesActions(), ...incidentActions(), page, ack, resolve]);
   const policy = options.policy ? { policy: { approvals: new ApprovalStore(redis, prefix), ...options.policy } } : {};
   const handler = new CommandHandler({ registry, catalog, audit, metrics, log, confirmations: new ConfirmationStore(redis, prefix), jobs, ports, ...policy });
   const interactions = new InteractionHandler(handler);

@@ -15,6 +15,13 @@ export function teamsExecutes(card: AdaptiveCard): ExecuteAction[] {
   return (card.actions ?? []).flatMap((a) => (a.type === 'Action.Execute' ? [a] : a.card.actions));
 }
 
+/** The Action.Execute that sends the press of the button labelled `label` (for a dangerous one, the one its confirmation unfolds). */
+export function teamsButton(card: AdaptiveCard, label: string): ExecuteAction {
+  const action = (card.actions ?? []).find((a) => a.title === label);
+  if (!action) throw new Error(`no button '${label}' on the card`);
+  return action.type === 'Action.Execute' ? action : action.card.actions[0]!;
+}
+
 /** The Adaptive Card the fake Bot Connector received in an activity. */
 export function cardOf(activity: Record<string, unknown>): AdaptiveCard {
   const attachments = activity.attachments as Array<{ contentType: string; content: AdaptiveCard }>;
