@@ -122,12 +122,22 @@ export const AlertActionSchema = z.strictObject({
   style: z.enum(['primary', 'danger', 'default']).default('default'),
 });
 
+/**
+ * Teams shows at most six buttons on a card and Acknowledge and Resolve take two:
+ * a fifth suggested action would be left off every Teams card of the alert.
+ */
+export const MAX_ALERT_ACTIONS = 4;
+const AlertActions = z
+  .array(AlertActionSchema)
+  .max(MAX_ALERT_ACTIONS, `at most ${MAX_ALERT_ACTIONS} suggested actions: a card shows six buttons, and Acknowledge and Resolve take two`)
+  .default([]);
+
 export const AlertSchema = z.strictObject({
   service: name,
   severity: Severity,
   summary: z.string(),
   runbook: z.string().optional(),
-  actions: z.array(AlertActionSchema).default([]),
+  actions: AlertActions,
 });
 
 /** Who holds a role, per platform. Console users are OS user names; `*` (console only) is anyone at the terminal. */
@@ -190,7 +200,7 @@ export const CatalogSchema = z
     services: z.record(name, ServiceSchema),
     alerts: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be an alert name'), AlertSchema),
     /** Buttons offered on cards for alerts the catalog does not know. */
-    genericAlertActions: z.array(AlertActionSchema).default([]),
+    genericAlertActions: AlertActions,
     /** Who may do what where; without it every known and unknown user is read-only except as rules allow. */
     policy: PolicySchema.default({ roles: {}, unknownUsers: 'read-only', approval: { ttl: '10m' }, breakGlass: { roles: [] }, rules: [] }),
   })

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../src/adapters/slack/block-kit.js';
 import { notification } from '../fixtures/alertmanager/payloads.js';
+import { problemsOf, shippedWith } from '../support/catalog-fixtures.js';
 import type { SlackCall } from '../fakes/slack-api.js';
 import { type AlertHarness, catalog, startAlertHarness } from './support/harness.js';
 import { cardOf, slackButtons, teamsExecutes } from './support/presses.js';
@@ -69,5 +70,15 @@ describe('alert cards of the shipped catalog on Teams', () => {
 
   it.each(alerts)('leaves no button of $name out to fit', ({ name }) => {
     expect(JSON.stringify(teamsCard(name).body)).not.toContain('left out');
+  });
+});
+
+describe('alert actions in the catalog', () => {
+  it('refuses an alert with more suggested actions than a Teams card can show beside Acknowledge and Resolve', () => {
+    const text = shippedWith((raw) => {
+      const actions = raw.alerts.MaestroHighErrorRate.actions;
+      actions.push({ label: 'Logs', command: 'logs {service} --env {env}' }, { label: 'Events', command: 'events {service} --env {env}' });
+    });
+    expect(problemsOf(text)).toEqual(['alerts.MaestroHighErrorRate.actions: at most 4 suggested actions: a card shows six buttons, and Acknowledge and Resolve take two']);
   });
 });
