@@ -9,12 +9,14 @@ import { CARD_PLATFORMS, type CardPlatform, type CardTarget, cardTargets, type F
 import type { ChannelLimiter } from './channel-limiter.js';
 import type { CardState, Incident } from './incident.js';
 import { incidentCard } from './incident-card.js';
+import type { FlushSchedule } from './flush-schedule.js';
 import type { IncidentStore } from './incident-store.js';
 
 export type ChatLookup = (platform: Platform) => ChatPort | undefined;
 
 export interface CardSyncDeps {
   store: IncidentStore;
+  flushes: FlushSchedule;
   catalog: Catalog;
   chats: ChatLookup;
   limiter: ChannelLimiter;
@@ -58,8 +60,8 @@ export class CardSync {
 
   /** Called after an incident changed: a flush now, or at the end of its current interval. */
   async changed(id: string): Promise<void> {
-    const last = await this.deps.store.lastFlushAt(id);
-    await this.deps.store.schedule(id, Math.max(Date.now(), last + this.intervalMs));
+    const last = await this.deps.flushes.lastFlushAt(id);
+    await this.deps.flushes.schedule(id, Math.max(Date.now(), last + this.intervalMs));
   }
 
   start(): void {
@@ -85,7 +87,7 @@ export class CardSync {
   /** Resolves when nothing is due or being flushed (tests, the bench and shutdown). */
   async settled(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (this.inFlight.size > 0 || (await this.deps.store.pendingFlushes()) > 0) {
+    while (this.inFlight.size > 0 || (await this.deps.flushes.pendingFlushes()) > 0) {
       if (Date.now() > deadline) throw new Error(`incident cards not settled within ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
@@ -94,7 +96,7 @@ export class CardSync {
   private async poll(): Promise<void> {
     const room = (this.deps.concurrency ?? 8) - this.inFlight.size;
     if (room <= 0) return;
-    const ids = await this.deps.store.claimDue(Date.now(), LEASE_MS, room);
+    const ids = await this.deps.flushes.claimDue(Date.now(), LEASE_MS, room);
     for (const id of ids) {
       const run = this.flushClaimed(id).finally(() => this.inFlight.delete(run));
       this.inFlight.add(run);
@@ -105,13 +107,13 @@ export class CardSync {
     try {
       const rev = await this.flush(id);
       this.failures.delete(id);
-      await this.deps.store.finishFlush(id, rev, Date.now() + this.intervalMs);
+      await this.deps.flushes.finishFlush(id, rev, Date.now() + this.intervalMs);
     } catch (error) {
       const attempt = (this.failures.get(id) ?? 0) + 1;
       this.failures.set(id, attempt);
       const delay = Math.min(1000 * 2 ** attempt, 60_000);
       this.deps.log.error({ err: error, incident: id, attempt, retryInMs: delay }, 'incident card flush failed; will retry');
-      await this.deps.store.retryFlush(id, Date.now() + delay);
+      await this.deps.flushes.retryFlush(id, Date.now() + delay);
     }
   }
 

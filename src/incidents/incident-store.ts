@@ -18,7 +18,8 @@ import {
   worse,
 } from './incident.js';
 
-const KEEP_SECONDS = 30 * 24 * 3600;
+/** How long an incident and everything about it is kept after its last change. */
+export const KEEP_SECONDS = 30 * 24 * 3600;
 const MAX_NOTES = 200;
 
 export interface IngestResult {
@@ -27,28 +28,13 @@ export interface IngestResult {
   notes: string[];
 }
 
-// Reserves the next flush of an incident no earlier than `notBefore`; an incident
-// already scheduled (or being flushed) keeps its slot, so a burst becomes one flush.
-const SCHEDULE = `
-if redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
-redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-return 1
-`;
-
-// Takes a due incident for `lease` ms: the lease runs out if this process dies mid-flush.
-const CLAIM = `
-local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if not score or tonumber(score) > tonumber(ARGV[2]) then return 0 end
-redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
-return 1
-`;
-
 const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 /**
  * Incidents in Redis, one per Alertmanager groupKey: the incident itself, its
  * alerts by fingerprint, the thread notes it owes, its cards per platform and
- * channel, its buttons, and the schedule of card flushes. Redis is the only state,
+ * channel, its buttons and its lookups (by number, card thread, PagerDuty). The
+ * schedule of card flushes is FlushSchedule's. Redis is the only state,
  * so any web or worker replica can take any notification or button press.
  */
 export class IncidentStore {
@@ -60,10 +46,6 @@ export class IncidentStore {
 
   private key(id: string, part = ''): string {
     return `${this.prefix}:incident:${id}${part ? `:${part}` : ''}`;
-  }
-
-  private get dirtyKey(): string {
-    return `${this.prefix}:incidents:dirty`;
   }
 
   async get(id: string): Promise<Incident | undefined> {
@@ -289,43 +271,6 @@ export class IncidentStore {
   /** The latest incident of a service in an env, open or not. */
   async latestFor(service: string, env: string): Promise<string | undefined> {
     return (await this.redis.get(`${this.prefix}:incident-open:${service}:${env}`)) ?? undefined;
-  }
-
-  // ---- flush schedule -------------------------------------------------------
-
-  /** Asks for a card flush no earlier than `notBefore` (ms since the epoch). */
-  async schedule(id: string, notBefore: number): Promise<void> {
-    await this.redis.eval(SCHEDULE, 1, this.dirtyKey, id, notBefore);
-  }
-
-  /** Incidents whose flush is due, each leased to the caller for `leaseMs`. */
-  async claimDue(now: number, leaseMs: number, limit: number): Promise<string[]> {
-    const due = await this.redis.zrangebyscore(this.dirtyKey, '-inf', now, 'LIMIT', 0, limit);
-    const claimed: string[] = [];
-    for (const id of due) {
-      if ((await this.redis.eval(CLAIM, 1, this.dirtyKey, id, now, now + leaseMs)) === 1) claimed.push(id);
-    }
-    return claimed;
-  }
-
-  /** After a flush: done if nothing changed meanwhile, else due again at `next`. */
-  async finishFlush(id: string, flushedRev: number, next: number): Promise<void> {
-    const incident = await this.get(id);
-    if (incident && incident.rev > flushedRev) await this.redis.zadd(this.dirtyKey, next, id);
-    else await this.redis.zrem(this.dirtyKey, id);
-    await this.redis.set(this.key(id, 'flushed-at'), Date.now(), 'EX', KEEP_SECONDS);
-  }
-
-  async retryFlush(id: string, at: number): Promise<void> {
-    await this.redis.zadd(this.dirtyKey, at, id);
-  }
-
-  async lastFlushAt(id: string): Promise<number> {
-    return Number((await this.redis.get(this.key(id, 'flushed-at'))) ?? 0);
-  }
-
-  async pendingFlushes(): Promise<number> {
-    return this.redis.zcard(this.dirtyKey);
   }
 
   private async withLock<T>(id: string, work: () => Promise<T>): Promise<T> {

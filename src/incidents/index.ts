@@ -16,6 +16,7 @@ import { AlertQueue, type AlertJob, startAlertWorker } from './alert-queue.js';
 import { CardSync, type ChatLookup } from './card-sync.js';
 import { ChannelLimiter } from './channel-limiter.js';
 import { PagerDutyEchoes } from './echoes.js';
+import { FlushSchedule } from './flush-schedule.js';
 import { IncidentPager } from './incident-pager.js';
 import { IncidentStore } from './incident-store.js';
 import { IncidentResponder } from './responder.js';
@@ -78,8 +79,10 @@ export function startIncidents(options: IncidentsOptions): Incidents {
   const { connection, prefix, catalog, log } = options;
   const store = new IncidentStore(connection, prefix, catalog);
   const queue = new AlertQueue(connection, prefix, log);
+  const flushes = new FlushSchedule(connection, prefix, async (id) => (await store.get(id))?.rev);
   const sync = new CardSync({
     store,
+    flushes,
     catalog,
     chats: options.chats,
     limiter: new ChannelLimiter(connection, prefix, options.channelIntervalMs ?? 1000),
