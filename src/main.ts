@@ -11,7 +11,7 @@ import { ConsoleChat } from './adapters/console/console-chat.js';
 import { listenBehindEdge } from './adapters/http/edge.js';
 import { createHttpApp, finishHttpApp, listen } from './adapters/http/server.js';
 import { kubernetesFromConfig } from './adapters/kubernetes.js';
-import { slackConfigFrom } from './adapters/slack/index.js';
+import { createSlackUserGroups, slackConfigFrom } from './adapters/slack/index.js';
 import { teamsConfigFrom } from './adapters/teams/index.js';
 import { AppEnvSchema } from './app/app-env.js';
 import { startChatAdapters } from './app/chat-adapters.js';
@@ -25,7 +25,8 @@ import { createLogger } from './core/logger.js';
 import { Metrics } from './core/metrics.js';
 import { connectRedis } from './core/redis.js';
 import { ActionRegistry } from './core/registry.js';
-import type { Platform } from './core/request.js';
+import { NO_GROUPS } from './core/group-lookup.js';
+import type { Actor, Platform } from './core/request.js';
 import { ApprovalStore } from './handlers/approval-store.js';
 import { CommandHandler } from './handlers/command.js';
 import { ConfirmationStore } from './handlers/confirmations.js';
@@ -136,6 +137,16 @@ async function main(): Promise<number> {
       registry.register(action);
     }
 
+    // Roles granted by Slack user group need the groups' members; only the web role decides policy.
+    const slackGroups = slackConfig && web ? createSlackUserGroups({ config: slackConfig, redis, prefix: env.REDIS_PREFIX, policy: catalog.policy, log }) : undefined;
+    if (slackGroups) {
+      const stopRefresh = slackGroups.start();
+      closers.unshift(async () => stopRefresh());
+    }
+    const groupsOf = slackGroups
+      ? { groupsOf: async (actor: Actor) => (actor.platform === 'slack' ? slackGroups.groupsOf(actor.id) : NO_GROUPS) }
+      : {};
+
     const handler = new CommandHandler({
       registry,
       catalog,
@@ -145,7 +156,7 @@ async function main(): Promise<number> {
       confirmations: new ConfirmationStore(redis, env.REDIS_PREFIX),
       jobs: queue,
       ports,
-      policy: { approvals: new ApprovalStore(redis, env.REDIS_PREFIX), ...(incidents.pager ? { pager: incidents.pager } : {}) },
+      policy: { approvals: new ApprovalStore(redis, env.REDIS_PREFIX), ...(incidents.pager ? { pager: incidents.pager } : {}), ...groupsOf },
     });
 
     const interactions = new InteractionHandler(handler);

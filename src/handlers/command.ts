@@ -5,6 +5,7 @@ import type { ActionContext, Risk } from '../core/action.js';
 import type { AuditEntry, AuditSink } from '../core/audit.js';
 import type { ChatPort, MessageRef } from '../core/chat-port.js';
 import { errorRef, isUserError } from '../core/errors.js';
+import { type GroupsOf, NO_GROUPS, withLookupFailure } from '../core/group-lookup.js';
 import { type ParsedCommand, parseCommand } from '../core/grammar.js';
 import type { Metrics } from '../core/metrics.js';
 import { denialText, evaluatePolicy, type PolicyDecision } from '../core/policy.js';
@@ -46,7 +47,7 @@ export interface PolicyDeps {
   /** Paged when someone uses --break-glass. */
   pager?: Pager;
   /** Slack user groups of an actor (usergroups), for roles granted by group. */
-  groupsOf?: (actor: Actor) => Promise<string[]>;
+  groupsOf?: GroupsOf;
   now?: () => number;
 }
 
@@ -377,8 +378,9 @@ export class CommandHandler {
   ): Promise<PolicyDecision | undefined> {
     const policy = this.deps.policy;
     if (!policy) return undefined;
-    const groups = (await policy.groupsOf?.(actor)) ?? [];
-    return evaluatePolicy(this.deps.catalog, { actor, groups, verb, risk, service, env, conversation, breakGlass });
+    const lookup = (await policy.groupsOf?.(actor)) ?? NO_GROUPS;
+    const decision = evaluatePolicy(this.deps.catalog, { actor, groups: lookup.groups, verb, risk, service, env, conversation, breakGlass });
+    return decision.kind === 'denied' ? { ...decision, message: withLookupFailure(decision.message, lookup) } : decision;
   }
 
   private async deny(

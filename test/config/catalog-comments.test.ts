@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isScalar, parseDocument, visit } from 'yaml';
+import { isPair, parseDocument, visit } from 'yaml';
 import { loadCatalog } from '../../src/config/catalog.js';
 import { SHIPPED_CATALOG } from '../support/catalog-fixtures.js';
 
@@ -17,7 +17,7 @@ describe('the shipped catalog as YAML', () => {
     visit(doc, {
       Scalar(_key, node, path) {
         if (!node.comment) return;
-        const where = path.filter(isPairKey).map((pair) => String(pair.key)).join('.');
+        const where = path.filter(isPair).map((pair) => String(pair.key)).join('.');
         cut.push(`${where}: "${String(node.value)}" lost "#${node.comment}"`);
       },
     });
@@ -29,7 +29,3 @@ describe('the shipped catalog as YAML', () => {
     expect(rule?.description).toBe("prod is changed only from the service's incident channels or #maestro-pager");
   });
 });
-
-function isPairKey(node: unknown): node is { key: unknown } {
-  return typeof node === 'object' && node !== null && 'key' in node && isScalar((node as { key: unknown }).key);
-}

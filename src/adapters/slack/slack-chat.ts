@@ -158,7 +158,7 @@ const hints: Record<string, string> = {
 };
 
 /** The platform's error code (`channel_not_found`) if Slack answered, else the SDK's (`slack_webapi_request_error`). */
-function errorCode(error: unknown): string {
+export function errorCode(error: unknown): string {
   if (typeof error !== 'object' || error === null) return 'unknown_error';
   if ('data' in error && typeof error.data === 'object' && error.data !== null && 'error' in error.data && typeof error.data.error === 'string') {
     return error.data.error;
