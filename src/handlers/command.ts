@@ -167,7 +167,7 @@ export class CommandHandler {
       if (verb === 'help') {
         await chat.ephemeral(request.conversation.id, request.actor.id, message, { threadId: request.threadId });
       } else {
-        await chat.post(request.conversation.id, message, { threadId: request.threadId });
+        await chat.post(request.conversation.id, message, { threadId: request.threadId, answer: true });
       }
     } finally {
       clearTimeout(timer);

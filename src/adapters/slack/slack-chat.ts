@@ -37,6 +37,11 @@ export interface Requester {
 /** chat.postEphemeral's answers when the bot may not post where the requester is; their response_url still reaches them. */
 const MEMBERSHIP_ERRORS = new Set(['channel_not_found', 'not_in_channel', 'user_not_in_channel', 'no_permission']);
 
+/** Below an answer only its asker could be shown, because the bot is not in the channel. */
+const PRIVATE_ANSWER_HINT = 'Only you can see this: invite the bot (/invite @maestro) to get plans and results here.';
+/** The id of an answer sent through a response_url: Slack gives such a message no ts. */
+const PRIVATE_ANSWER_ID = 'response_url';
+
 /**
  * The Slack ChatPort. A MessageRef is `{ conversation: channel id, id: ts }`
  * (plus the parent ts for a threaded reply) — plain data, so a worker process
@@ -59,16 +64,18 @@ export class SlackChat implements ChatPort {
   }
 
   async post(conversation: string, message: Message, options: PostOptions = {}): Promise<MessageRef> {
-    const result = await this.call('chat.postMessage', () =>
-      this.client.chat.postMessage({
-        channel: conversation,
-        ...renderBlocks(message),
-        ...(options.threadId ? { thread_ts: options.threadId } : {}),
-        unfurl_links: false,
-        unfurl_media: false,
-      }),
-    );
+    const result = await this.call('chat.postMessage', () => this.postMessage(conversation, message, options));
     return this.ref(result, conversation, options.threadId);
+  }
+
+  private postMessage(conversation: string, message: Message, options: PostOptions) {
+    return this.client.chat.postMessage({
+      channel: conversation,
+      ...renderBlocks(message),
+      ...(options.threadId ? { thread_ts: options.threadId } : {}),
+      unfurl_links: false,
+      unfurl_media: false,
+    });
   }
 
   update(ref: MessageRef, message: Message): Promise<void> {
@@ -91,15 +98,39 @@ export class SlackChat implements ChatPort {
    */
   forRequest(requester: Requester): ChatPort {
     const fallback = requester.responseUrl ? new ResponseUrl(requester.responseUrl, this.responseUrlBase, requester.log ?? this.log) : undefined;
+    const log = requester.log ?? this.log;
     return {
       platform: this.platform,
-      post: (conversation, message, options) => this.post(conversation, message, options),
+      post: (conversation, message, options = {}) =>
+        // A read-only answer in the requester's own channel can reach them alone; a plan or a job's card cannot.
+        options.answer && fallback && conversation === requester.channel
+          ? this.postAnswer(conversation, message, options, fallback, log)
+          : this.post(conversation, message, options),
       update: (ref, message) => this.update(ref, message),
       reply: (ref, message) => this.reply(ref, message),
       ephemeral: (conversation, userId, message, options = {}) =>
         // The response_url reaches only the requester, and only where they asked.
         this.sendEphemeral(conversation, userId, message, options, conversation === requester.channel && userId === requester.userId ? fallback : undefined),
     };
+  }
+
+  /**
+   * Posts a read-only answer for the channel; where Slack refuses the bot there, the
+   * answer goes to the requester alone, through the response_url, saying how to get
+   * answers shared. Nothing edits an answer, so the ref of a private one names no message.
+   */
+  private async postAnswer(conversation: string, message: Message, options: PostOptions, fallback: ResponseUrl, log: Logger): Promise<MessageRef> {
+    try {
+      return this.ref(await this.postMessage(conversation, message, options), conversation, options.threadId);
+    } catch (error) {
+      const code = errorCode(error);
+      const footer = [message.footer, PRIVATE_ANSWER_HINT].filter(Boolean).join('\n');
+      if (MEMBERSHIP_ERRORS.has(code) && (await fallback.ephemeral(renderBlocks({ ...message, footer })))) {
+        log.info({ slackMethod: 'chat.postMessage', slackError: code }, `chat.postMessage refused (${code}); answered through the response_url`);
+        return { platform: 'slack', conversation, id: PRIVATE_ANSWER_ID };
+      }
+      throw this.failed('chat.postMessage', error);
+    }
   }
 
   private async sendEphemeral(conversation: string, userId: string, message: Message, options: PostOptions, fallback?: ResponseUrl): Promise<void> {
