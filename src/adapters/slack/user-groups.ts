@@ -72,7 +72,9 @@ export class SlackUserGroups {
    * a time (a Redis lock per round). Returns the function that stops it.
    */
   start(): () => void {
-    const round = () => void this.refreshRound();
+    // A round that cannot reach Redis is tried again next time; it must not become an unhandled rejection.
+    const round = () =>
+      void this.refreshRound().catch((error: unknown) => this.options.log.warn({ err: error }, 'Slack user-group refresh round failed'));
     round();
     const timer = setInterval(round, this.refreshMs);
     timer.unref();
