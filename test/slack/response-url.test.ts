@@ -124,3 +124,18 @@ describe('answers of read-only commands where the bot is not a member', () => {
     expect(logged.some((l) => l.includes('"level":50'))).toBe(false);
   });
 });
+
+describe('plans where the bot is not a member', () => {
+  it('tells the requester to invite the bot, through the response_url, instead of an internal error, and runs nothing', async () => {
+    h.fake.failNext('chat.postMessage', { status: 200, error: 'channel_not_found' });
+    h.fake.failNext('chat.postEphemeral', { status: 200, error: 'channel_not_found' });
+    await postSlack(h.url, slashCommandBody({ text: 'bump maestro-orchestrator', channel_id: 'G0PRIVATE', response_url: h.fake.hookUrl('commands/T0001/7/bump') }));
+
+    await h.fake.waitFor(() => h.fake.responses.length === 1);
+    await h.slack.idle();
+    const text = String(h.fake.responses[0]!.body.text);
+    expect(text).toContain('The bot cannot post in this channel (channel_not_found): invite it with /invite @maestro to get plans and results here.');
+    expect(text).not.toContain('Something went wrong');
+    expect(h.ports.executions).toHaveLength(0);
+  });
+});

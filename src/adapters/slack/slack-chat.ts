@@ -1,6 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { ChatPort, MessageRef, PostOptions } from '../../core/chat-port.js';
+import { UserError } from '../../core/errors.js';
 import type { Message } from '../../core/message.js';
 import { renderBlocks } from './block-kit.js';
 import { ResponseUrl, SLACK_RESPONSE_URL_BASE } from './response-url.js';
@@ -92,9 +93,10 @@ export class SlackChat implements ChatPort {
   }
 
   /**
-   * This ChatPort as seen by one request: the same in every way, except that an
-   * ephemeral for the requester where they made the request, which Slack refuses
-   * because the bot is not a member there, goes to the request's response_url.
+   * This ChatPort as seen by one request: the same in every way, except where Slack
+   * refuses the bot in the requester's channel because it is not a member there. Then
+   * an ephemeral for the requester, and a read-only answer, go to the request's
+   * response_url; a plan or card, which must be posted for all, is refused with how to fix it.
    */
   forRequest(requester: Requester): ChatPort {
     const fallback = requester.responseUrl ? new ResponseUrl(requester.responseUrl, this.responseUrlBase, requester.log ?? this.log) : undefined;
@@ -102,10 +104,7 @@ export class SlackChat implements ChatPort {
     return {
       platform: this.platform,
       post: (conversation, message, options = {}) =>
-        // A read-only answer in the requester's own channel can reach them alone; a plan or a job's card cannot.
-        options.answer && fallback && conversation === requester.channel
-          ? this.postAnswer(conversation, message, options, fallback, log)
-          : this.post(conversation, message, options),
+        conversation === requester.channel ? this.postWhereAsked(conversation, message, options, fallback, log) : this.post(conversation, message, options),
       update: (ref, message) => this.update(ref, message),
       reply: (ref, message) => this.reply(ref, message),
       ephemeral: (conversation, userId, message, options = {}) =>
@@ -115,21 +114,24 @@ export class SlackChat implements ChatPort {
   }
 
   /**
-   * Posts a read-only answer for the channel; where Slack refuses the bot there, the
-   * answer goes to the requester alone, through the response_url, saying how to get
-   * answers shared. Nothing edits an answer, so the ref of a private one names no message.
+   * Posts in the channel the request came from. Where Slack refuses the bot there, a
+   * read-only answer goes to the requester alone, through the response_url, saying how
+   * to get answers shared (nothing edits an answer, so its ref names no message); anything
+   * else is refused with a UserError before anything has run.
    */
-  private async postAnswer(conversation: string, message: Message, options: PostOptions, fallback: ResponseUrl, log: Logger): Promise<MessageRef> {
+  private async postWhereAsked(conversation: string, message: Message, options: PostOptions, fallback: ResponseUrl | undefined, log: Logger): Promise<MessageRef> {
     try {
       return this.ref(await this.postMessage(conversation, message, options), conversation, options.threadId);
     } catch (error) {
       const code = errorCode(error);
+      if (!MEMBERSHIP_ERRORS.has(code)) throw this.failed('chat.postMessage', error);
       const footer = [message.footer, PRIVATE_ANSWER_HINT].filter(Boolean).join('\n');
-      if (MEMBERSHIP_ERRORS.has(code) && (await fallback.ephemeral(renderBlocks({ ...message, footer })))) {
+      if (options.answer && fallback && (await fallback.ephemeral(renderBlocks({ ...message, footer })))) {
         log.info({ slackMethod: 'chat.postMessage', slackError: code }, `chat.postMessage refused (${code}); answered through the response_url`);
         return { platform: 'slack', conversation, id: PRIVATE_ANSWER_ID };
       }
-      throw this.failed('chat.postMessage', error);
+      log.info({ slackMethod: 'chat.postMessage', slackError: code }, `chat.postMessage refused (${code}); the requester is told to invite the bot`);
+      throw new UserError(`The bot cannot post in this channel (${code}): invite it with /invite @maestro to get plans and results here. Nothing was run.`, 'slack_not_a_member');
     }
   }
 
