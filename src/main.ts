@@ -25,8 +25,7 @@ import { createLogger } from './core/logger.js';
 import { Metrics } from './core/metrics.js';
 import { connectRedis } from './core/redis.js';
 import { ActionRegistry } from './core/registry.js';
-import { NO_GROUPS } from './core/group-lookup.js';
-import type { Actor, Platform } from './core/request.js';
+import type { Platform } from './core/request.js';
 import { ApprovalStore } from './handlers/approval-store.js';
 import { CommandHandler } from './handlers/command.js';
 import { ConfirmationStore } from './handlers/confirmations.js';
@@ -139,13 +138,8 @@ async function main(): Promise<number> {
 
     // Roles granted by Slack user group need the groups' members; only the web role decides policy.
     const slackGroups = slackConfig && web ? createSlackUserGroups({ config: slackConfig, redis, prefix: env.REDIS_PREFIX, policy: catalog.policy, log }) : undefined;
-    if (slackGroups) {
-      const stopRefresh = slackGroups.start();
-      closers.unshift(async () => stopRefresh());
-    }
-    const groupsOf = slackGroups
-      ? { groupsOf: async (actor: Actor) => (actor.platform === 'slack' ? slackGroups.groupsOf(actor.id) : NO_GROUPS) }
-      : {};
+    const stopGroupRefresh = slackGroups?.start();
+    if (stopGroupRefresh) closers.unshift(async () => stopGroupRefresh());
 
     const handler = new CommandHandler({
       registry,
@@ -156,7 +150,11 @@ async function main(): Promise<number> {
       confirmations: new ConfirmationStore(redis, env.REDIS_PREFIX),
       jobs: queue,
       ports,
-      policy: { approvals: new ApprovalStore(redis, env.REDIS_PREFIX), ...(incidents.pager ? { pager: incidents.pager } : {}), ...groupsOf },
+      policy: {
+        approvals: new ApprovalStore(redis, env.REDIS_PREFIX),
+        ...(incidents.pager ? { pager: incidents.pager } : {}),
+        ...(slackGroups ? { groupsOf: (actor) => slackGroups.groupsOf(actor) } : {}),
+      },
     });
 
     const interactions = new InteractionHandler(handler);

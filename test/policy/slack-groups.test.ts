@@ -27,7 +27,7 @@ beforeAll(async () => {
   let groups: SlackUserGroups | undefined;
   h = new PolicyHarness('slack-groups', {
     catalog,
-    groupsOf: async (actor) => (actor.platform === 'slack' && groups ? groups.groupsOf(actor.id) : NO_GROUPS),
+    groupsOf: async (actor) => (groups ? groups.groupsOf(actor) : NO_GROUPS),
   });
   groups = createSlackUserGroups({
     config: { botToken: 'xoxb-policy-groups-0000', signingSecret: SIGNING_SECRET, apiUrl: fake.url },

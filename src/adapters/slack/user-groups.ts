@@ -3,7 +3,8 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Policy } from '../../config/catalog-schema.js';
-import type { GroupLookup } from '../../core/group-lookup.js';
+import { type GroupLookup, NO_GROUPS } from '../../core/group-lookup.js';
+import type { Actor } from '../../core/request.js';
 import { errorCode } from './slack-chat.js';
 
 /** How long a group's members stay in Redis without a refresh: past it, Slack is asked again, in the request. */
@@ -43,9 +44,11 @@ export class SlackUserGroups {
     this.refreshMs = options.refreshMs ?? GROUP_REFRESH_MS;
   }
 
-  async groupsOf(userId: string): Promise<GroupLookup> {
+  /** The catalog groups `actor` is in; only Slack users are in Slack user groups. */
+  async groupsOf(actor: Actor): Promise<GroupLookup> {
     const { groups } = this.options;
-    if (groups.length === 0) return { groups: [] };
+    if (actor.platform !== 'slack' || groups.length === 0) return NO_GROUPS;
+    const userId = actor.id;
     const cached = await this.options.redis.mget(...groups.map((g) => this.key(g)));
     const held: string[] = [];
     const failed: string[] = [];
