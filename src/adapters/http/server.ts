@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Metrics } from '../../core/metrics.js';
+import { maskSecretValues } from '../../core/secret-values.js';
 import { keepIdleConnections, localUrl } from './listener.js';
 
 /** A named readiness check: resolves when healthy, throws (with a reason) when not. */
@@ -49,7 +50,8 @@ export function createHttpApp(options: HttpServerOptions): Express {
   });
 
   app.get('/metrics', async (_req, res) => {
-    res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
+    // A label value may carry what someone typed; the bot's own credentials never leave in it.
+    res.type(options.metrics.registry.contentType).send(maskSecretValues(await options.metrics.registry.metrics()));
   });
 
   return app;

@@ -2,6 +2,7 @@ import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { ChatPort, MessageRef, PostOptions } from '../../core/chat-port.js';
 import type { Message } from '../../core/message.js';
+import { maskSecretsIn } from '../../core/secret-values.js';
 import { renderBlocks } from './block-kit.js';
 import { ResponseUrl, SLACK_RESPONSE_URL_BASE } from './response-url.js';
 import { UpdateCoalescer } from './update-coalescer.js';
@@ -42,6 +43,9 @@ const MEMBERSHIP_ERRORS = new Set(['channel_not_found', 'not_in_channel', 'user_
  * (plus the parent ts for a threaded reply) — plain data, so a worker process
  * with only a bot token can edit a message the web process posted.
  */
+/** What goes to Slack: the bot's own secrets are never in it, whoever typed them. */
+const render = (message: Message) => renderBlocks(maskSecretsIn(message));
+
 export class SlackChat implements ChatPort {
   readonly platform = 'slack' as const;
   private readonly updates: UpdateCoalescer<{ ref: MessageRef; message: Message }>;
@@ -54,7 +58,7 @@ export class SlackChat implements ChatPort {
   ) {
     this.responseUrlBase = options.responseUrlBase ?? SLACK_RESPONSE_URL_BASE;
     this.updates = new UpdateCoalescer(async (_key, { ref, message }) => {
-      await this.call('chat.update', () => this.client.chat.update({ channel: ref.conversation, ts: ref.id, ...renderBlocks(message) }));
+      await this.call('chat.update', () => this.client.chat.update({ channel: ref.conversation, ts: ref.id, ...render(message) }));
     }, options.updateIntervalMs ?? 1000);
   }
 
@@ -62,7 +66,7 @@ export class SlackChat implements ChatPort {
     const result = await this.call('chat.postMessage', () =>
       this.client.chat.postMessage({
         channel: conversation,
-        ...renderBlocks(message),
+        ...render(message),
         ...(options.threadId ? { thread_ts: options.threadId } : {}),
         unfurl_links: false,
         unfurl_media: false,
@@ -103,7 +107,7 @@ export class SlackChat implements ChatPort {
   }
 
   private async sendEphemeral(conversation: string, userId: string, message: Message, options: PostOptions, fallback?: ResponseUrl): Promise<void> {
-    const rendered = renderBlocks(message);
+    const rendered = render(message);
     try {
       await this.client.chat.postEphemeral({
         channel: conversation,
