@@ -73,7 +73,12 @@ export async function listenBehindEdge(options: EdgeOptions): Promise<Edge> {
           break;
         case 'slack':
           slackRequests?.inc({ outcome: 'acked' });
-          options.slack?.deliver(message.delivery);
+          try {
+            options.slack?.deliver(message.delivery);
+          } catch (error) {
+            // Slack has its 200 already: whatever this request does, it must not end the process.
+            log.error({ err: error }, 'an acknowledged Slack request could not be handed to Bolt');
+          }
           break;
         case 'slack-refused': {
           const { status, reason, retryNum } = message.refusal;
