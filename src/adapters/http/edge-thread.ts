@@ -51,6 +51,8 @@ function forward(req: IncomingMessage, res: ServerResponse): void {
     clientGone = true;
     upstreamReq.destroy();
   });
+  // Headers at once, not with the first body chunk: a route can refuse on them alone (a missing signature) before any body is read.
+  upstreamReq.flushHeaders();
   pipeline(req, upstreamReq, () => {});
 }
 
