@@ -250,12 +250,17 @@ async function main(): Promise<number> {
     };
     // With Slack over HTTP, the listener runs in a thread of its own, so Slack's acks never wait on this loop.
     let url: string;
+    const limits = {
+      headersTimeoutMs: durationMs(env.HTTP_HEADERS_TIMEOUT),
+      requestTimeoutMs: durationMs(env.HTTP_REQUEST_TIMEOUT),
+      maxConnections: env.HTTP_MAX_CONNECTIONS,
+    };
     if (slackEdge) {
-      const edge = await listenBehindEdge({ app, port: env.PORT, host: env.HOST, log, metrics, slack: slackEdge, onFailure: stopOnEdgeFailure });
+      const edge = await listenBehindEdge({ app, port: env.PORT, host: env.HOST, log, metrics, slack: slackEdge, limits, onFailure: stopOnEdgeFailure });
       closers.unshift(() => edge.close());
       url = edge.url;
     } else {
-      const listener = await listen(app, env.PORT, env.HOST);
+      const listener = await listen(app, env.PORT, env.HOST, limits);
       closers.unshift(() => new Promise((resolve) => listener.server.close(resolve)));
       url = listener.url;
     }
