@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseForm } from 'node:querystring';
 import { OVERLOADED_TEXT } from '../../handlers/replies.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../http/json-depth.js';
+import { envelopeProblem } from './envelope.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 /** Slack's own payloads are a few kB; anything near this is not from Slack. */
@@ -218,7 +219,11 @@ function parseBody(contentType: string | undefined, raw: string): Record<string,
     if (json !== undefined && nestsDeeperThan(json)) throw new Refusal(400, `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
     if (json === undefined && !singleValued(form!)) throw new Refusal(400, 'slash command with a repeated or missing identifying field');
     const parsed: unknown = json === undefined ? { ...form } : JSON.parse(json);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      const problem = envelopeProblem(parsed as Record<string, unknown>);
+      if (problem) throw new Refusal(400, `not a Slack payload: ${problem}`);
+      return parsed as Record<string, unknown>;
+    }
   } catch (error) {
     if (error instanceof Refusal) throw error;
     // Anything else falls through to the refusal below.

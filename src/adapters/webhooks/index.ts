@@ -69,7 +69,7 @@ export function mountWebhooks(options: WebhookOptions): void {
     (req, res, next) => {
       // The HMAC needs the body, but whether there is a signature at all does not: no 1 MB read for a caller without one.
       if (options.pagerdutySecrets.length === 0 || !String(req.headers['x-pagerduty-signature'] ?? '').includes('v1=')) {
-        unsigned(res.set('connection', 'close'));
+        unsigned(res);
         return;
       }
       next();
