@@ -76,25 +76,25 @@ export function mountWebhooks(options: WebhookOptions): void {
     },
     raw,
     async (req: Request, res: Response) => {
-    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const signature = req.headers['x-pagerduty-signature'];
-    if (!pagerDutySignatureValid(typeof signature === 'string' ? signature : undefined, body, options.pagerdutySecrets)) {
-      unsigned(res);
-      return;
-    }
-    if (tooDeep(body, res)) return;
-    const parsed = PagerDutyWebhook.safeParse(parseJson(body));
-    if (!parsed.success) {
-      res.status(400).json({ error: 'not a PagerDuty v3 webhook' });
-      return;
-    }
-    try {
-      const { id, duplicate } = await queue.addPagerDutyEvent(parsed.data);
-      res.status(202).json({ status: duplicate ? 'duplicate' : 'queued', id });
-    } catch (error) {
-      log.error({ err: error }, 'could not queue a PagerDuty webhook event');
-      res.status(503).json({ error: 'could not queue the event; retry' });
-    }
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const signature = req.headers['x-pagerduty-signature'];
+      if (!pagerDutySignatureValid(typeof signature === 'string' ? signature : undefined, body, options.pagerdutySecrets)) {
+        unsigned(res);
+        return;
+      }
+      if (tooDeep(body, res)) return;
+      const parsed = PagerDutyWebhook.safeParse(parseJson(body));
+      if (!parsed.success) {
+        res.status(400).json({ error: 'not a PagerDuty v3 webhook' });
+        return;
+      }
+      try {
+        const { id, duplicate } = await queue.addPagerDutyEvent(parsed.data);
+        res.status(202).json({ status: duplicate ? 'duplicate' : 'queued', id });
+      } catch (error) {
+        log.error({ err: error }, 'could not queue a PagerDuty webhook event');
+        res.status(503).json({ error: 'could not queue the event; retry' });
+      }
     },
   );
 
