@@ -22,6 +22,7 @@ import { durationMs, loadEnv } from './config/env.js';
 import { RedisAuditSink } from './core/audit.js';
 import type { ChatPort } from './core/chat-port.js';
 import { createLogger } from './core/logger.js';
+import { registerSecretValues, secretEnvValues } from './core/secret-values.js';
 import { Metrics } from './core/metrics.js';
 import { connectRedis } from './core/redis.js';
 import { ActionRegistry } from './core/registry.js';
@@ -51,6 +52,8 @@ async function main(): Promise<number> {
     return 0;
   }
   const env = loadEnv({ ...process.env, ...(cli.role ? { MAESTRO_ROLE: cli.role } : {}) }, AppEnvSchema);
+  // Before anything can log or reply: the bot's own credentials are hidden by value from here on.
+  registerSecretValues(secretEnvValues(env));
   const slackConfig = slackConfigFrom(env);
   const teamsConfig = teamsConfigFrom(env);
   const web = env.MAESTRO_ROLE !== 'worker';
@@ -83,6 +86,7 @@ async function main(): Promise<number> {
     if (consoleMode) chats.set('console', consoleChat);
 
     const clients = externalClients(env, catalog, sandbox, process.env);
+    registerSecretValues(Object.values(clients.routingKeys));
     const incidents = startIncidents({
       connection: redis,
       prefix: env.REDIS_PREFIX,
@@ -255,12 +259,17 @@ async function main(): Promise<number> {
     };
     // With Slack over HTTP, the listener runs in a thread of its own, so Slack's acks never wait on this loop.
     let url: string;
+    const limits = {
+      headersTimeoutMs: durationMs(env.HTTP_HEADERS_TIMEOUT),
+      requestTimeoutMs: durationMs(env.HTTP_REQUEST_TIMEOUT),
+      maxConnections: env.HTTP_MAX_CONNECTIONS,
+    };
     if (slackEdge) {
-      const edge = await listenBehindEdge({ app, port: env.PORT, host: env.HOST, log, metrics, slack: slackEdge, onFailure: stopOnEdgeFailure });
+      const edge = await listenBehindEdge({ app, port: env.PORT, host: env.HOST, log, metrics, slack: slackEdge, limits, onFailure: stopOnEdgeFailure });
       closers.unshift(() => edge.close());
       url = edge.url;
     } else {
-      const listener = await listen(app, env.PORT, env.HOST);
+      const listener = await listen(app, env.PORT, env.HOST, limits);
       closers.unshift(() => new Promise((resolve) => listener.server.close(resolve)));
       url = listener.url;
     }

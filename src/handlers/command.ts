@@ -5,8 +5,8 @@ import type { ActionContext, Risk } from '../core/action.js';
 import type { AuditEntry, AuditSink } from '../core/audit.js';
 import type { ChatPort, MessageRef } from '../core/chat-port.js';
 import { errorRef, isUserError } from '../core/errors.js';
+import { MAX_COMMAND_LENGTH, type ParsedCommand, parseCommand } from '../core/grammar.js';
 import { type GroupsOf, NO_GROUPS, withLookupFailure } from '../core/group-lookup.js';
-import { type ParsedCommand, parseCommand } from '../core/grammar.js';
 import type { Metrics } from '../core/metrics.js';
 import { denialText, evaluatePolicy, type PolicyDecision } from '../core/policy.js';
 import { redactText } from '../core/redact.js';
@@ -433,9 +433,11 @@ export class CommandHandler {
     const options = { threadId: request.threadId };
     if (isUserError(error)) {
       this.deps.metrics.countCommand(verb, 'user_error');
-      await this.audit(request, { type: 'command', decision: 'allowed', action: verb, result: `error: ${error.message}` });
-      await chat.ephemeral(request.conversation.id, request.actor.id, userErrorMessage(error.message), options);
-      return { kind: 'failed', error: error.message };
+      // As on the parse-error path: a user error may echo what was typed, pasted secrets included.
+      const text = redactText(error.message);
+      await this.audit(request, { type: 'command', decision: 'allowed', action: verb, result: `error: ${text}` });
+      await chat.ephemeral(request.conversation.id, request.actor.id, userErrorMessage(text), options);
+      return { kind: 'failed', error: text };
     }
     const ref = errorRef();
     log.error({ err: error, ref, verb }, 'command failed');
@@ -468,7 +470,8 @@ export class CommandHandler {
       requestId: request.id,
       actor: request.actor,
       conversation: { id: request.conversation.id, name: request.conversation.name, teamId: request.conversation.teamId },
-      text: request.text,
+      // An overlong command is refused by the parser; the audit keeps its start, not all of it.
+      text: request.text.slice(0, MAX_COMMAND_LENGTH),
       ...entry,
     });
   }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ChatPort, MessageRef, PostOptions } from '../../core/chat-port.js';
 import { UserError } from '../../core/errors.js';
 import type { Message } from '../../core/message.js';
+import { maskSecretsIn } from '../../core/secret-values.js';
 import { renderBlocks } from './block-kit.js';
 import { ResponseUrl, SLACK_RESPONSE_URL_BASE } from './response-url.js';
 import { UpdateCoalescer } from './update-coalescer.js';
@@ -48,6 +49,9 @@ const PRIVATE_ANSWER_ID = 'response_url';
  * (plus the parent ts for a threaded reply) — plain data, so a worker process
  * with only a bot token can edit a message the web process posted.
  */
+/** What goes to Slack: the bot's own secrets are never in it, whoever typed them. */
+const render = (message: Message) => renderBlocks(maskSecretsIn(message));
+
 export class SlackChat implements ChatPort {
   readonly platform = 'slack' as const;
   private readonly updates: UpdateCoalescer<{ ref: MessageRef; message: Message }>;
@@ -60,7 +64,7 @@ export class SlackChat implements ChatPort {
   ) {
     this.responseUrlBase = options.responseUrlBase ?? SLACK_RESPONSE_URL_BASE;
     this.updates = new UpdateCoalescer(async (_key, { ref, message }) => {
-      await this.call('chat.update', () => this.client.chat.update({ channel: ref.conversation, ts: ref.id, ...renderBlocks(message) }));
+      await this.call('chat.update', () => this.client.chat.update({ channel: ref.conversation, ts: ref.id, ...render(message) }));
     }, options.updateIntervalMs ?? 1000);
   }
 
@@ -72,7 +76,7 @@ export class SlackChat implements ChatPort {
   private postMessage(conversation: string, message: Message, options: PostOptions) {
     return this.client.chat.postMessage({
       channel: conversation,
-      ...renderBlocks(message),
+      ...render(message),
       ...(options.threadId ? { thread_ts: options.threadId } : {}),
       unfurl_links: false,
       unfurl_media: false,
@@ -126,7 +130,7 @@ export class SlackChat implements ChatPort {
       const code = errorCode(error);
       if (!MEMBERSHIP_ERRORS.has(code)) throw this.failed('chat.postMessage', error);
       const footer = [message.footer, PRIVATE_ANSWER_HINT].filter(Boolean).join('\n');
-      if (options.answer && fallback && (await fallback.ephemeral(renderBlocks({ ...message, footer })))) {
+      if (options.answer && fallback && (await fallback.ephemeral(render({ ...message, footer })))) {
         log.info({ slackMethod: 'chat.postMessage', slackError: code }, `chat.postMessage refused (${code}); answered through the response_url`);
         return { platform: 'slack', conversation, id: PRIVATE_ANSWER_ID };
       }
@@ -136,7 +140,7 @@ export class SlackChat implements ChatPort {
   }
 
   private async sendEphemeral(conversation: string, userId: string, message: Message, options: PostOptions, fallback?: ResponseUrl): Promise<void> {
-    const rendered = renderBlocks(message);
+    const rendered = render(message);
     try {
       await this.client.chat.postEphemeral({
         channel: conversation,
