@@ -12,7 +12,7 @@ import { ConsoleChat } from './adapters/console/console-chat.js';
 import { listenBehindEdge } from './adapters/http/edge.js';
 import { createHttpApp, finishHttpApp, listen } from './adapters/http/server.js';
 import { kubernetesFromConfig } from './adapters/kubernetes.js';
-import { slackConfigFrom } from './adapters/slack/index.js';
+import { createSlackUserGroups, slackConfigFrom } from './adapters/slack/index.js';
 import { teamsConfigFrom } from './adapters/teams/index.js';
 import { AppEnvSchema } from './app/app-env.js';
 import { startChatAdapters } from './app/chat-adapters.js';
@@ -23,6 +23,7 @@ import { durationMs, loadEnv } from './config/env.js';
 import { RedisAuditSink } from './core/audit.js';
 import type { ChatPort } from './core/chat-port.js';
 import { createLogger } from './core/logger.js';
+import { registerSecretValues, secretEnvValues } from './core/secret-values.js';
 import { Metrics } from './core/metrics.js';
 import { connectRedis } from './core/redis.js';
 import { ActionRegistry } from './core/registry.js';
@@ -52,6 +53,8 @@ async function main(): Promise<number> {
     return 0;
   }
   const env = loadEnv({ ...process.env, ...(cli.role ? { MAESTRO_ROLE: cli.role } : {}) }, AppEnvSchema);
+  // Before anything can log or reply: the bot's own credentials are hidden by value from here on.
+  registerSecretValues(secretEnvValues(env));
   const slackConfig = slackConfigFrom(env);
   const teamsConfig = teamsConfigFrom(env);
   const web = env.MAESTRO_ROLE !== 'worker';
@@ -84,6 +87,7 @@ async function main(): Promise<number> {
     if (consoleMode) chats.set('console', consoleChat);
 
     const clients = externalClients(env, catalog, sandbox, process.env);
+    registerSecretValues(Object.values(clients.routingKeys));
     const incidents = startIncidents({
       connection: redis,
       prefix: env.REDIS_PREFIX,
@@ -137,6 +141,11 @@ async function main(): Promise<number> {
       registry.register(action);
     }
 
+    // Roles granted by Slack user group need the groups' members; only the web role decides policy.
+    const slackGroups = slackConfig && web ? createSlackUserGroups({ config: slackConfig, redis, prefix: env.REDIS_PREFIX, policy: catalog.policy, log }) : undefined;
+    const stopGroupRefresh = slackGroups?.start();
+    if (stopGroupRefresh) closers.unshift(async () => stopGroupRefresh());
+
     const handler = new CommandHandler({
       registry,
       catalog,
@@ -146,7 +155,11 @@ async function main(): Promise<number> {
       confirmations: new ConfirmationStore(redis, env.REDIS_PREFIX),
       jobs: queue,
       ports,
-      policy: { approvals: new ApprovalStore(redis, env.REDIS_PREFIX), ...(incidents.pager ? { pager: incidents.pager } : {}) },
+      policy: {
+        approvals: new ApprovalStore(redis, env.REDIS_PREFIX),
+        ...(incidents.pager ? { pager: incidents.pager } : {}),
+        ...(slackGroups ? { groupsOf: (actor) => slackGroups.groupsOf(actor) } : {}),
+      },
     });
 
     const interactions = new InteractionHandler(handler);
@@ -247,12 +260,17 @@ async function main(): Promise<number> {
     };
     // With Slack over HTTP, the listener runs in a thread of its own, so Slack's acks never wait on this loop.
     let url: string;
+    const limits = {
+      headersTimeoutMs: durationMs(env.HTTP_HEADERS_TIMEOUT),
+      requestTimeoutMs: durationMs(env.HTTP_REQUEST_TIMEOUT),
+      maxConnections: env.HTTP_MAX_CONNECTIONS,
+    };
     if (slackEdge) {
-      const edge = await listenBehindEdge({ app, port: env.PORT, host: env.HOST, log, metrics, slack: slackEdge, onFailure: stopOnEdgeFailure });
+      const edge = await listenBehindEdge({ app, port: env.PORT, host: env.HOST, log, metrics, slack: slackEdge, limits, onFailure: stopOnEdgeFailure });
       closers.unshift(() => edge.close());
       url = edge.url;
     } else {
-      const listener = await listen(app, env.PORT, env.HOST);
+      const listener = await listen(app, env.PORT, env.HOST, limits);
       closers.unshift(() => new Promise((resolve) => listener.server.close(resolve)));
       url = listener.url;
     }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Action } from '../core/action.js';
 import { UserError } from '../core/errors.js';
 import { redactText } from '../core/redact.js';
+import { compileUserPattern, MAX_MATCHED_LINE, type UserPattern } from '../core/user-pattern.js';
 import { capTail } from './code-block.js';
 import type { PodReader } from './ports.js';
 import { resolveTarget } from './target.js';
@@ -12,6 +13,7 @@ const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 /** The most a log tail reads from the API server per pod; the message holds far less anyway. */
 const TAIL_LINES = 500;
 const MAX_PODS = 10;
+const YIELD_EVERY_LINES = 50;
 
 export const LogsArgs = z.object({
   service: z.string().min(1).describe('the catalog service whose pod logs to tail'),
@@ -19,7 +21,7 @@ export const LogsArgs = z.object({
     .union([z.string().regex(/^\d+[smhd]$/, 'a duration like 30s, 10m, 2h'), z.number().int().positive()])
     .default('10m')
     .describe('how far back: 30s, 10m, 2h (default 10m)'),
-  grep: z.string().min(1).optional().describe('only lines matching this regular expression'),
+  grep: z.string().min(1).optional().describe('only lines matching this regular expression (RE2 syntax)'),
 });
 export type LogsArgs = z.infer<typeof LogsArgs>;
 
@@ -37,13 +39,9 @@ export function describeSeconds(seconds: number): string {
   return `${seconds}s`;
 }
 
-function compile(grep: string | undefined): RegExp | undefined {
-  if (grep === undefined) return undefined;
-  try {
-    return new RegExp(grep, 'i');
-  } catch (error) {
-    throw new UserError(`--grep '${grep}' is not a valid regular expression: ${(error as Error).message}`, 'bad_regex');
-  }
+/** A line longer than the pattern engine reads is cut before redaction, so neither runs on unbounded input. */
+function bounded(line: string): string {
+  return line.length > MAX_MATCHED_LINE ? `${line.slice(0, MAX_MATCHED_LINE)}…` : line;
 }
 
 export const logs: Action<LogsArgs, LogsPorts> = {
@@ -61,7 +59,7 @@ export const logs: Action<LogsArgs, LogsPorts> = {
   examples: ['logs maestro-orchestrator', 'logs maestro-orchestrator --since 30m --grep "compliance|ERROR"'],
   async execute(ctx, args) {
     const target = resolveTarget(ctx, args.service);
-    const pattern = compile(args.grep);
+    const pattern: UserPattern | undefined = args.grep === undefined ? undefined : compileUserPattern(args.grep);
     const sinceSeconds = durationSeconds(args.since);
     const window = describeSeconds(sinceSeconds);
     const k8s = ctx.ports.kubernetes;
@@ -73,10 +71,12 @@ export const logs: Action<LogsArgs, LogsPorts> = {
         sinceSeconds,
         tailLines: TAIL_LINES,
       });
-      for (const raw of text.split('\n')) {
+      for (const [index, raw] of text.split('\n').entries()) {
         if (!raw) continue;
+        // Matching runs in slices, so that other requests get their turns of the loop in between.
+        if (index % YIELD_EVERY_LINES === YIELD_EVERY_LINES - 1) await new Promise((resolve) => setImmediate(resolve));
         // Redact before matching, so a grep for a secret cannot confirm its value.
-        const line = redactText(raw);
+        const line = redactText(bounded(raw));
         if (pattern && !pattern.test(line)) continue;
         lines.push(`${pod.name}: ${line}`);
       }

@@ -116,6 +116,9 @@ async function execute(
   const k8s = ctx.ports.kubernetes;
   const before = await k8s.readDeployment(target.ref);
   const alreadyThere = templateFingerprint(before.template) === data.toTemplate;
+  const cause = changeCause(ctx, `rollback to revision ${data.toRevision}`);
+  // Resumed after its worker was killed past the patch: the change is this job's all the same.
+  const madeEarlier = alreadyThere && before.revision !== data.fromRevision && (await causedBy(k8s, target.ref, before.revision, cause));
   if (!alreadyThere) {
     if (before.revision !== data.fromRevision) {
       throw new UserError(
@@ -123,7 +126,7 @@ async function execute(
         'plan_stale',
       );
     }
-    await k8s.rollback(target.ref, { toRevision: data.toRevision, changeCause: changeCause(ctx, `rollback to revision ${data.toRevision}`) });
+    await k8s.rollback(target.ref, { toRevision: data.toRevision, changeCause: cause });
     ctx.log.info({ service: target.service, env: target.env, from: data.fromRevision, to: data.toRevision }, 'rolled back');
   } else {
     ctx.log.info({ service: target.service, env: target.env }, 'rollback already applied; following the rollout');
@@ -144,11 +147,19 @@ async function execute(
   return {
     title: `Rolled back ${target.service} in ${target.env}`,
     severity: 'success',
-    text: alreadyThere
-      ? `Already on the template of revision ${data.toRevision} (${data.toImages.join(', ')}); nothing changed, the rollout is complete.`
-      : `Revision ${data.fromRevision ?? '?'} → ${now.revision ?? '?'} (the template of revision ${data.toRevision}): ${data.fromImages.join(', ')} → ${now.images.join(', ')}.`,
+    text:
+      alreadyThere && !madeEarlier
+        ? `Already on the template of revision ${data.toRevision} (${data.toImages.join(', ')}); nothing changed, the rollout is complete.`
+        : `Revision ${data.fromRevision ?? '?'} → ${now.revision ?? '?'} (the template of revision ${data.toRevision}): ${data.fromImages.join(', ')} → ${now.images.join(', ')}.${madeEarlier ? ' Applied by an earlier attempt of this job; this one followed the rollout to the end.' : ''}`,
     fields,
   };
+}
+
+/** True when `revision` carries the change cause this rollback writes: an earlier attempt of it applied the change. */
+async function causedBy(k8s: RolloutReader, ref: WorkloadRef, revision: number | undefined, cause: string): Promise<boolean> {
+  if (revision === undefined) return false;
+  const current = (await k8s.listRevisions(ref)).find((r) => r.revision === revision);
+  return current?.changeCause === cause;
 }
 
 export const rollback: Action<RollbackArgs, RollbackPorts, AnyRollbackPlanData> = {

@@ -39,6 +39,12 @@ export const EnvSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number({ error: 'expected a whole number 1-50' }).int().min(1).max(50).default(4),
   /** How often a job's chat message may be edited, per message. */
   PROGRESS_INTERVAL: duration.default('1s'),
+  /** A client has this long from a request's first byte to the end of its headers (408 past it). */
+  HTTP_HEADERS_TIMEOUT: duration.default('5s'),
+  /** ... and this long to the end of its body: a slow sender cannot hold a connection. */
+  HTTP_REQUEST_TIMEOUT: duration.default('10s'),
+  /** Open connections the listener accepts at once; beyond, new ones are closed. */
+  HTTP_MAX_CONNECTIONS: z.coerce.number({ error: 'expected a whole number 1-100000' }).int().min(1).max(100_000).default(1000),
 });
 
 export type Env = Readonly<z.output<typeof EnvSchema>>;

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { redactText } from './redact.js';
+import { maskSecretsIn } from './secret-values.js';
 import type { Platform } from './request.js';
 
 /** One audit record: who asked for what, what was decided, what happened. */
@@ -84,7 +85,8 @@ export class RedisAuditSink implements AuditSink, AuditReader {
   ) {}
 
   async record(raw: AuditEntry): Promise<void> {
-    const entry = redactEntry(raw);
+    // Masked whole as well: an actor's display name or a conversation name can be anything.
+    const entry = maskSecretsIn(redactEntry(raw));
     const at = new Date().toISOString();
     this.log.info({ audit: entry }, `audit ${entry.type}`);
     await this.redis.xadd(this.key, 'MAXLEN', '~', String(this.maxLength), '*', 'at', at, 'entry', JSON.stringify(entry));

@@ -14,6 +14,11 @@ export interface MessageRef {
 
 export interface PostOptions {
   threadId?: string;
+  /**
+   * A read-only command's answer, which nothing will edit or reply to: where the bot
+   * may not post, the platform may show it to the requester alone instead.
+   */
+  answer?: boolean;
 }
 
 /** Implemented by each chat adapter. Adapters render and transport; they decide nothing. */

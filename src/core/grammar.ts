@@ -57,7 +57,16 @@ interface Globals {
  * merely mentions one is an unknown command, never a command; every problem is a one-line
  * UserError saying what was expected. Pure: nothing runs here.
  */
+/**
+ * Our own cap on what one command may be: every command the grammar knows fits in a
+ * few hundred characters, and each character is lexed, redacted and audited.
+ */
+export const MAX_COMMAND_LENGTH = 4_000;
+
 export function parseCommand(text: string, deps: GrammarDeps): ParsedCommand {
+  if (text.length > MAX_COMMAND_LENGTH) {
+    throw new UserError(`that command is ${text.length} characters long; the limit is ${MAX_COMMAND_LENGTH} — see 'help'`, 'command_too_long');
+  }
   const tokens = lex(text);
   if (tokens[0] && !tokens[0].quoted && BOT_NAMES.has(tokens[0].text.toLowerCase())) tokens.shift();
   if (tokens.length === 0) throw new UserError("no command given — try 'help'", 'empty_command');

@@ -1,4 +1,5 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
+import { maskSecretValues } from './secret-values.js';
 
 /**
  * Paths pino blanks out wherever they appear in a log record. Secrets must never
@@ -35,6 +36,8 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       name: 'maestro-bot',
       level,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      // The bot's own credentials, by value, wherever in a line they ended up (an echoed command, an error).
+      hooks: { streamWrite: maskSecretValues },
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
     },

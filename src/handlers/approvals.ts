@@ -4,6 +4,7 @@ import type { Plan } from '../core/action.js';
 import type { AuditEntry } from '../core/audit.js';
 import type { ChatPort, MessageRef } from '../core/chat-port.js';
 import type { Message } from '../core/message.js';
+import { type GroupsOf, NO_GROUPS, withLookupFailure } from '../core/group-lookup.js';
 import { rolesOf } from '../core/policy.js';
 import type { Actor, Conversation, Platform } from '../core/request.js';
 import type { ApprovalStore, PendingApproval } from './approval-store.js';
@@ -51,7 +52,7 @@ export interface ApprovalDeskDeps {
   catalog: Catalog;
   log: Logger;
   /** Slack user groups of an approver, when the adapter can look them up. */
-  groupsOf?: (actor: Actor) => Promise<string[]>;
+  groupsOf?: GroupsOf;
   audit(request: AuditSubject, entry: Omit<AuditEntry, 'requestId' | 'actor' | 'conversation' | 'text'>): Promise<void>;
   /** Runs the approved plan, exactly once: the approval id is the job's idempotency key. */
   enqueue(pending: PendingApproval, chat: ChatPort, approver: Actor, requestId: string): Promise<CommandResult>;
@@ -91,9 +92,10 @@ export class ApprovalDesk {
     if (pending.actor.platform === approver.platform && pending.actor.id === approver.id) {
       return this.refuse(pending, approver, 'you cannot approve your own request; another person must');
     }
-    const roles = rolesOf(this.deps.catalog.policy, approver, (await this.deps.groupsOf?.(approver)) ?? [], from ?? pending.conversation);
+    const lookup = (await this.deps.groupsOf?.(approver)) ?? NO_GROUPS;
+    const roles = rolesOf(this.deps.catalog.policy, approver, lookup.groups, from ?? pending.conversation);
     if (!pending.approvers.some((r) => roles.includes(r))) {
-      return this.refuse(pending, approver, `approving needs the role ${pending.approvers.join(' or ')} (rule ${pending.rule})`);
+      return this.refuse(pending, approver, withLookupFailure(`approving needs the role ${pending.approvers.join(' or ')} (rule ${pending.rule})`, lookup));
     }
     const claim = await this.deps.store.claim(id, `approved by ${approver.name}`);
     if (claim.status !== 'claimed') return handled(claim);
@@ -113,9 +115,11 @@ export class ApprovalDesk {
     const { pending } = checked;
     const own = pending.actor.platform === actor.platform && pending.actor.id === actor.id;
     if (!own) {
-      const roles = rolesOf(this.deps.catalog.policy, actor, (await this.deps.groupsOf?.(actor)) ?? [], from ?? pending.conversation);
+      const lookup = (await this.deps.groupsOf?.(actor)) ?? NO_GROUPS;
+      const roles = rolesOf(this.deps.catalog.policy, actor, lookup.groups, from ?? pending.conversation);
       if (!pending.approvers.some((r) => roles.includes(r))) {
-        return this.refuse(pending, actor, `rejecting needs the role ${pending.approvers.join(' or ')}, or being the requester`, 'Not rejected');
+        const why = withLookupFailure(`rejecting needs the role ${pending.approvers.join(' or ')}, or being the requester`, lookup);
+        return this.refuse(pending, actor, why, 'Not rejected');
       }
     }
     const claim = await this.deps.store.claim(id, `rejected by ${actor.name}`);

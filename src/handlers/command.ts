@@ -5,7 +5,8 @@ import type { ActionContext, Risk } from '../core/action.js';
 import type { AuditEntry, AuditSink } from '../core/audit.js';
 import type { ChatPort, MessageRef } from '../core/chat-port.js';
 import { errorRef, isUserError } from '../core/errors.js';
-import { type ParsedCommand, parseCommand } from '../core/grammar.js';
+import { MAX_COMMAND_LENGTH, type ParsedCommand, parseCommand } from '../core/grammar.js';
+import { type GroupsOf, NO_GROUPS, withLookupFailure } from '../core/group-lookup.js';
 import type { Metrics } from '../core/metrics.js';
 import { denialText, evaluatePolicy, type PolicyDecision } from '../core/policy.js';
 import { redactText } from '../core/redact.js';
@@ -47,7 +48,7 @@ export interface PolicyDeps {
   /** Paged when someone uses --break-glass. */
   pager?: Pager;
   /** Slack user groups of an actor (usergroups), for roles granted by group. */
-  groupsOf?: (actor: Actor) => Promise<string[]>;
+  groupsOf?: GroupsOf;
   now?: () => number;
 }
 
@@ -170,7 +171,7 @@ export class CommandHandler {
       if (verb === 'help') {
         await chat.ephemeral(request.conversation.id, request.actor.id, message, { threadId: request.threadId });
       } else {
-        await chat.post(request.conversation.id, message, { threadId: request.threadId });
+        await chat.post(request.conversation.id, message, { threadId: request.threadId, answer: true });
       }
     } finally {
       clearTimeout(timer);
@@ -415,8 +416,9 @@ export class CommandHandler {
   ): Promise<PolicyDecision | undefined> {
     const policy = this.deps.policy;
     if (!policy) return undefined;
-    const groups = (await policy.groupsOf?.(actor)) ?? [];
-    return evaluatePolicy(this.deps.catalog, { actor, groups, verb, risk, service, env, conversation, breakGlass });
+    const lookup = (await policy.groupsOf?.(actor)) ?? NO_GROUPS;
+    const decision = evaluatePolicy(this.deps.catalog, { actor, groups: lookup.groups, verb, risk, service, env, conversation, breakGlass });
+    return decision.kind === 'denied' ? { ...decision, message: withLookupFailure(decision.message, lookup) } : decision;
   }
 
   private async deny(
@@ -470,9 +472,11 @@ export class CommandHandler {
     const options = { threadId: request.threadId };
     if (isUserError(error)) {
       this.deps.metrics.countCommand(verb, 'user_error');
-      await this.audit(request, { type: 'command', decision: 'allowed', action: verb, result: `error: ${error.message}` });
-      await chat.ephemeral(request.conversation.id, request.actor.id, userErrorMessage(error.message), options);
-      return { kind: 'failed', error: error.message };
+      // As on the parse-error path: a user error may echo what was typed, pasted secrets included.
+      const text = redactText(error.message);
+      await this.audit(request, { type: 'command', decision: 'allowed', action: verb, result: `error: ${text}` });
+      await chat.ephemeral(request.conversation.id, request.actor.id, userErrorMessage(text), options);
+      return { kind: 'failed', error: text };
     }
     const ref = errorRef();
     log.error({ err: error, ref, verb }, 'command failed');
@@ -505,7 +509,8 @@ export class CommandHandler {
       requestId: request.id,
       actor: request.actor,
       conversation: { id: request.conversation.id, name: request.conversation.name, teamId: request.conversation.teamId },
-      text: request.text,
+      // An overlong command is refused by the parser; the audit keeps its start, not all of it.
+      text: request.text.slice(0, MAX_COMMAND_LENGTH),
       ...entry,
     });
   }

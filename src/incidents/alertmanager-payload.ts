@@ -1,13 +1,15 @@
 import { z } from 'zod';
 
 /**
- * Alertmanager's webhook body, version 4. Unknown keys are kept (newer Alertmanagers
- * add `notification_reason`), but every key we rely on is checked, so a malformed
- * body is refused with a 400 before anything is stored or posted.
+ * Alertmanager's webhook body, version 4 (prometheus/alertmanager docs, "webhook_config").
+ * Every key we rely on is checked, so a malformed body is refused with a 400 before
+ * anything is stored or posted; unknown keys (newer Alertmanagers add
+ * `notification_reason`) are dropped, not kept: the queue and the incident store hold
+ * only what the incident needs, and nothing nested without bound rides along.
  */
 const labels = z.record(z.string(), z.string());
 
-export const AlertmanagerAlert = z.looseObject({
+export const AlertmanagerAlert = z.object({
   status: z.enum(['firing', 'resolved']),
   labels: labels.refine((l) => typeof l.alertname === 'string' && l.alertname.length > 0, 'labels.alertname is required'),
   annotations: labels.default({}),
@@ -18,7 +20,7 @@ export const AlertmanagerAlert = z.looseObject({
 });
 export type AlertmanagerAlert = z.infer<typeof AlertmanagerAlert>;
 
-export const AlertmanagerPayload = z.looseObject({
+export const AlertmanagerPayload = z.object({
   version: z.literal('4'),
   groupKey: z.string().min(1).max(4096),
   truncatedAlerts: z.number().int().min(0).default(0),

@@ -108,6 +108,25 @@ async function deployment() {
   return ports.kubernetes.readDeployment({ namespace: target.namespace, deployment: target.name });
 }
 
+/** A rollback job whose worker process is killed once the new template is applied but before the rollout completes. */
+async function rollbackKilledMidRollout() {
+  const dir = mkdtempSync(join(tmpdir(), 'maestro-kube-'));
+  const kubeconfig = join(dir, 'config');
+  await sandbox.writeKubeconfig(kubeconfig);
+  const data = await plannedRollback();
+  const job = await queue.submit(data, 'confirm-1');
+  child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/rollback-worker-process.ts'], {
+    env: { ...process.env, JOBS_PREFIX: prefix, REDIS_URL, KUBECONFIG_FILE: kubeconfig },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await until(async () => (await revisions()).includes(8));
+  process.kill(-child.pid!, 'SIGKILL');
+  const atKill = await deployment();
+  await new Promise((resolve) => child!.once('exit', resolve));
+  return { data, job, atKill };
+}
+
 describe('a rollback job against the sandbox cluster', () => {
   it('runs once when the same confirmation is delivered twice', async () => {
     await runWorker();
@@ -155,23 +174,8 @@ describe('a rollback job against the sandbox cluster', () => {
   });
 
   it('finishes exactly once when its worker process is killed mid-rollout', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'maestro-kube-'));
-    const kubeconfig = join(dir, 'config');
-    await sandbox.writeKubeconfig(kubeconfig);
-    const data = await plannedRollback();
-    const job = await queue.submit(data, 'confirm-1');
-
-    child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/rollback-worker-process.ts'], {
-      env: { ...process.env, JOBS_PREFIX: prefix, REDIS_URL, KUBECONFIG_FILE: kubeconfig },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    // Killed once the new template is applied but before the rollout completes.
-    await until(async () => (await revisions()).includes(8));
-    process.kill(-child.pid!, 'SIGKILL');
-    const atKill = await deployment();
+    const { job, atKill } = await rollbackKilledMidRollout();
     expect(atKill.updated < atKill.desired || atKill.replicas > atKill.desired).toBe(true);
-    await new Promise((resolve) => child!.once('exit', resolve));
     expect((await queue.get(job.jobNumber))?.state).toBe('running');
 
     await runWorker({ lockDurationMs: 1000, stalledIntervalMs: 1000 });
@@ -183,5 +187,14 @@ describe('a rollback job against the sandbox cluster', () => {
     expect(d.revision).toBe(8);
     expect(d.containers[0]!.image).toBe('ghcr.io/intelgraph/maestro-orchestrator:v2.7.3');
     expect(d.ready).toBe(d.desired);
+  });
+
+  it('says what the job did across its attempts when another worker resumes it after the change was made', { timeout: 60_000 }, async () => {
+    const { data, job } = await rollbackKilledMidRollout();
+    await runWorker({ lockDurationMs: 1000, stalledIntervalMs: 1000 });
+    await finished(job.jobNumber);
+    const result = chat.replies(data.messageRef!.id).find((r) => r.message.title === 'Rolled back maestro-orchestrator in prod');
+    expect(result?.message.text).toMatch(/^Revision 7 → 8 \(the template of revision 6\): .* Applied by an earlier attempt of this job/);
+    expect(result?.message.text).not.toContain('nothing changed');
   });
 });

@@ -43,6 +43,7 @@ export class FakeSlackApi extends HttpFake {
   private readonly failures = new Map<string, Failure[]>();
   private seq = 0;
   private socketMode: { connectionUrl(): string } | undefined;
+  private readonly userGroups = new Map<string, string[]>();
 
   /**
    * Answers apps.connections.open with a URL of this Socket Mode endpoint (test/fakes/slack-socket-mode.ts),
@@ -50,6 +51,14 @@ export class FakeSlackApi extends HttpFake {
    */
   serveSocketMode(endpoint: { connectionUrl(): string }): void {
     this.socketMode = endpoint;
+  }
+
+  /**
+   * Makes `group` a user group with `users` as its members, for usergroups.users.list.
+   * Any other group id is answered `no_such_subteam`, as Slack does.
+   */
+  setUserGroup(group: string, users: string[]): void {
+    this.userGroups.set(group, [...users]);
   }
 
   /** The next `times` calls of `method` fail as given (an HTTP failure, or ok:false with an error code); later ones succeed. */
@@ -148,6 +157,12 @@ export class FakeSlackApi extends HttpFake {
         return { ok: true, channel, ts: body.ts, text: body.text };
       case 'chat.postEphemeral':
         return { ok: true, message_ts: this.nextTs() };
+      // https://api.slack.com/methods/usergroups.users.list: `{ ok, users: [...] }`, or ok:false with no_such_subteam
+      // (response examples and errors as slack-ruby/slack-api-ref:methods/usergroups/usergroups.users.list.json records them).
+      case 'usergroups.users.list': {
+        const users = typeof body.usergroup === 'string' ? this.userGroups.get(body.usergroup) : undefined;
+        return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
+      }
       default:
         return { ok: true };
     }

@@ -8,6 +8,7 @@ import { audit as auditAction } from '../../src/actions/audit.js';
 import type { Catalog } from '../../src/config/catalog-schema.js';
 import { parseCatalog } from '../../src/config/catalog.js';
 import type { Action, Plan } from '../../src/core/action.js';
+import type { GroupsOf } from '../../src/core/group-lookup.js';
 import { RedisAuditSink, type StoredAuditEntry } from '../../src/core/audit.js';
 import { Metrics } from '../../src/core/metrics.js';
 import { ActionRegistry } from '../../src/core/registry.js';
@@ -129,7 +130,7 @@ export class PolicyHarness {
   clock = Date.now();
   private nextId = 1;
 
-  constructor(name: string, options: { ttl?: string; catalog?: Catalog } = {}) {
+  constructor(name: string, options: { ttl?: string; catalog?: Catalog; groupsOf?: GroupsOf } = {}) {
     this.prefix = testPrefix(`policy-${name}`);
     this.catalog = options.catalog ?? policyCatalog(options);
     const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -147,7 +148,12 @@ export class PolicyHarness {
       confirmations: new ConfirmationStore(this.redis, this.prefix),
       jobs: this.jobs,
       ports: this.ports,
-      policy: { approvals: new ApprovalStore(this.redis, this.prefix), pager: this.pager, now: () => this.clock },
+      policy: {
+        approvals: new ApprovalStore(this.redis, this.prefix),
+        pager: this.pager,
+        now: () => this.clock,
+        ...(options.groupsOf ? { groupsOf: options.groupsOf } : {}),
+      },
     });
     this.buttons = new InteractionHandler(this.commands);
   }

@@ -81,7 +81,8 @@ describe('the grammar under 10,000 random and mutated commands', () => {
         }
         slowest = Math.max(slowest, performance.now() - started);
       }),
-      { numRuns: 10_000, seed: Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31) },
+      // A fixed seed, so that CI runs the same 10,000 commands every time; FUZZ_SEED explores others.
+      { numRuns: 10_000, seed: Number(process.env.FUZZ_SEED ?? 20261201) },
     );
     expect(calls).toEqual([]);
     // Bounded: a pathological input (a backtracking regex, say) would take seconds, not milliseconds.

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_COMMAND_LENGTH } from '../../src/core/grammar.js';
 import { redactText } from '../../src/core/redact.js';
 import { PolicyHarness, lastEphemeral, people } from '../policy/support.js';
 
@@ -44,5 +45,19 @@ describe('command echoes and log tails are redacted', () => {
     ].join('\n');
     const shown = redactText(tail);
     for (const leaked of ['hunter22', 'eyJzdWIiOiIxIn0', 'sk-live-abcdefghijklmnop1234', secrets[0]!]) expect(shown).not.toContain(leaked);
+  });
+
+  it('refuses a command over the length limit, saying the limit, without holding the loop', async () => {
+    h.ports.calls.length = 0;
+    const chat = h.chat('slack');
+    const text = `status ${'token=abcd1234 '.repeat(3_000)}`;
+    const started = performance.now();
+    await h.type(chat, ada, text);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(lastEphemeral(chat)).toContain(`that command is ${text.length} characters long; the limit is ${MAX_COMMAND_LENGTH}`);
+    expect(h.ports.calls).toEqual([]);
+    const trail = await h.trail();
+    // Its start, redacted (which lengthens it a little), not all 45 kB of it.
+    expect(trail.at(-1)?.text?.length).toBeLessThan(2 * MAX_COMMAND_LENGTH);
   });
 });

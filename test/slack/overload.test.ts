@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SlackHarness, startSlackHarness } from './support/harness.js';
-import { postSlack, slashCommandBody } from './support/slack-requests.js';
+import { buttonBody, postSlack, slashCommandBody } from './support/slack-requests.js';
 
 let h: SlackHarness;
 beforeAll(async () => {
@@ -34,8 +34,7 @@ describe('a burst beyond what the bot will hold', () => {
     await postSlack(h.url, slashCommandBody({ text: 'status maestro-orchestrator' }));
     await h.fake.waitFor((calls) => calls.some((c) => c.method === 'chat.postMessage' && c.status === 429));
 
-    const payload = JSON.stringify({ type: 'block_actions', user: { id: 'U0ALICE' }, channel: { id: 'C0INCIDENT' }, actions: [] });
-    const pressed = await postSlack(h.url, `payload=${encodeURIComponent(payload)}`);
+    const pressed = await postSlack(h.url, buttonBody({ actionId: 'plan.confirm', value: 'c0000000000000', messageTs: '1700000000.000001' }));
     expect(pressed.status).toBe(503);
     await h.slack.idle();
   });

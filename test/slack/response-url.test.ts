@@ -94,3 +94,48 @@ describe('answers for one person where the bot is not a member', () => {
     expect(h.fake.responses.map((r) => r.path)).toEqual(['/hooks/commands/T0001/4/refused']);
   });
 });
+
+describe('answers of read-only commands where the bot is not a member', () => {
+  it('gives the asker the answer itself through the response_url, with how to get plans and results there, when chat.postMessage answers channel_not_found', async () => {
+    h.fake.failNext('chat.postMessage', { status: 200, error: 'channel_not_found' });
+    await postSlack(h.url, slashCommandBody({ text: 'status maestro-orchestrator', channel_id: 'G0PRIVATE', response_url: h.fake.hookUrl('commands/T0001/5/status') }));
+
+    await h.fake.waitFor(() => h.fake.responses.length === 1);
+    await h.slack.idle();
+    const [answer] = h.fake.responses;
+    expect(answer!.path).toBe('/hooks/commands/T0001/5/status');
+    expect(answer!.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(answer!.body.text).toContain('Status of maestro-orchestrator');
+    expect(answer!.body.text).not.toContain('Something went wrong');
+    const blocks = answer!.body.blocks as types.KnownBlock[];
+    const last = blocks.at(-1) as types.ContextBlock;
+    expect(last.type).toBe('context');
+    expect(JSON.stringify(last.elements)).toContain('invite the bot (/invite @maestro) to get plans and results here');
+    expect(h.fake.calls.filter((c) => c.method === 'chat.postEphemeral')).toHaveLength(0);
+  });
+
+  it('logs the refused post as information, not as a failure', async () => {
+    h.fake.failNext('chat.postMessage', { status: 200, error: 'not_in_channel' });
+    await postSlack(h.url, slashCommandBody({ text: 'status', channel_id: 'G0PRIVATE', response_url: h.fake.hookUrl('commands/T0001/6/status') }));
+
+    await h.fake.waitFor(() => h.fake.responses.length === 1);
+    await h.slack.idle();
+    expect(logged.some((l) => l.includes('answered through the response_url') && l.includes('not_in_channel'))).toBe(true);
+    expect(logged.some((l) => l.includes('"level":50'))).toBe(false);
+  });
+});
+
+describe('plans where the bot is not a member', () => {
+  it('tells the requester to invite the bot, through the response_url, instead of an internal error, and runs nothing', async () => {
+    h.fake.failNext('chat.postMessage', { status: 200, error: 'channel_not_found' });
+    h.fake.failNext('chat.postEphemeral', { status: 200, error: 'channel_not_found' });
+    await postSlack(h.url, slashCommandBody({ text: 'bump maestro-orchestrator', channel_id: 'G0PRIVATE', response_url: h.fake.hookUrl('commands/T0001/7/bump') }));
+
+    await h.fake.waitFor(() => h.fake.responses.length === 1);
+    await h.slack.idle();
+    const text = String(h.fake.responses[0]!.body.text);
+    expect(text).toContain('The bot cannot post in this channel (channel_not_found): invite it with /invite @maestro to get plans and results here.');
+    expect(text).not.toContain('Something went wrong');
+    expect(h.ports.executions).toHaveLength(0);
+  });
+});

@@ -1,7 +1,11 @@
 import type { Writable } from 'node:stream';
 import type { ChatPort, MessageRef, PostOptions } from '../../core/chat-port.js';
 import type { Message } from '../../core/message.js';
-import { progressBar, renderText } from './render.js';
+import { maskSecretsIn } from '../../core/secret-values.js';
+import { progressBar, renderText as renderPlain } from './render.js';
+
+/** What is printed: the bot's own secrets are never in it, whoever typed them. */
+const renderText = (message: Message) => renderPlain(maskSecretsIn(message));
 
 /**
  * The console's ChatPort: every post, edit and reply is printed. An edit that only

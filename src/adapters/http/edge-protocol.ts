@@ -1,4 +1,5 @@
 import type { SlackDelivery, SlackIngressConfig, SlackRefusal } from '../slack/ingress.js';
+import type { HttpLimits } from './listener.js';
 
 /** What the main thread gives the edge thread at start. */
 export interface EdgeWorkerData {
@@ -7,6 +8,7 @@ export interface EdgeWorkerData {
   /** The express app's private Unix socket, where every request other than Slack's goes. */
   upstreamSocket: string;
   slack?: SlackIngressConfig;
+  limits: HttpLimits;
 }
 
 /** Messages from the edge thread to the main thread. */

@@ -11,7 +11,7 @@ import { pipeline } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SLACK_EVENTS_PATH, type SlackIngressConfig, slackIngress } from '../slack/ingress.js';
 import type { EdgeToMain, EdgeWorkerData } from './edge-protocol.js';
-import { keepIdleConnections } from './listener.js';
+import { configureListener } from './listener.js';
 
 const data = workerData as EdgeWorkerData;
 const port = parentPort!;
@@ -51,6 +51,8 @@ function forward(req: IncomingMessage, res: ServerResponse): void {
     clientGone = true;
     upstreamReq.destroy();
   });
+  // Headers at once, not with the first body chunk: a route can refuse on them alone (a missing signature) before any body is read.
+  upstreamReq.flushHeaders();
   pipeline(req, upstreamReq, () => {});
 }
 
@@ -69,7 +71,7 @@ const server = createServer((req, res) => {
   if (slack && req.method === 'POST' && (req.url ?? '').split('?')[0] === SLACK_EVENTS_PATH) slack(req, res);
   else forward(req, res);
 });
-keepIdleConnections(server);
+configureListener(server, data.limits);
 
 port.on('message', (message: 'close') => {
   if (message !== 'close') return;

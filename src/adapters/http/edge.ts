@@ -10,7 +10,7 @@ import { Counter, Gauge } from 'prom-client';
 import type { Metrics } from '../../core/metrics.js';
 import type { SlackDelivery, SlackIngressConfig } from '../slack/ingress.js';
 import type { EdgeToMain, EdgeWorkerData } from './edge-protocol.js';
-import { keepIdleConnections, localUrl } from './listener.js';
+import { configureListener, DEFAULT_HTTP_LIMITS, type HttpLimits, localUrl } from './listener.js';
 
 export interface EdgeOptions {
   app: Express;
@@ -23,6 +23,8 @@ export interface EdgeOptions {
   onFailure(error: Error): void;
   /** Where the Slack request counts and the in-flight gauge are registered. */
   metrics?: Metrics;
+  /** Timeouts and connection cap of the public listener (default: DEFAULT_HTTP_LIMITS). */
+  limits?: HttpLimits;
 }
 
 export interface Edge {
@@ -44,14 +46,17 @@ export async function listenBehindEdge(options: EdgeOptions): Promise<Edge> {
   const log = options.log.child({ component: 'http-edge' });
   const dir = await mkdtemp(join(tmpdir(), 'maestro-edge-'));
   const upstreamSocket = join(dir, 'app.sock');
+  const limits = options.limits ?? DEFAULT_HTTP_LIMITS;
   const upstream: Server = options.app.listen(upstreamSocket);
-  keepIdleConnections(upstream);
+  // Only the edge connects here, and it caps its clients itself: the timeouts, not the connection cap.
+  configureListener(upstream, { ...limits, maxConnections: Number.POSITIVE_INFINITY });
   await once(upstream, 'listening');
 
   const workerData: EdgeWorkerData = {
     host: options.host,
     port: options.port,
     upstreamSocket,
+    limits,
     ...(options.slack ? { slack: options.slack.ingress } : {}),
   };
   const slackRequests = options.slack && options.metrics ? slackMetrics(options.metrics, options.slack.ingress) : undefined;
@@ -73,7 +78,12 @@ export async function listenBehindEdge(options: EdgeOptions): Promise<Edge> {
           break;
         case 'slack':
           slackRequests?.inc({ outcome: 'acked' });
-          options.slack?.deliver(message.delivery);
+          try {
+            options.slack?.deliver(message.delivery);
+          } catch (error) {
+            // Slack has its 200 already: whatever this request does, it must not end the process.
+            log.error({ err: error }, 'an acknowledged Slack request could not be handed to Bolt');
+          }
           break;
         case 'slack-refused': {
           const { status, reason, retryNum } = message.refusal;

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Metrics } from '../../core/metrics.js';
-import { keepIdleConnections, localUrl } from './listener.js';
+import { maskSecretValues } from '../../core/secret-values.js';
+import { configureListener, DEFAULT_HTTP_LIMITS, type HttpLimits, localUrl } from './listener.js';
 
 /** A named readiness check: resolves when healthy, throws (with a reason) when not. */
 export interface ReadinessCheck {
@@ -49,7 +50,8 @@ export function createHttpApp(options: HttpServerOptions): Express {
   });
 
   app.get('/metrics', async (_req, res) => {
-    res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
+    // A label value may carry what someone typed; the bot's own credentials never leave in it.
+    res.type(options.metrics.registry.contentType).send(maskSecretValues(await options.metrics.registry.metrics()));
   });
 
   return app;
@@ -68,9 +70,9 @@ export function finishHttpApp(app: Express, log: Logger): void {
   });
 }
 
-export async function listen(app: Express, port: number, host: string): Promise<{ server: Server; url: string }> {
+export async function listen(app: Express, port: number, host: string, limits: HttpLimits = DEFAULT_HTTP_LIMITS): Promise<{ server: Server; url: string }> {
   const server = app.listen(port, host);
-  keepIdleConnections(server);
+  configureListener(server, limits);
   await once(server, 'listening');
   const address = server.address() as AddressInfo;
   return { server, url: localUrl(address.address, address.port) };

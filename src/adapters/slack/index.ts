@@ -1,6 +1,7 @@
 import { App, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { Policy } from '../../config/catalog-schema.js';
 import type { CommandHandler } from '../../handlers/command.js';
 import { InteractionHandler } from '../../handlers/interaction.js';
 import { AfterAck, drainWithin } from '../http/after-ack.js';
@@ -12,11 +13,13 @@ import { registerListeners } from './listeners.js';
 import type { SlackDelivery, SlackIngressConfig } from './ingress.js';
 import { EdgeReceiver } from './receiver.js';
 import { SlackChat } from './slack-chat.js';
+import { catalogSlackGroups, SlackUserGroups } from './user-groups.js';
 
 export { renderBlocks } from './block-kit.js';
 export { type SlackConfig, SlackEnvSchema, SlackEnvShape, slackConfigFrom } from './config.js';
 export { SLACK_BODY_LIMIT, SLACK_EVENTS_PATH } from './ingress.js';
 export { SlackApiError, SlackChat } from './slack-chat.js';
+export { SlackUserGroups } from './user-groups.js';
 
 export interface SlackAdapterOptions {
   handler: CommandHandler;
@@ -117,6 +120,30 @@ export function createSlackChat(options: { config: SlackConfig; log: Logger; ret
   const log = options.log.child({ platform: 'slack' });
   const client = new webApi.WebClient(options.config.botToken, clientOptionsFor(options.config, options.retryConfig, boltLogger(log)));
   return new SlackChat(client, log, { updateIntervalMs: options.updateIntervalMs });
+}
+
+/** A command waits on a group lookup: one quick retry, no waiting out a 429, then the cached members or a failure. */
+const LOOKUP_RETRY: webApi.RetryOptions = { retries: 1, factor: 2, minTimeout: 200, maxTimeout: 500, randomize: false };
+const LOOKUP_TIMEOUT_MS = 5000;
+
+/** Membership of the catalog's Slack user groups, for the policy (roles granted by `groups: [S0…]`). */
+export function createSlackUserGroups(options: {
+  config: SlackConfig;
+  redis: Redis;
+  prefix: string;
+  policy: Policy;
+  log: Logger;
+  ttlMs?: number;
+  refreshMs?: number;
+}): SlackUserGroups {
+  const log = options.log.child({ platform: 'slack' });
+  const client = new webApi.WebClient(options.config.botToken, {
+    ...clientOptionsFor(options.config, LOOKUP_RETRY, boltLogger(log)),
+    rejectRateLimitedCalls: true,
+    timeout: LOOKUP_TIMEOUT_MS,
+  });
+  const { redis, prefix, ttlMs, refreshMs } = options;
+  return new SlackUserGroups({ client, redis, prefix, groups: catalogSlackGroups(options.policy), log, ttlMs, refreshMs });
 }
 
 function clientOptionsFor(config: SlackConfig, retryConfig: webApi.RetryOptions | undefined, logger: ReturnType<typeof boltLogger>): webApi.WebClientOptions {

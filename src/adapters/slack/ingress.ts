@@ -2,6 +2,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseForm } from 'node:querystring';
 import { OVERLOADED_TEXT } from '../../handlers/replies.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../http/json-depth.js';
+import { envelopeProblem } from './envelope.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 /** Slack's own payloads are a few kB; anything near this is not from Slack. */
@@ -113,11 +115,17 @@ export function slackIngress(config: SlackIngressConfig, hooks: SlackIngressHook
       try {
         answer(req, res, Buffer.concat(chunks, size).toString('utf8'), signed);
       } catch (error) {
-        if (!(error instanceof Refusal)) throw error;
-        refuse(error);
+        if (error instanceof Refusal) refuse(error);
+        else failed(req, res, error);
       }
     });
   };
+
+  /** A bug of ours, not the caller's fault: logged, and never allowed to take the edge thread (and so the bot) down. */
+  function failed(req: IncomingMessage, res: ServerResponse, error: unknown): void {
+    hooks.warn({ err: error instanceof Error ? error.message : String(error), path: req.url }, 'Slack request could not be handled');
+    if (!res.headersSent) res.writeHead(500, { connection: 'close' }).end();
+  }
 
   function answer(req: IncomingMessage, res: ServerResponse, raw: string, signed: boolean): void {
     if (!signed) {
@@ -145,11 +153,17 @@ export function slackIngress(config: SlackIngressConfig, hooks: SlackIngressHook
     res.writeHead(200, { 'content-length': '0' }).end();
     const retryNum = req.headers['x-slack-retry-num'];
     const retryReason = req.headers['x-slack-retry-reason'];
-    hooks.deliver({
-      body,
-      ...(typeof retryNum === 'string' && /^\d+$/.test(retryNum) ? { retryNum: Number(retryNum) } : {}),
-      ...(typeof retryReason === 'string' ? { retryReason } : {}),
-    });
+    try {
+      hooks.deliver({
+        body,
+        ...(typeof retryNum === 'string' && /^\d+$/.test(retryNum) ? { retryNum: Number(retryNum) } : {}),
+        ...(typeof retryReason === 'string' ? { retryReason } : {}),
+      });
+    } catch (error) {
+      // Never handed on, so never worked off: the slot is given back here.
+      Atomics.sub(inFlight, 0, 1);
+      throw error;
+    }
   }
 }
 
@@ -178,16 +192,41 @@ function unsignedRefusal(req: IncomingMessage): Refusal | undefined {
 }
 
 /**
+ * The fields of a slash command that say who asked, where and for what: each one string,
+ * as Slack sends them (api.slack.com/interactivity/slash-commands: command, user_id,
+ * channel_id, team_id, trigger_id, response_url). A form that repeats one, or lacks
+ * `command`, `user_id` or `channel_id`, cannot be answered. `text` is left to the
+ * listener, which can say what is wrong with it.
+ */
+const IDENTIFYING = ['command', 'user_id', 'channel_id', 'team_id', 'trigger_id', 'response_url'] as const;
+const REQUIRED = new Set(['command', 'user_id', 'channel_id']);
+
+function singleValued(form: ReturnType<typeof parseForm>): boolean {
+  // Not a slash command (Slack's ssl_check, a stray form): nothing to check here.
+  if (form.command === undefined) return true;
+  return IDENTIFYING.every((name) => (form[name] === undefined ? !REQUIRED.has(name) : typeof form[name] === 'string'));
+}
+
+/**
  * Slash commands are a form; interactivity is a form whose `payload` field is JSON;
  * the Events API is JSON — the same rules as Bolt's own receivers.
  */
 function parseBody(contentType: string | undefined, raw: string): Record<string, unknown> {
   try {
     const form = contentType?.split(';')[0]?.trim() === 'application/x-www-form-urlencoded' ? parseForm(raw) : undefined;
-    const parsed: unknown = form ? (typeof form.payload === 'string' ? JSON.parse(form.payload) : { ...form }) : JSON.parse(raw);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-  } catch {
-    // Falls through to the refusal below.
+    const json = form ? (typeof form.payload === 'string' ? form.payload : undefined) : raw;
+    // Nothing Slack sends nests this deep; deeper would overflow the stack on the way to Bolt.
+    if (json !== undefined && nestsDeeperThan(json)) throw new Refusal(400, `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+    if (json === undefined && !singleValued(form!)) throw new Refusal(400, 'slash command with a repeated or missing identifying field');
+    const parsed: unknown = json === undefined ? { ...form } : JSON.parse(json);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      const problem = envelopeProblem(parsed as Record<string, unknown>);
+      if (problem) throw new Refusal(400, `not a Slack payload: ${problem}`);
+      return parsed as Record<string, unknown>;
+    }
+  } catch (error) {
+    if (error instanceof Refusal) throw error;
+    // Anything else falls through to the refusal below.
   }
   throw new Refusal(400, 'body is not a Slack form or JSON object');
 }

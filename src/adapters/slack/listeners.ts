@@ -53,14 +53,23 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   });
 }
 
+const MALFORMED_TEXT = "Slack delivered this command with no text field, or with more than one, so nothing was run: type it again (try '/maestro help').";
+
 async function onCommand(command: SlashCommand, retryNum: number | undefined, deps: ListenerDeps): Promise<void> {
   const log = deps.log.child({ slackTrigger: command.trigger_id, actor: command.user_id });
   const conversation: Conversation = { platform: 'slack', id: command.channel_id, name: command.channel_name, teamId: command.team_id };
   const actor: Actor = { id: command.user_id, name: command.user_name, platform: 'slack' };
-  // A bare `/maestro` is a request for help, not a parse error.
-  const text = command.text.trim() || 'help';
-  const request: CommandRequest = { kind: 'command', id: randomUUID(), actor, conversation, text };
   const chat = deps.chat.forRequest({ channel: conversation.id, userId: actor.id, responseUrl: command.response_url, log });
+  // A form may carry no `text` field, or several (an array): either way there is no command to read.
+  const typed: unknown = command.text;
+  if (typeof typed !== 'string') {
+    log.warn({ textType: Array.isArray(typed) ? 'repeated' : typeof typed }, 'Slack command without a single text field');
+    await quietly(log, () => chat.ephemeral(conversation.id, actor.id, userErrorMessage(MALFORMED_TEXT)));
+    return;
+  }
+  // A bare `/maestro` is a request for help, not a parse error.
+  const text = typed.trim() || 'help';
+  const request: CommandRequest = { kind: 'command', id: randomUUID(), actor, conversation, text };
   try {
     const key = deliveryKey('command', command);
     if (key && !(await deps.dedupe.first(key))) {

@@ -1,7 +1,9 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { ChatPort, MessageRef, PostOptions } from '../../core/chat-port.js';
+import { UserError } from '../../core/errors.js';
 import type { Message } from '../../core/message.js';
+import { maskSecretsIn } from '../../core/secret-values.js';
 import { renderBlocks } from './block-kit.js';
 import { ResponseUrl, SLACK_RESPONSE_URL_BASE } from './response-url.js';
 import { UpdateCoalescer } from './update-coalescer.js';
@@ -37,11 +39,19 @@ export interface Requester {
 /** chat.postEphemeral's answers when the bot may not post where the requester is; their response_url still reaches them. */
 const MEMBERSHIP_ERRORS = new Set(['channel_not_found', 'not_in_channel', 'user_not_in_channel', 'no_permission']);
 
+/** Below an answer only its asker could be shown, because the bot is not in the channel. */
+const PRIVATE_ANSWER_HINT = 'Only you can see this: invite the bot (/invite @maestro) to get plans and results here.';
+/** The id of an answer sent through a response_url: Slack gives such a message no ts. */
+const PRIVATE_ANSWER_ID = 'response_url';
+
 /**
  * The Slack ChatPort. A MessageRef is `{ conversation: channel id, id: ts }`
  * (plus the parent ts for a threaded reply) — plain data, so a worker process
  * with only a bot token can edit a message the web process posted.
  */
+/** What goes to Slack: the bot's own secrets are never in it, whoever typed them. */
+const render = (message: Message) => renderBlocks(maskSecretsIn(message));
+
 export class SlackChat implements ChatPort {
   readonly platform = 'slack' as const;
   private readonly updates: UpdateCoalescer<{ ref: MessageRef; message: Message }>;
@@ -54,21 +64,23 @@ export class SlackChat implements ChatPort {
   ) {
     this.responseUrlBase = options.responseUrlBase ?? SLACK_RESPONSE_URL_BASE;
     this.updates = new UpdateCoalescer(async (_key, { ref, message }) => {
-      await this.call('chat.update', () => this.client.chat.update({ channel: ref.conversation, ts: ref.id, ...renderBlocks(message) }));
+      await this.call('chat.update', () => this.client.chat.update({ channel: ref.conversation, ts: ref.id, ...render(message) }));
     }, options.updateIntervalMs ?? 1000);
   }
 
   async post(conversation: string, message: Message, options: PostOptions = {}): Promise<MessageRef> {
-    const result = await this.call('chat.postMessage', () =>
-      this.client.chat.postMessage({
-        channel: conversation,
-        ...renderBlocks(message),
-        ...(options.threadId ? { thread_ts: options.threadId } : {}),
-        unfurl_links: false,
-        unfurl_media: false,
-      }),
-    );
+    const result = await this.call('chat.postMessage', () => this.postMessage(conversation, message, options));
     return this.ref(result, conversation, options.threadId);
+  }
+
+  private postMessage(conversation: string, message: Message, options: PostOptions) {
+    return this.client.chat.postMessage({
+      channel: conversation,
+      ...render(message),
+      ...(options.threadId ? { thread_ts: options.threadId } : {}),
+      unfurl_links: false,
+      unfurl_media: false,
+    });
   }
 
   update(ref: MessageRef, message: Message): Promise<void> {
@@ -85,15 +97,18 @@ export class SlackChat implements ChatPort {
   }
 
   /**
-   * This ChatPort as seen by one request: the same in every way, except that an
-   * ephemeral for the requester where they made the request, which Slack refuses
-   * because the bot is not a member there, goes to the request's response_url.
+   * This ChatPort as seen by one request: the same in every way, except where Slack
+   * refuses the bot in the requester's channel because it is not a member there. Then
+   * an ephemeral for the requester, and a read-only answer, go to the request's
+   * response_url; a plan or card, which must be posted for all, is refused with how to fix it.
    */
   forRequest(requester: Requester): ChatPort {
     const fallback = requester.responseUrl ? new ResponseUrl(requester.responseUrl, this.responseUrlBase, requester.log ?? this.log) : undefined;
+    const log = requester.log ?? this.log;
     return {
       platform: this.platform,
-      post: (conversation, message, options) => this.post(conversation, message, options),
+      post: (conversation, message, options = {}) =>
+        conversation === requester.channel ? this.postWhereAsked(conversation, message, options, fallback, log) : this.post(conversation, message, options),
       update: (ref, message) => this.update(ref, message),
       reply: (ref, message) => this.reply(ref, message),
       ephemeral: (conversation, userId, message, options = {}) =>
@@ -102,8 +117,30 @@ export class SlackChat implements ChatPort {
     };
   }
 
+  /**
+   * Posts in the channel the request came from. Where Slack refuses the bot there, a
+   * read-only answer goes to the requester alone, through the response_url, saying how
+   * to get answers shared (nothing edits an answer, so its ref names no message); anything
+   * else is refused with a UserError before anything has run.
+   */
+  private async postWhereAsked(conversation: string, message: Message, options: PostOptions, fallback: ResponseUrl | undefined, log: Logger): Promise<MessageRef> {
+    try {
+      return this.ref(await this.postMessage(conversation, message, options), conversation, options.threadId);
+    } catch (error) {
+      const code = errorCode(error);
+      if (!MEMBERSHIP_ERRORS.has(code)) throw this.failed('chat.postMessage', error);
+      const footer = [message.footer, PRIVATE_ANSWER_HINT].filter(Boolean).join('\n');
+      if (options.answer && fallback && (await fallback.ephemeral(render({ ...message, footer })))) {
+        log.info({ slackMethod: 'chat.postMessage', slackError: code }, `chat.postMessage refused (${code}); answered through the response_url`);
+        return { platform: 'slack', conversation, id: PRIVATE_ANSWER_ID };
+      }
+      log.info({ slackMethod: 'chat.postMessage', slackError: code }, `chat.postMessage refused (${code}); the requester is told to invite the bot`);
+      throw new UserError(`The bot cannot post in this channel (${code}): invite it with /invite @maestro to get plans and results here. Nothing was run.`, 'slack_not_a_member');
+    }
+  }
+
   private async sendEphemeral(conversation: string, userId: string, message: Message, options: PostOptions, fallback?: ResponseUrl): Promise<void> {
-    const rendered = renderBlocks(message);
+    const rendered = render(message);
     try {
       await this.client.chat.postEphemeral({
         channel: conversation,
@@ -158,7 +195,7 @@ const hints: Record<string, string> = {
 };
 
 /** The platform's error code (`channel_not_found`) if Slack answered, else the SDK's (`slack_webapi_request_error`). */
-function errorCode(error: unknown): string {
+export function errorCode(error: unknown): string {
   if (typeof error !== 'object' || error === null) return 'unknown_error';
   if ('data' in error && typeof error.data === 'object' && error.data !== null && 'error' in error.data && typeof error.data.error === 'string') {
     return error.data.error;

@@ -2,6 +2,7 @@ import type { Activity, CloudAdapter, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { ChatPort, MessageRef, PostOptions } from '../../core/chat-port.js';
 import type { Message } from '../../core/message.js';
+import { maskSecretsIn } from '../../core/secret-values.js';
 import { UpdateCoalescer } from '../slack/update-coalescer.js';
 import { cardAttachment } from './adaptive-card.js';
 import { type ConversationStore, hasThreads, type StoredReference } from './conversations.js';
@@ -141,6 +142,8 @@ const hints: Record<number, string> = {
   413: 'the card is too large for Teams',
 };
 
-function messageActivity(message: Message): Partial<Activity> {
+/** What goes to Teams: the bot's own secrets are never in it, whoever typed them. */
+function messageActivity(raw: Message): Partial<Activity> {
+  const message = maskSecretsIn(raw);
   return { type: 'message', summary: message.title, attachments: [cardAttachment(message)] };
 }

@@ -12,6 +12,8 @@ export interface SlashCommandFields {
   user_id?: string;
   user_name?: string;
   channel_id?: string;
+  /** Slack sends the channel's name, or `privategroup` / `directmessage` for a private channel or a DM. */
+  channel_name?: string;
   response_url?: string;
 }
 
@@ -26,19 +28,25 @@ export function slashCommandBody(fields: SlashCommandFields): string {
   return new URLSearchParams(slashCommandPayload(fields)).toString();
 }
 
-/** A slash command's fields, as Slack form-encodes them over HTTP and puts them in a Socket Mode envelope's payload. */
+/**
+ * A slash command's fields, as Slack form-encodes them over HTTP and puts them in a Socket Mode envelope's payload:
+ * the fields of Slack's "app command handling" example (https://api.slack.com/interactivity/slash-commands#app_command_handling)
+ * and of bolt-js's `SlashCommand` (slackapi/bolt-js:src/types/command/index.ts), without the Enterprise Grid ones
+ * (enterprise_id, enterprise_name), which a workspace that is not in a grid does not get.
+ */
 export function slashCommandPayload(fields: SlashCommandFields): Record<string, string> {
   return {
     token: 'deprecated-verification-token',
     team_id: 'T0001',
     team_domain: 'example',
     channel_id: fields.channel_id ?? 'C0INCIDENT',
-    channel_name: 'incident',
+    channel_name: fields.channel_name ?? 'incident',
     user_id: fields.user_id ?? 'U0ALICE',
     user_name: fields.user_name ?? 'alice',
     command: '/maestro',
     text: fields.text,
     api_app_id: 'A0MAESTRO',
+    is_enterprise_install: 'false',
     response_url: fields.response_url ?? 'https://hooks.slack.com/commands/T0001/1/xyz',
     trigger_id: fields.trigger_id ?? newTriggerId(),
   };
@@ -49,6 +57,7 @@ export interface ButtonFields {
   value: string;
   messageTs: string;
   channelId?: string;
+  channelName?: string;
   userId?: string;
   userName?: string;
   triggerId?: string;
@@ -61,7 +70,12 @@ export function buttonBody(fields: ButtonFields): string {
   return new URLSearchParams({ payload: JSON.stringify(buttonPayload(fields)) }).toString();
 }
 
-/** A block_actions payload: JSON in the `payload` field over HTTP, the payload of an `interactive` envelope in Socket Mode. */
+/**
+ * A block_actions payload: JSON in the `payload` field over HTTP, the payload of an `interactive` envelope in Socket Mode.
+ * Its fields are those of Slack's block_actions reference (https://api.slack.com/reference/interaction-payloads/block-actions)
+ * and bolt-js's `BlockAction` (slackapi/bolt-js:src/types/actions/block-action.ts). `message` is the pressed message
+ * with only some of the fields Slack sends (user, bot_id, blocks and more are left out: the bot reads none of them).
+ */
 export function buttonPayload(fields: ButtonFields): Record<string, unknown> {
   const channel = fields.channelId ?? 'C0INCIDENT';
   return {
@@ -72,8 +86,11 @@ export function buttonPayload(fields: ButtonFields): Record<string, unknown> {
     token: 'deprecated-verification-token',
     container: { type: 'message', message_ts: fields.messageTs, channel_id: channel, is_ephemeral: false },
     trigger_id: fields.triggerId ?? newTriggerId(),
-    channel: { id: channel, name: 'incident' },
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: { id: channel, name: fields.channelName ?? 'incident' },
     message: { type: 'message', ts: fields.messageTs, text: 'plan' },
+    state: { values: {} },
     response_url: fields.responseUrl ?? 'https://hooks.slack.com/actions/T0001/1/xyz',
     actions: [
       {
