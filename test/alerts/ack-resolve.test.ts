@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src/core/audit.js';
-import type { Actor } from '../../src/core/request.js';
 import { UNKNOWN_USERS_RULE } from '../../src/core/policy.js';
 import { incidentIdFor } from '../../src/incidents/incident.js';
 import type { SlackCall } from '../fakes/slack-api.js';
@@ -12,17 +11,19 @@ import { cardOf, slackButtons, slackPress, teamsButton, teamsPress } from './sup
 /**
  * Acknowledge and Resolve are the `ack` and `resolve` verbs: pressed on the card or
  * typed, they go through the shipped catalog's policy and leave an audit record
- * before PagerDuty is touched. Slack user groups stand in for the group lookup
- * (usergroups.users.list) wired in main.ts: on-call is S0MAESTROONCALL, developers S0MAESTRODEVS.
+ * before PagerDuty is touched. Roles come from the catalog's Slack user groups, looked
+ * up in the fake Slack (usergroups.users.list): on-call is S0MAESTROONCALL, developers S0MAESTRODEVS.
  */
 const ONCALL = { id: 'U0ONCALL', name: 'olga' };
 const DEVELOPER = { id: 'U0DEV', name: 'dev' };
 const NOBODY = { id: 'U0NOBODY', name: 'nobody' };
-const GROUPS: Record<string, string[]> = { [ONCALL.id]: ['S0MAESTROONCALL'], [DEVELOPER.id]: ['S0MAESTRODEVS'] };
 
 let h: AlertHarness;
 beforeAll(async () => {
-  h = await startAlertHarness('ack-resolve', { teamsAdapter: true, policy: { groupsOf: async (actor: Actor) => GROUPS[actor.id] ?? [] } });
+  h = await startAlertHarness('ack-resolve', { teamsAdapter: true, policy: true });
+  h.slackApi.setUserGroup('S0MAESTROONCALL', [ONCALL.id]);
+  h.slackApi.setUserGroup('S0MAESTRODEVS', [DEVELOPER.id]);
+  h.slackApi.setUserGroup('S0MAESTROSRE', []);
 });
 afterAll(async () => {
   await h.close();

@@ -45,7 +45,8 @@ const slackCards = new Map<string, SlackCall>();
 const teamsCards = new Map<string, { channel: string; id: string; body: Record<string, unknown> }>();
 
 beforeAll(async () => {
-  h = await startAlertHarness('card-presses', { sandbox: true, teamsAdapter: true, channelIntervalMs: 10, policy: {} });
+  h = await startAlertHarness('card-presses', { sandbox: true, teamsAdapter: true, channelIntervalMs: 10, policy: true });
+  for (const group of ['S0MAESTROSRE', 'S0MAESTROONCALL', 'S0MAESTRODEVS']) h.slackApi.setUserGroup(group, []);
   for (const [i, alert] of Object.keys(catalog.alerts).entries()) {
     const group = `{}:{alertname="${alert}", run="${run}"}`;
     expect((await h.notify(notification(group, [{ alertname: alert, fingerprint: `cp${String(i).padStart(14, '0')}` }]))).status).toBe(200);

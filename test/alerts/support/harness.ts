@@ -7,13 +7,12 @@ import { page } from '../../../src/actions/page.js';
 import { createHttpApp, finishHttpApp } from '../../../src/adapters/http/server.js';
 import { kubernetesFromConfig } from '../../../src/adapters/kubernetes.js';
 import { PagerDutyClient } from '../../../src/adapters/pagerduty.js';
-import { createSlackAdapter, type SlackAdapter } from '../../../src/adapters/slack/index.js';
+import { createSlackAdapter, createSlackUserGroups, type SlackAdapter } from '../../../src/adapters/slack/index.js';
 import { createTeamsAdapter, type TeamsAdapter } from '../../../src/adapters/teams/index.js';
 import { loadCatalog } from '../../../src/config/catalog.js';
 import type { Catalog } from '../../../src/config/catalog-schema.js';
 import { Metrics } from '../../../src/core/metrics.js';
 import { ActionRegistry } from '../../../src/core/registry.js';
-import type { Actor } from '../../../src/core/request.js';
 import { ApprovalStore } from '../../../src/handlers/approval-store.js';
 import { CommandHandler } from '../../../src/handlers/command.js';
 import { ConfirmationStore } from '../../../src/handlers/confirmations.js';
@@ -87,8 +86,8 @@ export async function startAlertHarness(
     /** Another catalog than the shipped one (its defaults.alertChannels are wired as main.ts does). */
     catalog?: Catalog;
     log?: Logger;
-    /** Enforce the catalog's policy; `groupsOf` says which Slack user groups an actor is in. */
-    policy?: { groupsOf?: (actor: Actor) => Promise<string[]> };
+    /** Enforce the catalog's policy, with Slack user groups looked up (usergroups.users.list) in the fake Slack as main.ts does. */
+    policy?: boolean;
     /** Run the real Teams adapter against a fake Bot Connector instead of a recording chat. */
     teamsAdapter?: boolean;
   } = {},
@@ -108,7 +107,9 @@ export async function startAlertHarness(
   const jobs = new JobQueue({ connection: redis, prefix, attempts: 1 });
   const ports: Record<string, unknown> = sandbox ? { kubernetes: kubernetesFromConfig(sandbox.kubeConfig()), followPollMs: 50 } : {};
   const registry = new ActionRegistry([...kubernetesActions(), ...incidentActions(), page, ack, resolve]);
-  const policy = options.policy ? { policy: { approvals: new ApprovalStore(redis, prefix), ...options.policy } } : {};
+  const slackConfig = { botToken: 'xoxb-test-token-1234', signingSecret: SIGNING_SECRET, apiUrl: slackApi.url };
+  const groups = options.policy ? createSlackUserGroups({ config: slackConfig, redis, prefix, policy: catalog.policy, log }) : undefined;
+  const policy = groups ? { policy: { approvals: new ApprovalStore(redis, prefix), groupsOf: (actor: Parameters<typeof groups.groupsOf>[0]) => groups.groupsOf(actor) } } : {};
   const handler = new CommandHandler({ registry, catalog, audit, metrics, log, confirmations: new ConfirmationStore(redis, prefix), jobs, ports, ...policy });
   const interactions = new InteractionHandler(handler);
   let slack: SlackAdapter | undefined;
@@ -145,7 +146,7 @@ export async function startAlertHarness(
     redis,
     prefix,
     log,
-    config: { botToken: 'xoxb-test-token-1234', signingSecret: SIGNING_SECRET, apiUrl: slackApi.url },
+    config: slackConfig,
     retryConfig: { retries: 2, minTimeout: 20, maxTimeout: 100, factor: 2 },
     updateIntervalMs: 20,
   });
