@@ -163,6 +163,8 @@ async function main(): Promise<number> {
     });
 
     const interactions = new InteractionHandler(handler);
+    // Before any adapter takes requests: `ack`/`resolve` and the alert card buttons need it.
+    incidents.registerRoutes(interactions, handler);
     // Follow-up buttons (after a verification regression, say) carry a command; it runs
     // as if the presser had typed it, through the same parse, policy and confirmation.
     interactions.route('command.run', (request, chat) =>
@@ -235,7 +237,6 @@ async function main(): Promise<number> {
       closers.unshift(() => running.close());
     }
 
-    incidents.registerRoutes(interactions, handler);
     if (web) {
       incidents.mount(
         app,

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src/core/audit.js';
+import { parseCatalog } from '../../src/config/catalog.js';
 import { UNKNOWN_USERS_RULE } from '../../src/core/policy.js';
 import { incidentIdFor } from '../../src/incidents/incident.js';
 import type { SlackCall } from '../fakes/slack-api.js';
 import { postSlack, slashCommandBody } from '../slack/support/slack-requests.js';
+import { shippedWith } from '../support/catalog-fixtures.js';
 import { BOB, channelCommand } from '../teams/support/activities.js';
 import { type AlertHarness, pagedIncident, startAlertHarness } from './support/harness.js';
 import { cardOf, slackButtons, slackPress, teamsButton, teamsPress } from './support/presses.js';
@@ -169,5 +171,30 @@ describe('Acknowledge and ack on Teams', () => {
     expect((await h.bot!.send(inThread)).status).toBe(200);
     expect(await audited('ack')).toMatchObject({ decision: 'denied', text: 'ack', detail: { rule: UNKNOWN_USERS_RULE, incident: p.id } });
     expect(statusPuts()).toHaveLength(0);
+  });
+});
+
+describe('ack under a rule that wants approval', () => {
+  let strict: AlertHarness;
+  beforeAll(async () => {
+    const text = shippedWith((raw) => {
+      raw.policy.rules.push({ name: 'ack-by-two', match: { verbs: ['ack'] }, effect: 'approval', approvers: ['sre'] });
+    });
+    strict = await startAlertHarness('ack-approval', { policy: true, catalog: parseCatalog(text, 'ack-by-two.yaml') });
+    strict.slackApi.setUserGroup('S0MAESTROONCALL', [ONCALL.id]);
+  });
+  afterAll(async () => {
+    await strict.close();
+  });
+
+  it('refuses it, naming the rule, instead of leaving the page waiting for a second person', async () => {
+    const { group, ts } = await pagedIncident(strict);
+    const card = strict.slackApi.succeeded('chat.postMessage').find((c) => String(c.response?.ts) === ts)!;
+    const button = slackButtons(card).find((b) => b.text.text === 'Acknowledge')!;
+    expect((await postSlack(strict.url, slackPress(card, button, ONCALL))).status).toBe(200);
+    await strict.slackApi.waitFor(() => strict.slackApi.succeeded('chat.postEphemeral').length === 1);
+    expect(String(strict.slackApi.succeeded('chat.postEphemeral')[0]!.body.text)).toContain('denied by rule ack-by-two: ack cannot wait for approval');
+    expect(strict.audit.entries.find((e) => e.action === 'ack')).toMatchObject({ decision: 'denied', detail: { rule: 'ack-by-two', incident: incidentIdFor(group) } });
+    expect(strict.pd.restCalls('PUT', /^\/incidents\//)).toHaveLength(0);
   });
 });
