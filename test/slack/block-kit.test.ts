@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { renderBlocks } from '../../src/adapters/slack/block-kit.js';
 import type { Message } from '../../src/core/message.js';
 import { planMessage, userErrorMessage } from '../../src/handlers/replies.js';
+import { logs } from '../../src/actions/logs.js';
+import { actionContext } from '../actions/context.js';
+import { seededCluster } from '../actions/seed.js';
 import { blockKitViolations } from './support/block-kit-limits.js';
 
 const goldenDir = fileURLToPath(new URL('../fixtures/slack/', import.meta.url));
@@ -69,6 +72,24 @@ describe('Block Kit renderer', () => {
   it('escapes &, < and > so text from the cluster cannot mention @channel or forge links', () => {
     const { blocks } = renderBlocks({ title: 't', text: '<!channel> a&b <http://evil|click>' });
     expect(JSON.stringify(blocks)).toContain('&lt;!channel&gt; a&amp;b &lt;http://evil|click&gt;');
+  });
+
+  it('escapes a mention, a link and an ampersand in the plain text fallback as in the blocks', () => {
+    const { text } = renderBlocks({ title: 'R&D <!here>', text: '<!channel> a&b <http://evil|click>', footer: '<@U123>' });
+    expect(text).toBe('R&amp;D &lt;!here&gt;\n&lt;!channel&gt; a&amp;b &lt;http://evil|click&gt;\n&lt;@U123&gt;');
+  });
+
+  it('escapes a --grep pattern that holds a mention in the fallback of the logs answer', async () => {
+    const answer = await logs.execute(actionContext(seededCluster()), { service: 'maestro-orchestrator', since: '10m', grep: '<!channel>|ERROR' }, async () => {});
+    const { text } = renderBlocks(answer);
+    expect(text).toContain('matching /&lt;!channel&gt;|ERROR/');
+    expect(text).not.toContain('<!channel>');
+  });
+
+  it('never cuts an escaped character in half when the fallback is shortened', () => {
+    const { text } = renderBlocks({ title: 't', text: '&'.repeat(4000) });
+    expect(text.length).toBeLessThanOrEqual(3000);
+    expect(text).toMatch(/(&amp;)+…$/);
   });
 
   it('keeps every limit when every part of a message is oversized', () => {
