@@ -1,4 +1,3 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { renderBlocks } from '../../src/adapters/slack/block-kit.js';
@@ -7,19 +6,15 @@ import { planMessage, userErrorMessage } from '../../src/handlers/replies.js';
 import { logs } from '../../src/actions/logs.js';
 import { actionContext } from '../actions/context.js';
 import { seededCluster } from '../actions/seed.js';
+import { expectGolden } from '../support/golden.js';
 import { blockKitViolations } from './support/block-kit-limits.js';
 
 const goldenDir = fileURLToPath(new URL('../fixtures/slack/', import.meta.url));
 
-/** Compares with test/fixtures/slack/<name>.golden.json; UPDATE_GOLDEN=1 rewrites it. */
-function expectGolden(name: string, message: Message): void {
+/** Compares with test/fixtures/slack/<name>.golden.json (see test/support/golden.ts). */
+function expectSlackGolden(name: string, message: Message): void {
   const rendered = renderBlocks(message);
-  const file = `${goldenDir}${name}.golden.json`;
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
-    mkdirSync(goldenDir, { recursive: true });
-    writeFileSync(file, `${JSON.stringify(rendered, null, 2)}\n`);
-  }
-  expect(rendered).toEqual(JSON.parse(readFileSync(file, 'utf8')));
+  expectGolden(`${goldenDir}${name}.golden.json`, rendered);
   expect(blockKitViolations(rendered)).toEqual([]);
 }
 
@@ -38,15 +33,15 @@ const wideStatus: Message = {
 
 describe('Block Kit renderer', () => {
   it('renders a plan awaiting confirmation with a danger Confirm that asks first, and a Cancel', () => {
-    expectGolden('plan-needs-confirmation', planMessage(plan, 'needs-confirmation', { confirmId: 'cAAAAAAAAAAAA', actorName: 'alice' }));
+    expectSlackGolden('plan-needs-confirmation', planMessage(plan, 'needs-confirmation', { confirmId: 'cAAAAAAAAAAAA', actorName: 'alice' }));
   });
 
   it('renders a running job with its progress bar as text', () => {
-    expectGolden('job-progress', { ...planMessage(plan, 'queued', { actorName: 'alice', jobNumber: 12 }), progress: { done: 3, total: 8, label: 'pods updated' } });
+    expectSlackGolden('job-progress', { ...planMessage(plan, 'queued', { actorName: 'alice', jobNumber: 12 }), progress: { done: 3, total: 8, label: 'pods updated' } });
   });
 
   it('renders a result with text, code and a footer', () => {
-    expectGolden('result-with-code', {
+    expectSlackGolden('result-with-code', {
       title: 'Rolled back maestro-orchestrator in prod',
       severity: 'success',
       text: 'Revision 6 is live: 4/4 pods ready.',
@@ -56,11 +51,11 @@ describe('Block Kit renderer', () => {
   });
 
   it('renders an error for one person', () => {
-    expectGolden('user-error', userErrorMessage("unknown service 'orchestrator' — did you mean 'maestro-orchestrator'?"));
+    expectSlackGolden('user-error', userErrorMessage("unknown service 'orchestrator' — did you mean 'maestro-orchestrator'?"));
   });
 
   it('shortens a 60-field status to fit and says how many fields it left out', () => {
-    expectGolden('status-60-fields', wideStatus);
+    expectSlackGolden('status-60-fields', wideStatus);
     const last = renderBlocks(wideStatus).blocks.at(-1);
     expect(JSON.stringify(last)).toContain('20 more fields not shown');
   });
