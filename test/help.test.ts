@@ -1,10 +1,14 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createHelpAction, type HelpArgs } from '../src/actions/help.js';
+import { page } from '../src/actions/page.js';
+import { rollback } from '../src/actions/rollback.js';
+import { statuspageActions } from '../src/actions/statuspage.js';
 import { loadCatalog } from '../src/config/catalog.js';
 import type { ActionContext } from '../src/core/action.js';
 import { UserError } from '../src/core/errors.js';
 import { parseCommand } from '../src/core/grammar.js';
+import { ActionRegistry } from '../src/core/registry.js';
 import type { Message } from '../src/core/message.js';
 import { grammarRegistry } from './fixtures/grammar-actions.js';
 
@@ -137,5 +141,46 @@ describe('help', () => {
     const { help } = setup();
     expect((await help('help logs')).footer).toMatch(/^Read-only: changes nothing\. /);
     expect((await help('help rollback')).footer).toMatch(/^High risk: use --dry-run/);
+  });
+});
+
+describe('help in a deployment without every credential', () => {
+  /** help over the shipped verbs that need credentials, with the ports main.ts would build from them. */
+  function shipped(ports: Record<string, unknown>) {
+    const registry = new ActionRegistry([rollback, page, ...statuspageActions]);
+    registry.register(createHelpAction(registry));
+    const ctx: ActionContext = {
+      requestId: 'req-1',
+      actor: { id: 'U1', name: 'ana', platform: 'console' },
+      env: catalog.defaults.env,
+      catalog,
+      log: pino({ level: 'silent' }),
+      signal: new AbortController().signal,
+      ports,
+    };
+    return (text: string): Promise<Message> => {
+      const parsed = parseCommand(text, { registry, catalog });
+      return parsed.action.execute(ctx, parsed.args as HelpArgs, async () => {});
+    };
+  }
+  const valueOf = (message: Message, label: string) => message.fields?.find((f) => f.label === label)?.value;
+
+  it('marks statuspage, page and rollback --via github as not available here, and says what to set', async () => {
+    const message = await shipped({})('help');
+    for (const verb of ['statuspage open', 'statuspage update', 'statuspage resolve']) {
+      expect(valueOf(message, verb)).toContain('Not available here: the status page is not configured (set STATUSPAGE_PAGE_ID and STATUSPAGE_API_KEY).');
+    }
+    expect(valueOf(message, 'page')).toContain('Not available here: PagerDuty is not configured');
+    expect(valueOf(message, 'rollback')).toContain('Not available here with --via github: the GitHub rollback needs GITHUB_TOKEN');
+  });
+
+  it('marks nothing when every credential is configured', async () => {
+    const message = await shipped({ statuspage: {}, pager: {}, github: {} })('help');
+    expect(JSON.stringify(message)).not.toContain('Not available here');
+  });
+
+  it("says in one verb's help what of it cannot run here", async () => {
+    const message = await shipped({})('help rollback');
+    expect(message.text).toContain('Not available here with --via github: the GitHub rollback needs GITHUB_TOKEN');
   });
 });

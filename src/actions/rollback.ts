@@ -6,6 +6,7 @@ import { followRollout, replicasField, unfinishedMessage } from './follow-rollou
 import {
   executeGitHubRollback,
   type GitHubRollbackPlanData,
+  githubUnavailable,
   type GitHubRollbackPorts,
   planGitHubRollback,
 } from './github-rollback.js';
@@ -169,6 +170,7 @@ export const rollback: Action<RollbackArgs, RollbackPorts, AnyRollbackPlanData> 
     'rollback maestro-orchestrator --to-revision 6 --reason "v2.8.0 error spike"',
     'rollback maestro-orchestrator --env staging --via github --image-tag v2.7.3',
   ],
+  unavailable: githubUnavailable,
   plan,
   execute,
 };
