@@ -163,15 +163,15 @@ describe('help in a deployment without every credential', () => {
       return parsed.action.execute(ctx, parsed.args as HelpArgs, async () => {});
     };
   }
-  const valueOf = (message: Message, label: string) => message.fields?.find((f) => f.label === label)?.value;
+  const fieldValue = (message: Message, label: string) => message.fields?.find((f) => f.label === label)?.value;
 
   it('marks statuspage, page and rollback --via github as not available here, and says what to set', async () => {
     const message = await shipped({})('help');
     for (const verb of ['statuspage open', 'statuspage update', 'statuspage resolve']) {
-      expect(valueOf(message, verb)).toContain('Not available here: the status page is not configured (set STATUSPAGE_PAGE_ID and STATUSPAGE_API_KEY).');
+      expect(fieldValue(message, verb)).toContain('Not available here: the status page is not configured (set STATUSPAGE_PAGE_ID and STATUSPAGE_API_KEY).');
     }
-    expect(valueOf(message, 'page')).toContain('Not available here: PagerDuty is not configured');
-    expect(valueOf(message, 'rollback')).toContain('Not available here with --via github: the GitHub rollback needs GITHUB_TOKEN');
+    expect(fieldValue(message, 'page')).toContain('Not available here: PagerDuty is not configured');
+    expect(fieldValue(message, 'rollback')).toContain('Not available here with --via github: the GitHub rollback needs GITHUB_TOKEN');
   });
 
   it('marks nothing when every credential is configured', async () => {
