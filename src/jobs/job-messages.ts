@@ -51,11 +51,13 @@ export function cancelledMessage(data: QueuedJobData, by: string): Message {
   return { title: data.plan.summary, severity: 'warning', fields: fields(data, `cancelled by ${by}`) };
 }
 
-export function cancelledReply(data: QueuedJobData, by: string): Message {
+/** `stoppedAt`: what the action said when it stopped for the cancel (a change applied, its rollout no longer followed). */
+export function cancelledReply(data: QueuedJobData, by: string, stoppedAt?: Message): Message {
   return {
     title: `Job ${data.jobNumber} cancelled by ${by}`,
     severity: 'warning',
-    text: 'It stopped at the next safe point; check the target before running it again.',
+    text: stoppedAt?.text ?? 'It stopped at the next safe point; check the target before running it again.',
+    ...(stoppedAt?.fields ? { fields: stoppedAt.fields } : {}),
   };
 }
 
