@@ -37,7 +37,7 @@ describe('Block Kit renderer', () => {
   });
 
   it('renders a running job with its progress bar as text', () => {
-    expectSlackGolden('job-progress', { ...planMessage(plan, 'queued', { actorName: 'alice', jobNumber: 12 }), progress: { done: 3, total: 8, label: 'pods updated' } });
+    expectSlackGolden('job-progress', { ...planMessage(plan, 'queued', { actorName: 'alice', jobNumber: 12, confirmedBy: 'bob' }), progress: { done: 3, total: 8, label: 'pods updated' } });
   });
 
   it('renders a result with text, code and a footer', () => {
