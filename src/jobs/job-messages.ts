@@ -61,6 +61,14 @@ export function cancelledReply(data: QueuedJobData, by: string, stoppedAt?: Mess
   };
 }
 
+export function refusedMessage(data: QueuedJobData, reason: string): Message {
+  return { title: data.plan.summary, severity: 'warning', fields: fields(data, 'refused'), text: `${reason}. Nothing was changed.` };
+}
+
+export function refusedReply(data: QueuedJobData, reason: string): Message {
+  return { title: `Job ${data.jobNumber} refused`, severity: 'warning', text: `${reason}. Nothing was changed; run it again once that job has finished.` };
+}
+
 export function resumedNote(data: QueuedJobData): Message {
   return {
     title: `Job ${data.jobNumber} resumed after a worker restart`,

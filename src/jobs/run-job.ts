@@ -105,7 +105,7 @@ export function createProcessor(deps: RunJobDeps): Processor<QueuedJobData, JobO
       if (cancelledBy) controller.abort(new JobCancelledError(cancelledBy));
       controller.signal.throwIfAborted();
       const other = await deps.lock.claim(target, holder, deps.deploymentLockTtlMs);
-      if (other) throw busyError(other);
+      if (other) return await refuse(deps, run, busyError(other).message);
       await deps.audit.record(auditEntry(run, 'job.started'));
       if (await resumedAfterCrash(deps, job)) await reporter.reply(say.resumedNote(data));
       const action = deps.registry.get(data.action);
@@ -204,6 +204,15 @@ async function cancelled(deps: RunJobDeps, run: Run, result?: Message): Promise<
   await ended(deps, run, 'completed');
   await run.keeper.release();
   return { status: 'cancelled', by };
+}
+
+/** Refused before it started (another change took the deployment while it waited): nothing was changed. */
+async function refuse(deps: RunJobDeps, run: Run, reason: string): Promise<JobOutcome> {
+  run.log.info({ reason }, 'job refused');
+  await run.reporter.finish(say.refusedMessage(run.data, reason), say.refusedReply(run.data, reason));
+  await deps.audit.record({ ...auditEntry(run, 'job.finished'), decision: 'refused', result: reason });
+  await ended(deps, run, 'completed');
+  return { status: 'refused', reason };
 }
 
 async function finalFailure(deps: RunJobDeps, run: Run, text: string, failure: JobFailure, detail: Record<string, unknown> = {}): Promise<void> {
