@@ -68,6 +68,7 @@ export class VerifyHarness {
       endpoints: sandboxEndpoints(this.sandbox),
       resolver: this.resolver,
       window,
+      kubernetes: kubernetesFromConfig(this.sandbox.kubeConfig()),
     });
     const registry = new ActionRegistry(kubernetesActions());
     this.worker = await startWorker({
