@@ -14,8 +14,8 @@ import { grammarRegistry } from './fixtures/grammar-actions.js';
 
 const catalog = loadCatalog('config/catalog.yaml');
 
-function setup() {
-  const registry = grammarRegistry();
+/** help over `registry` (the grammar fixtures by default), run with `ports` as the handler would pass them. */
+function setup(registry: ActionRegistry = grammarRegistry(), ports: Record<string, unknown> = {}) {
   registry.register(createHelpAction(registry));
   const ctx: ActionContext = {
     requestId: 'req-1',
@@ -24,7 +24,7 @@ function setup() {
     catalog,
     log: pino({ level: 'silent' }),
     signal: new AbortController().signal,
-    ports: {},
+    ports,
   };
   /** Parses the command as a user would type it, then runs help with what the grammar produced. */
   const help = (text: string): Promise<Message> => {
@@ -146,23 +146,7 @@ describe('help', () => {
 
 describe('help in a deployment without every credential', () => {
   /** help over the shipped verbs that need credentials, with the ports main.ts would build from them. */
-  function shipped(ports: Record<string, unknown>) {
-    const registry = new ActionRegistry([rollback, page, ...statuspageActions]);
-    registry.register(createHelpAction(registry));
-    const ctx: ActionContext = {
-      requestId: 'req-1',
-      actor: { id: 'U1', name: 'ana', platform: 'console' },
-      env: catalog.defaults.env,
-      catalog,
-      log: pino({ level: 'silent' }),
-      signal: new AbortController().signal,
-      ports,
-    };
-    return (text: string): Promise<Message> => {
-      const parsed = parseCommand(text, { registry, catalog });
-      return parsed.action.execute(ctx, parsed.args as HelpArgs, async () => {});
-    };
-  }
+  const shipped = (ports: Record<string, unknown>) => setup(new ActionRegistry([rollback, page, ...statuspageActions]), ports).help;
   const fieldValue = (message: Message, label: string) => message.fields?.find((f) => f.label === label)?.value;
 
   it('marks statuspage, page and rollback --via github as not available here, and says what to set', async () => {
