@@ -104,6 +104,7 @@ async function main(): Promise<number> {
 
     const { metrics: healthMetrics, endpoints } = clients;
     const statuspageLinks = new StatuspageLinks(redis, env.REDIS_PREFIX);
+    const kubernetes = kubernetesFromConfig(cluster.kubeConfig);
     const verification = await startVerification({
       connection: redis,
       prefix: env.REDIS_PREFIX,
@@ -117,11 +118,12 @@ async function main(): Promise<number> {
       ...(incidents.pager ? { resolver: incidents.pager } : {}),
       ...(env.MAESTRO_VERIFY_WINDOW ? { window: env.MAESTRO_VERIFY_WINDOW } : {}),
       runWorker: runsWorkers,
+      kubernetes,
     });
     closers.unshift(() => verification.close());
 
     const ports = {
-      kubernetes: kubernetesFromConfig(cluster.kubeConfig),
+      kubernetes,
       jobs: queue,
       // The sandbox moves fast; a real cluster is polled like kubectl rollout status would.
       followPollMs: sandbox ? 250 : 2000,

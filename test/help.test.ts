@@ -1,17 +1,21 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createHelpAction, type HelpArgs } from '../src/actions/help.js';
+import { page } from '../src/actions/page.js';
+import { rollback } from '../src/actions/rollback.js';
+import { statuspageActions } from '../src/actions/statuspage.js';
 import { loadCatalog } from '../src/config/catalog.js';
 import type { ActionContext } from '../src/core/action.js';
 import { UserError } from '../src/core/errors.js';
 import { parseCommand } from '../src/core/grammar.js';
+import { ActionRegistry } from '../src/core/registry.js';
 import type { Message } from '../src/core/message.js';
 import { grammarRegistry } from './fixtures/grammar-actions.js';
 
 const catalog = loadCatalog('config/catalog.yaml');
 
-function setup() {
-  const registry = grammarRegistry();
+/** help over `registry` (the grammar fixtures by default), run with `ports` as the handler would pass them. */
+function setup(registry: ActionRegistry = grammarRegistry(), ports: Record<string, unknown> = {}) {
   registry.register(createHelpAction(registry));
   const ctx: ActionContext = {
     requestId: 'req-1',
@@ -20,7 +24,7 @@ function setup() {
     catalog,
     log: pino({ level: 'silent' }),
     signal: new AbortController().signal,
-    ports: {},
+    ports,
   };
   /** Parses the command as a user would type it, then runs help with what the grammar produced. */
   const help = (text: string): Promise<Message> => {
@@ -137,5 +141,30 @@ describe('help', () => {
     const { help } = setup();
     expect((await help('help logs')).footer).toMatch(/^Read-only: changes nothing\. /);
     expect((await help('help rollback')).footer).toMatch(/^High risk: use --dry-run/);
+  });
+});
+
+describe('help in a deployment without every credential', () => {
+  /** help over the shipped verbs that need credentials, with the ports main.ts would build from them. */
+  const shipped = (ports: Record<string, unknown>) => setup(new ActionRegistry([rollback, page, ...statuspageActions]), ports).help;
+  const fieldValue = (message: Message, label: string) => message.fields?.find((f) => f.label === label)?.value;
+
+  it('marks statuspage, page and rollback --via github as not available here, and says what to set', async () => {
+    const message = await shipped({})('help');
+    for (const verb of ['statuspage open', 'statuspage update', 'statuspage resolve']) {
+      expect(fieldValue(message, verb)).toContain('Not available here: the status page is not configured (set STATUSPAGE_PAGE_ID and STATUSPAGE_API_KEY).');
+    }
+    expect(fieldValue(message, 'page')).toContain('Not available here: PagerDuty is not configured');
+    expect(fieldValue(message, 'rollback')).toContain('Not available here with --via github: the GitHub rollback needs GITHUB_TOKEN');
+  });
+
+  it('marks nothing when every credential is configured', async () => {
+    const message = await shipped({ statuspage: {}, pager: {}, github: {} })('help');
+    expect(JSON.stringify(message)).not.toContain('Not available here');
+  });
+
+  it("says in one verb's help what of it cannot run here", async () => {
+    const message = await shipped({})('help rollback');
+    expect(message.text).toContain('Not available here with --via github: the GitHub rollback needs GITHUB_TOKEN');
   });
 });

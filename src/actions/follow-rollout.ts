@@ -4,6 +4,7 @@ import { redactText } from '../core/redact.js';
 import { capTail } from './code-block.js';
 import { sameTemplate } from './pod-template.js';
 import type { DeploymentState, FollowOptions, PodInfo, RevisionInfo, RolloutReader } from './ports.js';
+import { lastRevisionWithOtherImage } from './revisions.js';
 import { envSuffix, type Target } from './target.js';
 import { sleep } from '../core/sleep.js';
 
@@ -85,11 +86,12 @@ export function suggestNextStep(
   revisions: readonly RevisionInfo[],
   request: FollowRequest,
 ): string {
-  const failingImages = new Set(d.containers.map((c) => c.image));
   const below = request.suggestBelow ?? d.revision ?? Number.POSITIVE_INFINITY;
-  const candidate = revisions
-    .filter((r) => r.revision < below && !r.images.every((i) => failingImages.has(i)))
-    .sort((a, b) => b.revision - a.revision)[0];
+  const candidate = lastRevisionWithOtherImage(
+    revisions,
+    d.containers.map((c) => c.image),
+    below,
+  );
   const env = envSuffix(ctx);
   if (!candidate) return `no earlier revision with another image; read the logs: logs ${target.service}${env}`;
   const lead = request.action === 'rollback' ? 'roll back further' : 'roll back';

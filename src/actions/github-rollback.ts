@@ -1,6 +1,6 @@
 import type { WorkflowJob, WorkflowRun } from '../adapters/github.js';
 import { GitHubAccessError } from '../adapters/github.js';
-import type { ActionContext, Plan, ProgressReporter } from '../core/action.js';
+import type { ActionContext, Plan, ProgressReporter, Unavailable } from '../core/action.js';
 import { UserError } from '../core/errors.js';
 import type { Message } from '../core/message.js';
 import type { DeploymentReader } from './ports.js';
@@ -25,6 +25,11 @@ export interface GitHubRollbackPorts {
   githubFindTimeoutMs?: number;
   /** How long to follow the run before giving up (default 30 min). */
   githubRunTimeoutMs?: number;
+}
+
+/** `--via github` without GITHUB_TOKEN: help marks it, planGitHubRollback refuses it. */
+export function githubUnavailable(ports: GitHubRollbackPorts): Unavailable[] {
+  return ports.github ? [] : [{ part: '--via github', reason: 'the GitHub rollback needs GITHUB_TOKEN (a token with actions: write)' }];
 }
 
 export interface GitHubRollbackPlanData {
@@ -65,8 +70,9 @@ export async function planGitHubRollback(
   const target = resolveTarget(ctx, service);
   const gh = target.spec.github;
   if (!gh) throw new UserError(`${service} has no GitHub rollback workflow in the catalog; ${fallback(ctx, service)}`, 'no_github_workflow');
-  if (!imageTag) throw new UserError(`rollback --via github needs --image-tag T (the stable image tag to deploy)`, 'missing_image_tag');
+  // The token first: asking for --image-tag here would send the user after a flag that cannot help.
   if (!ctx.ports.github) throw new UserError(`the GitHub rollback needs GITHUB_TOKEN (a token with actions: write on ${gh.repo}); ${fallback(ctx, service)}`, 'github_unconfigured');
+  if (!imageTag) throw new UserError(`rollback --via github needs --image-tag T (the stable image tag to deploy)`, 'missing_image_tag');
   let fromImages: string[] = [];
   try {
     fromImages = ctx.ports.kubernetes ? (await ctx.ports.kubernetes.readDeployment(target.ref)).containers.map((c) => c.image) : [];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Catalog } from '../config/catalog-schema.js';
-import type { Action, AnyAction } from '../core/action.js';
+import type { Action, AnyAction, Unavailable } from '../core/action.js';
 import { UserError } from '../core/errors.js';
 import { unknownVerb } from '../core/grammar.js';
 import type { Field, Message } from '../core/message.js';
@@ -15,8 +15,9 @@ export type HelpArgs = z.infer<typeof HelpArgs>;
 
 /**
  * `help` and `help <verb>`, generated from the registry it is given, so help never
- * lists a verb that does not run and never misses one that does. The second
- * positional exists for two-word verbs (`help cache warm`).
+ * lists a verb that does not exist and never misses one that does; what this
+ * deployment cannot run (a credential that is not set) is marked with the reason.
+ * The second positional exists for two-word verbs (`help cache warm`).
  */
 export function createHelpAction(registry: ActionRegistry): Action<HelpArgs> {
   return {
@@ -33,8 +34,9 @@ export function createHelpAction(registry: ActionRegistry): Action<HelpArgs> {
     args: HelpArgs,
     examples: ['help', 'help rollback', 'help cache warm'],
     async execute(ctx, args) {
-      if (!args.verb) return overview(registry, ctx.catalog);
-      return verbHelp(findVerb(registry, args.verb, args.word));
+      if (!args.verb) return overview(registry, ctx.catalog, ctx.ports);
+      const action = findVerb(registry, args.verb, args.word);
+      return verbHelp(action, action.unavailable?.(ctx.ports) ?? []);
     },
   };
 }
@@ -54,8 +56,17 @@ function findVerb(registry: ActionRegistry, first: string, second: string | unde
   throw unknownVerb(one, two, registry.names());
 }
 
-function overview(registry: ActionRegistry, catalog: Catalog): Message {
-  const fields: Field[] = registry.all().map((action) => ({ label: action.name, value: action.summary }));
+/** "Not available here: ..." for what this deployment cannot run, so help lists only what works or says why not. */
+function unavailableText(missing: readonly Unavailable[]): string | undefined {
+  if (missing.length === 0) return undefined;
+  return missing.map((m) => `Not available here${m.part ? ` with ${m.part}` : ''}: ${m.reason}.`).join(' ');
+}
+
+function overview(registry: ActionRegistry, catalog: Catalog, ports: unknown): Message {
+  const fields: Field[] = registry.all().map((action) => {
+    const missing = unavailableText(action.unavailable?.(ports) ?? []);
+    return { label: action.name, value: missing ? `${action.summary}\n${missing}` : action.summary };
+  });
   return {
     title: 'maestro commands',
     severity: 'info',
@@ -65,7 +76,7 @@ function overview(registry: ActionRegistry, catalog: Catalog): Message {
   };
 }
 
-function verbHelp(action: AnyAction): Message {
+function verbHelp(action: AnyAction, unavailable: readonly Unavailable[]): Message {
   const fields: Field[] = [];
   for (const param of action.params.positional) {
     const choices = param.choices?.length ? ` (one of: ${param.choices.join(', ')})` : '';
@@ -79,10 +90,11 @@ function verbHelp(action: AnyAction): Message {
     fields.push({ label: flagUsage(action, name, flag), value: `${flag.description}${listed}` });
   }
   const risk = action.risk === 'read' ? 'Read-only: changes nothing.' : riskNote(action);
+  const missing = unavailableText(unavailable);
   return {
     title: `${action.name}: ${action.summary}`,
     severity: 'info',
-    text: `Usage: ${usage(action)}`,
+    text: [`Usage: ${usage(action)}`, missing].filter(Boolean).join('\n'),
     fields,
     ...(action.examples.length > 0 ? { code: action.examples.join('\n') } : {}),
     footer: `${risk} Every command also takes ${GLOBAL_FLAGS.map(globalFlagUsage).join(' ')} (see 'help').`,

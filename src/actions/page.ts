@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Action, ActionContext, Plan } from '../core/action.js';
+import type { Action, ActionContext, Plan, Unavailable } from '../core/action.js';
 import { UserError } from '../core/errors.js';
 import type { Message } from '../core/message.js';
 import { resolveTarget } from './target.js';
@@ -19,6 +19,12 @@ export const PageArgs = z.object({
   summary: z.string().trim().min(3, 'say what is wrong, in quotes').max(1024),
 });
 export type PageArgs = z.infer<typeof PageArgs>;
+
+const UNCONFIGURED = 'PagerDuty is not configured (set the routing key variables the catalog names)';
+
+function unavailable(ports: PagePorts): Unavailable[] {
+  return ports.pager ? [] : [{ reason: UNCONFIGURED }];
+}
 
 interface PagePlan {
   dedupKey: string;
@@ -43,10 +49,11 @@ export const page: Action<PageArgs, PagePorts, PagePlan> = {
   args: PageArgs,
   risk: 'low',
   examples: ['page maestro-orchestrator "error rate at 30% after the 14:02 deploy"'],
+  unavailable,
 
   async plan(ctx: ActionContext<PagePorts>, args: PageArgs): Promise<Plan<PagePlan>> {
     resolveTarget(ctx, args.service);
-    if (!ctx.ports.pager) throw new UserError('PagerDuty is not configured (set the routing key variables the catalog names); page the on-call by phone', 'pagerduty_unconfigured');
+    if (!ctx.ports.pager) throw new UserError(`${UNCONFIGURED}; page the on-call by phone`, 'pagerduty_unconfigured');
     return {
       summary: `page the on-call of ${args.service} in ${ctx.env}: "${args.summary}"`,
       target: { service: args.service, env: ctx.env },

@@ -52,3 +52,20 @@ export function currentRevision(revisions: readonly RevisionInfo[], current?: nu
   if (current !== undefined) return revisions.find((r) => r.revision === current);
   return [...revisions].sort((a, b) => b.revision - a.revision)[0];
 }
+
+/**
+ * The rollback worth offering after a change did not hold: the highest revision below
+ * `below` whose images are not all among the `failing` ones. A revision with the
+ * same image (a restart's new revision, or the one a restart came from) would only
+ * restart the pods. Undefined when no earlier revision runs another image.
+ */
+export function lastRevisionWithOtherImage(
+  revisions: readonly RevisionInfo[],
+  failing: readonly string[],
+  below: number,
+): RevisionInfo | undefined {
+  const images = new Set(failing);
+  return revisions
+    .filter((r) => r.revision < below && !r.images.every((i) => images.has(i)))
+    .sort((a, b) => b.revision - a.revision)[0];
+}

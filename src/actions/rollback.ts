@@ -6,6 +6,7 @@ import { followRollout, replicasField, unfinishedMessage } from './follow-rollou
 import {
   executeGitHubRollback,
   type GitHubRollbackPlanData,
+  githubUnavailable,
   type GitHubRollbackPorts,
   planGitHubRollback,
 } from './github-rollback.js';
@@ -92,8 +93,10 @@ async function planKubernetes(ctx: ActionContext<RollbackPorts>, args: RollbackA
   }
   const fromImages = d.containers.map((c) => c.image);
   const from = d.revision === undefined ? 'current' : `revision ${d.revision}`;
+  // Revisions that differ only by restartedAt (after a restart) look like a way back but change nothing that runs.
+  const sameImage = sameImages(fromImages, to.images) ? ' — same image: this only restarts the pods' : '';
   return {
-    summary: `roll back ${target.service} in ${target.env} from ${from} (${fromImages.join(', ')}) to revision ${to.revision} (${to.images.join(', ')})`,
+    summary: `roll back ${target.service} in ${target.env} from ${from} (${fromImages.join(', ')}) to revision ${to.revision} (${to.images.join(', ')})${sameImage}`,
     target: { service: target.service, env: target.env, namespace: target.ref.namespace, resource: `deployment/${target.ref.deployment}` },
     changes: [
       { what: 'revision', from: d.revision === undefined ? '?' : String(d.revision), to: String(to.revision) },
@@ -101,6 +104,10 @@ async function planKubernetes(ctx: ActionContext<RollbackPorts>, args: RollbackA
     ],
     data: { fromRevision: d.revision, fromImages, toRevision: to.revision, toImages: to.images, toTemplate },
   };
+}
+
+function sameImages(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().every((image, i) => image === [...b].sort()[i]);
 }
 
 async function execute(
@@ -180,6 +187,7 @@ export const rollback: Action<RollbackArgs, RollbackPorts, AnyRollbackPlanData> 
     'rollback maestro-orchestrator --to-revision 6 --reason "v2.8.0 error spike"',
     'rollback maestro-orchestrator --env staging --via github --image-tag v2.7.3',
   ],
+  unavailable: githubUnavailable,
   plan,
   execute,
 };

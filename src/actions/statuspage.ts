@@ -11,7 +11,7 @@ import {
   type StatuspageIncident,
 } from '../adapters/statuspage.js';
 import type { Service } from '../config/catalog-schema.js';
-import type { Action, ActionContext, Plan } from '../core/action.js';
+import type { Action, ActionContext, Plan, Unavailable } from '../core/action.js';
 import { UserError } from '../core/errors.js';
 import type { Message } from '../core/message.js';
 import type { StatuspageLinkReader } from './status.js';
@@ -77,10 +77,15 @@ export interface StatuspagePorts {
   statuspageLinks: StatuspageLinks;
 }
 
+const UNCONFIGURED = 'the status page is not configured (set STATUSPAGE_PAGE_ID and STATUSPAGE_API_KEY)';
+
+function unavailable(ports: StatuspagePorts): Unavailable[] {
+  return ports.statuspage ? [] : [{ reason: UNCONFIGURED }];
+}
+
+/** Called first in every plan, so an unconfigured status page is refused before anyone is asked to confirm. */
 function port(ctx: ActionContext<StatuspagePorts>): StatuspagePort {
-  if (!ctx.ports.statuspage) {
-    throw new UserError('the status page is not configured: set STATUSPAGE_PAGE_ID and STATUSPAGE_API_KEY (runbook 000: update it by hand meanwhile)', 'statuspage_unconfigured');
-  }
+  if (!ctx.ports.statuspage) throw new UserError(`${UNCONFIGURED}; runbook 000: update it by hand meanwhile`, 'statuspage_unconfigured');
   return ctx.ports.statuspage;
 }
 
@@ -148,7 +153,9 @@ export const statuspageOpen: Action<OpenArgs, StatuspagePorts, OpenPlan> = {
   args: OpenArgs,
   risk: 'low',
   examples: ['statuspage open maestro-orchestrator --impact major', 'statuspage open maestro-orchestrator --status identified --body "Rolling back v2.8.0"'],
+  unavailable,
   async plan(ctx, args): Promise<Plan<OpenPlan>> {
+    port(ctx);
     const sp = component(ctx, args.service);
     const open = await ctx.ports.statuspageLinks.current(args.service, ctx.env);
     if (open) {
@@ -205,6 +212,7 @@ interface UpdatePlan {
 }
 
 async function planUpdate(ctx: ActionContext<StatuspagePorts>, args: UpdateArgs, verb: string): Promise<Plan<UpdatePlan>> {
+  port(ctx);
   const link = await ctx.ports.statuspageLinks.incident(args.incident);
   if (!link) {
     throw new UserError(`status page incident '${args.incident}' was not opened by maestro-bot (or has expired): open one with statuspage open <service>`, 'unknown_statuspage_incident');
@@ -256,6 +264,7 @@ export const statuspageUpdate: Action<UpdateArgs, StatuspagePorts, UpdatePlan> =
   args: UpdateArgs,
   risk: 'low',
   examples: ['statuspage update p0abc123 --status monitoring', 'statuspage update p0abc123 --status identified --body "Bad release found"'],
+  unavailable,
   plan: (ctx, args) => planUpdate(ctx, args, 'update'),
   async execute(ctx, args, _progress, given) {
     return executeUpdate(ctx, given ?? (await planUpdate(ctx, args, 'update')), args.impact);
@@ -278,6 +287,7 @@ export const statuspageResolve: Action<ResolveArgs, StatuspagePorts, UpdatePlan>
   args: ResolveArgs,
   risk: 'low',
   examples: ['statuspage resolve p0abc123'],
+  unavailable,
   plan: (ctx, args) => planUpdate(ctx, { ...args, status: 'resolved' }, 'resolve'),
   async execute(ctx, args, _progress, given) {
     return executeUpdate(ctx, given ?? (await planUpdate(ctx, { ...args, status: 'resolved' }, 'resolve')), undefined);

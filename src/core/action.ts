@@ -69,6 +69,14 @@ export interface Plan<Data = unknown> {
   data: Data;
 }
 
+/** What this deployment cannot run of a verb, and why: `help` marks it and the verb's plan refuses it. */
+export interface Unavailable {
+  /** The part that cannot run (`--via github`); absent when the whole verb cannot. */
+  part?: string;
+  /** What is missing, so the operator can fix it: "the status page is not configured (set ...)". */
+  reason: string;
+}
+
 export interface Action<Args = unknown, Ports = unknown, PlanData = unknown> {
   /** The verb as typed; two words for sub-commands (`cache warm`). */
   name: string;
@@ -78,6 +86,8 @@ export interface Action<Args = unknown, Ports = unknown, PlanData = unknown> {
   args: z.ZodType<Args>;
   risk: Risk;
   examples: readonly string[];
+  /** What of this verb the given ports cannot run (a credential that is not set); none when absent. */
+  unavailable?(ports: Ports): Unavailable[];
   /** Read-only: what would change. Required for every action whose risk is not `read`. */
   plan?(ctx: ActionContext<Ports>, args: Args): Promise<Plan<PlanData>>;
   /** Idempotent: safe to run twice (a retried job must not roll back two revisions). */

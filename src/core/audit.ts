@@ -22,7 +22,7 @@ export interface AuditEntry {
   action?: string;
   service?: string;
   env?: string;
-  decision?: 'allowed' | 'denied' | 'parse_error' | 'dry_run' | 'cancelled' | 'pending_approval' | 'approved' | 'rejected' | 'expired';
+  decision?: 'allowed' | 'denied' | 'parse_error' | 'dry_run' | 'cancelled' | 'refused' | 'pending_approval' | 'approved' | 'rejected' | 'expired';
   /** Plan changes or anything else structured; must never hold secrets. */
   detail?: Record<string, unknown>;
   result?: string;

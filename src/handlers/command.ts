@@ -291,10 +291,12 @@ export class CommandHandler {
     requestId: string,
     approvedBy?: Actor,
   ): Promise<CommandResult> {
+    // Only a protected environment asks anyone: elsewhere the card must not say someone confirmed.
+    const confirmedBy = this.deps.catalog.environments[pending.env]?.protected ? confirmer.name : undefined;
     const card = (jobNumber?: number) =>
       approvedBy && 'rule' in pending
         ? approvalMessage(pending as PendingConfirmation & Parameters<typeof approvalMessage>[0], 'approved', { by: approvedBy.name, jobNumber })
-        : planMessage(pending.plan, 'queued', { actorName: pending.actor.name, jobNumber });
+        : planMessage(pending.plan, 'queued', { actorName: pending.actor.name, jobNumber, ...(confirmedBy ? { confirmedBy } : {}) });
     const ref = pending.ref ?? (await chat.post(pending.conversation.id, card(), { threadId: pending.threadId }));
     if (pending.ref && approvedBy) await chat.update(ref, card());
     const approval = approvedBy ? `approved by ${approvedBy.name}` : undefined;
@@ -332,9 +334,14 @@ export class CommandHandler {
       return { kind: 'queued', ...job, ref };
     } catch (error) {
       if (!isUserError(error)) throw error;
-      // Busy: another change holds the lock. Say so where the plan is.
+      // Busy: another change holds the lock. The card and the audit trail say refused, and the thread why.
+      await chat.update(ref, planMessage(pending.plan, 'refused', { actorName: pending.actor.name, refusal: error.message }));
       await chat.reply(ref, userErrorMessage(error.message));
       this.deps.metrics.countCommand(pending.verb, 'user_error');
+      await this.audit(
+        { id: requestId, actor: confirmer, conversation: pending.conversation, text: pending.text },
+        { type: 'decision', decision: 'refused', action: pending.verb, service: pending.plan.target.service, env: pending.env, result: error.message },
+      );
       return { kind: 'failed', error: error.message, shown: true };
     }
   }

@@ -18,20 +18,34 @@ export function internalErrorMessage(ref: string): Message {
   };
 }
 
-export type PlanStage = 'dry-run' | 'needs-confirmation' | 'queued' | 'cancelled';
+export type PlanStage = 'dry-run' | 'needs-confirmation' | 'queued' | 'cancelled' | 'refused';
 
-const stageFooter: Record<PlanStage, string> = {
-  'dry-run': 'Dry run: nothing was changed.',
-  'needs-confirmation': 'Waiting for confirmation.',
-  queued: 'Confirmed: running as a job.',
-  cancelled: 'Cancelled: nothing was changed.',
-};
+export interface PlanMessageOptions {
+  confirmId?: string;
+  actorName?: string;
+  jobNumber?: number;
+  /** Who pressed Confirm (or said --yes); absent where the environment asks nobody, and the card says so. */
+  confirmedBy?: string;
+  /** Why the job was not queued (another change holds the deployment). */
+  refusal?: string;
+}
 
-export function planMessage(
-  plan: Plan,
-  stage: PlanStage,
-  options: { confirmId?: string; actorName?: string; jobNumber?: number } = {},
-): Message {
+function stageFooter(plan: Plan, stage: PlanStage, options: PlanMessageOptions): string {
+  switch (stage) {
+    case 'dry-run':
+      return 'Dry run: nothing was changed.';
+    case 'needs-confirmation':
+      return 'Waiting for confirmation.';
+    case 'queued':
+      return options.confirmedBy ? `Confirmed by ${options.confirmedBy}: running as a job.` : `Running as a job (${plan.target.env} asks for no confirmation).`;
+    case 'cancelled':
+      return 'Cancelled: nothing was changed.';
+    case 'refused':
+      return `Refused: ${options.refusal ?? 'not queued'}. Nothing was changed.`;
+  }
+}
+
+export function planMessage(plan: Plan, stage: PlanStage, options: PlanMessageOptions = {}): Message {
   const message: Message = {
     title: capitalise(plan.summary),
     severity: stage === 'cancelled' ? 'info' : 'warning',
@@ -41,7 +55,7 @@ export function planMessage(
       ...plan.changes.map((c) => ({ label: c.what, value: `${c.from} → ${c.to}` })),
     ],
     footer: [
-      stageFooter[stage],
+      stageFooter(plan, stage, options),
       options.actorName ? `Requested by ${options.actorName}.` : undefined,
       options.jobNumber === undefined ? undefined : `Job ${options.jobNumber}.`,
     ]

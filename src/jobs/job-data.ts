@@ -31,7 +31,8 @@ export interface QueuedJobData extends ActionJobData {
 /** A finished job's return value. Failures are BullMQ's failed state, not an outcome. */
 export type JobOutcome =
   | { status: 'succeeded'; title: string }
-  | { status: 'cancelled'; by: string };
+  | { status: 'cancelled'; by: string }
+  | { status: 'refused'; reason: string };
 
 /** How long finished jobs, and our keys about them, are kept unless the queue is told otherwise. */
 export const DEFAULT_KEEP_FINISHED_MS = 7 * 24 * 60 * 60_000;

@@ -51,12 +51,22 @@ export function cancelledMessage(data: QueuedJobData, by: string): Message {
   return { title: data.plan.summary, severity: 'warning', fields: fields(data, `cancelled by ${by}`) };
 }
 
-export function cancelledReply(data: QueuedJobData, by: string): Message {
+/** `stoppedAt`: what the action said when it stopped for the cancel (a change applied, its rollout no longer followed). */
+export function cancelledReply(data: QueuedJobData, by: string, stoppedAt?: Message): Message {
   return {
     title: `Job ${data.jobNumber} cancelled by ${by}`,
     severity: 'warning',
-    text: 'It stopped at the next safe point; check the target before running it again.',
+    text: stoppedAt?.text ?? 'It stopped at the next safe point; check the target before running it again.',
+    ...(stoppedAt?.fields ? { fields: stoppedAt.fields } : {}),
   };
+}
+
+export function refusedMessage(data: QueuedJobData, reason: string): Message {
+  return { title: data.plan.summary, severity: 'warning', fields: fields(data, 'refused'), text: `${reason}. Nothing was changed.` };
+}
+
+export function refusedReply(data: QueuedJobData, reason: string): Message {
+  return { title: `Job ${data.jobNumber} refused`, severity: 'warning', text: `${reason}. Nothing was changed; run it again once that job has finished.` };
 }
 
 export function resumedNote(data: QueuedJobData): Message {

@@ -2,7 +2,7 @@ import type { Job } from 'bullmq';
 import type { Progress } from '../core/message.js';
 import type { JobOutcome, QueuedJobData } from './job-data.js';
 
-export type JobState = 'waiting' | 'running' | 'retrying' | 'cancelling' | 'succeeded' | 'failed' | 'cancelled';
+export type JobState = 'waiting' | 'running' | 'retrying' | 'cancelling' | 'succeeded' | 'failed' | 'cancelled' | 'refused';
 
 /** One row of `jobs`: what people need to recognise a job and act on it. */
 export interface JobSummary {
@@ -18,7 +18,7 @@ export interface JobSummary {
   ageMs: number;
   attemptsMade: number;
   progress?: Progress;
-  /** Why it failed, as BullMQ recorded it (shown to operators, not a user-facing text). */
+  /** Why it failed, as BullMQ recorded it, or why it was refused (shown to operators, not a user-facing text). */
   failedReason?: string;
   /** Who cancelled it, for a cancelled job. */
   cancelledBy?: string;
@@ -42,7 +42,8 @@ export type BullState = Awaited<ReturnType<ActionJob['getState']>>;
 export function jobState(bull: BullState, job: ActionJob, cancelRequested: boolean): JobState {
   switch (bull) {
     case 'completed':
-      return job.returnvalue?.status === 'cancelled' ? 'cancelled' : 'succeeded';
+      if (job.returnvalue?.status === 'cancelled') return 'cancelled';
+      return job.returnvalue?.status === 'refused' ? 'refused' : 'succeeded';
     case 'failed':
       return 'failed';
     case 'active':
@@ -71,12 +72,13 @@ export function summarise(job: ActionJob, state: JobState, now = Date.now()): Jo
     attemptsMade: job.attemptsMade,
     ...(isProgress(job.progress) ? { progress: job.progress } : {}),
     ...(state === 'failed' && job.failedReason ? { failedReason: job.failedReason } : {}),
+    ...(outcome?.status === 'refused' ? { failedReason: outcome.reason } : {}),
     ...(outcome?.status === 'cancelled' ? { cancelledBy: outcome.by } : {}),
   };
 }
 
 export function isFinished(state: JobState): boolean {
-  return state === 'succeeded' || state === 'failed' || state === 'cancelled';
+  return state === 'succeeded' || state === 'failed' || state === 'cancelled' || state === 'refused';
 }
 
 function isProgress(value: unknown): value is Progress {

@@ -105,7 +105,7 @@ export function createProcessor(deps: RunJobDeps): Processor<QueuedJobData, JobO
       if (cancelledBy) controller.abort(new JobCancelledError(cancelledBy));
       controller.signal.throwIfAborted();
       const other = await deps.lock.claim(target, holder, deps.deploymentLockTtlMs);
-      if (other) throw busyError(other);
+      if (other) return await refuse(deps, run, busyError(other).message);
       await deps.audit.record(auditEntry(run, 'job.started'));
       if (await resumedAfterCrash(deps, job)) await reporter.reply(say.resumedNote(data));
       const action = deps.registry.get(data.action);
@@ -147,6 +147,8 @@ export function createProcessor(deps: RunJobDeps): Processor<QueuedJobData, JobO
 class ReportedFailure extends UnrecoverableError {}
 
 async function succeed(deps: RunJobDeps, run: Run, result: Message): Promise<JobOutcome> {
+  // The action stopped for the cancel and said where it got (a rollout no longer followed): cancelled, not done.
+  if (run.controller.signal.aborted) return cancelled(deps, run, result);
   if (result.severity === 'critical') {
     await run.reporter.finish(say.failedMessage(run.data, result.title), result);
     await deps.audit.record({ ...auditEntry(run, 'job.failed'), result: result.title });
@@ -170,14 +172,8 @@ async function fail(deps: RunJobDeps, run: Run, error: unknown): Promise<JobOutc
   if (error instanceof ReportedFailure) throw error;
   const { data, reporter, log } = run;
   if (run.controller.signal.aborted) {
-    const reason = run.controller.signal.reason;
-    const by = reason instanceof JobCancelledError ? reason.by : 'someone';
-    log.info({ by, err: error }, 'job cancelled');
-    await reporter.finish(say.cancelledMessage(data, by), say.cancelledReply(data, by));
-    await deps.audit.record({ ...auditEntry(run, 'job.finished'), decision: 'cancelled', result: `cancelled by ${by}` });
-    await ended(deps, run, 'completed');
-    await run.keeper.release();
-    return { status: 'cancelled', by };
+    log.info({ err: error }, 'job stopped by a cancel');
+    return cancelled(deps, run);
   }
   if (isUserError(error)) {
     log.info({ err: error }, 'job failed with a user error');
@@ -196,6 +192,27 @@ async function fail(deps: RunJobDeps, run: Run, error: unknown): Promise<JobOutc
   // The error as BullMQ records it, with the ref that finds the details in the log.
   await finalFailure(deps, run, say.internalErrorText(ref), { jobId: run.job.id!, reason: `${errorText(error)} (ref ${ref})` }, { ref });
   throw error;
+}
+
+/** Cancelled: the card says so; `result` is what the action said when it stopped, if it returned rather than threw. */
+async function cancelled(deps: RunJobDeps, run: Run, result?: Message): Promise<JobOutcome> {
+  const reason = run.controller.signal.reason;
+  const by = reason instanceof JobCancelledError ? reason.by : 'someone';
+  run.log.info({ by }, 'job cancelled');
+  await run.reporter.finish(say.cancelledMessage(run.data, by), say.cancelledReply(run.data, by, result));
+  await deps.audit.record({ ...auditEntry(run, 'job.finished'), decision: 'cancelled', result: `cancelled by ${by}` });
+  await ended(deps, run, 'completed');
+  await run.keeper.release();
+  return { status: 'cancelled', by };
+}
+
+/** Refused before it started (another change took the deployment while it waited): nothing was changed. */
+async function refuse(deps: RunJobDeps, run: Run, reason: string): Promise<JobOutcome> {
+  run.log.info({ reason }, 'job refused');
+  await run.reporter.finish(say.refusedMessage(run.data, reason), say.refusedReply(run.data, reason));
+  await deps.audit.record({ ...auditEntry(run, 'job.finished'), decision: 'refused', result: reason });
+  await ended(deps, run, 'completed');
+  return { status: 'refused', reason };
 }
 
 async function finalFailure(deps: RunJobDeps, run: Run, text: string, failure: JobFailure, detail: Record<string, unknown> = {}): Promise<void> {

@@ -4,6 +4,7 @@ import type { Catalog } from '../config/catalog-schema.js';
 import type { Message } from '../core/message.js';
 import type { QueuedJobData } from '../jobs/job-data.js';
 import type { EvidenceStore } from './evidence-store.js';
+import { type NextStepReader, nextCommand } from './next-step.js';
 import { rollbackEvidence } from './rollback-evidence.js';
 import { intervalFor, MITIGATING_VERBS, parseWindow, type VerifyJobData } from './verify-data.js';
 import type { VerificationQueue } from './verify-queue.js';
@@ -15,25 +16,12 @@ export interface VerificationHookDeps {
   evidence?: EvidenceStore;
   /** MAESTRO_VERIFY_WINDOW: one window for every service (drills use 20s). */
   windowOverrideMs?: number;
+  /** Where the next step after a regression looks for a revision with another image; without it none is offered. */
+  kubernetes?: NextStepReader;
 }
 
 /** What a job's success hands the hook: its data, and its result message. */
 export type SucceededHook = (data: QueuedJobData, result: Message) => Promise<void>;
-
-function envSuffix(catalog: Catalog, env: string): string {
-  return env === catalog.defaults.env ? '' : ` --env ${env}`;
-}
-
-/** The next thing to try if the mitigation does not hold. */
-export function nextCommand(catalog: Catalog, data: QueuedJobData): string {
-  const service = data.plan.target.service;
-  const suffix = envSuffix(catalog, data.env);
-  const planned = data.plan.data as { toRevision?: unknown; via?: unknown } | undefined;
-  if (data.action === 'rollback' && planned?.via !== 'github' && typeof planned?.toRevision === 'number' && planned.toRevision > 1) {
-    return `rollback ${service} --to-revision ${planned.toRevision - 1}${suffix}`;
-  }
-  return `rollback ${service}${suffix}`;
-}
 
 /**
  * The actions worker's onSucceeded: records rollback evidence and schedules the
@@ -50,6 +38,10 @@ export function verificationHook(deps: VerificationHookDeps): SucceededHook {
     const who = { actor: data.actor, requestId: data.requestId, ...(data.conversation ? { conversation: data.conversation } : {}) };
     const evidence = data.action === 'rollback' && deps.evidence ? await deps.evidence.record(rollbackEvidence(data, { result }), who) : undefined;
     const windowMs = deps.windowOverrideMs ?? parseWindow(svc.verification.window);
+    const next = await nextCommand(deps.catalog, data, deps.kubernetes).catch((error: unknown) => {
+      deps.log.warn({ err: error, service }, 'could not work out the next step; the regression will offer none');
+      return undefined;
+    });
     const verification: VerifyJobData = {
       id: `v${createHash('sha256').update(`${data.requestId}:${data.jobNumber}`).digest('hex').slice(0, 24)}`,
       service,
@@ -64,7 +56,7 @@ export function verificationHook(deps: VerificationHookDeps): SucceededHook {
       windowMs,
       intervalMs: intervalFor(windowMs),
       check: 1,
-      nextCommand: nextCommand(deps.catalog, data),
+      ...(next ? { nextCommand: next } : {}),
       ...(evidence ? { evidenceId: evidence.id } : {}),
     };
     await deps.queue.schedule(verification);

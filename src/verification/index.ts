@@ -10,6 +10,7 @@ import type { FailedHook } from '../jobs/run-job.js';
 import { EvidenceStore } from './evidence-store.js';
 import { FailedRollbacks } from './failed-rollbacks.js';
 import { type SucceededHook, verificationHook } from './hook.js';
+import type { NextStepReader } from './next-step.js';
 import type { IncidentResolver, ServiceEndpoints } from './ports.js';
 import { parseWindow } from './verify-data.js';
 import { VerificationQueue } from './verify-queue.js';
@@ -45,6 +46,8 @@ export interface VerificationDeps {
   window?: string;
   /** False on a web-only process: it schedules verifications but does not run them. */
   runWorker?: boolean;
+  /** Read to offer, after a regression, a rollback to a revision with another image. */
+  kubernetes?: NextStepReader;
 }
 
 export interface Verification {
@@ -85,6 +88,7 @@ export async function startVerification(deps: VerificationDeps): Promise<Verific
     log: deps.log,
     evidence,
     ...(deps.window ? { windowOverrideMs: parseWindow(deps.window) } : {}),
+    ...(deps.kubernetes ? { kubernetes: deps.kubernetes } : {}),
   });
   return {
     queue,

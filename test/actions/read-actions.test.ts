@@ -38,7 +38,7 @@ describe('status', () => {
     const message = await status.execute(actionContext(seededCluster()), {}, noProgress);
     expect(message.title).toBe('Services in prod');
     const lines = message.code!.split('\n');
-    expect(lines[0]).toMatch(/^SERVICE\s+READY\s+REVISION\s+IMAGE\s+ROLLOUT$/);
+    expect(lines[0]).toMatch(/^SERVICE\s+READY\s+REVISION\s+IMAGE\s+ROLLOUT\s+HEALTH$/);
     expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual([
       'maestro-orchestrator',
       'maestro-premium-router',

@@ -16,6 +16,20 @@ describe('rollback', () => {
     expect(plan.target).toMatchObject({ service: 'maestro-orchestrator', env: 'prod', namespace: 'intelgraph-prod' });
   });
 
+  it('says a rollback to a revision with the same image only restarts the pods', async () => {
+    const k8s = seededCluster();
+    const ref = { namespace: 'intelgraph-prod', deployment: 'maestro-orchestrator' };
+    await k8s.restart(ref, '2026-12-01T10:00:00.000Z');
+    const plan = await rollback.plan!(actionContext(k8s), { service: 'maestro-orchestrator' });
+    expect(plan.data).toMatchObject({ fromRevision: 8, toRevision: 7, fromImages: [IMAGE('v2.8.0')], toImages: [IMAGE('v2.8.0')] });
+    expect(plan.summary).toMatch(/to revision 7 \(.*:v2\.8\.0\) — same image: this only restarts the pods$/);
+  });
+
+  it('does not say "same image" when the image changes', async () => {
+    const plan = await rollback.plan!(actionContext(seededCluster()), { service: 'maestro-orchestrator' });
+    expect(plan.summary).not.toContain('same image');
+  });
+
   it('plans the revision given with --to-revision', async () => {
     const ctx = actionContext(seededCluster());
     const plan = await rollback.plan!(ctx, { service: 'maestro-orchestrator', toRevision: 5 });

@@ -70,6 +70,12 @@ describe('rollback --via github', () => {
     );
   });
 
+  it('names the missing GITHUB_TOKEN before asking for --image-tag, which could not help', async () => {
+    await expect(rollback.plan!(context({ token: false }), rollback.args.parse({ service: 'maestro-orchestrator', via: 'github' }))).rejects.toThrow(
+      /^the GitHub rollback needs GITHUB_TOKEN/,
+    );
+  });
+
   it('turns a 403 into a clear error with the fallback', async () => {
     gh.deny = 403;
     await expect(run()).rejects.toThrow(

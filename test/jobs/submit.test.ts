@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.js';
-import { jobIdFor } from '../../src/jobs/job-data.js';
+import { JobKeys, jobIdFor } from '../../src/jobs/job-data.js';
 import { bob, harnessPerTest } from './harness.js';
 
 const harness = harnessPerTest();
@@ -35,6 +35,27 @@ describe('submitting a job', () => {
     const second = h.queue.submit(await h.planned({}, bob), 'k2');
     await expect(second).rejects.toThrow(UserError);
     await expect(second).rejects.toThrow(`busy: job ${first.jobNumber} (bump by ada) is running`);
+  });
+
+  it('ends a job whose deployment another change took while it waited as refused, on its card and in the audit, changing nothing', async () => {
+    const h = harness('refused-at-start');
+    const data = await h.planned();
+    const { jobNumber } = await h.queue.submit(data, 'k1');
+    // The queued job's lock ran out in a backlog and another job took the deployment meanwhile.
+    const other = { jobNumber: 99, jobId: 'jother', action: 'bump', actor: 'bob' };
+    await h.redis.set(new JobKeys(h.prefix).lock('svc', 'staging'), JSON.stringify(other));
+    await h.startWorker();
+
+    const summary = await h.finished(jobNumber);
+    expect(summary.state).toBe('refused');
+    expect(await h.counter('executions')).toBe(0);
+    const card = h.chat.updates(data.messageRef!.id).at(-1)!.message;
+    expect(card.fields).toContainEqual({ label: 'Status', value: 'refused' });
+    expect(card.text).toBe('busy: job 99 (bump by bob) is running. Nothing was changed.');
+    expect(h.chat.replies(data.messageRef!.id).map((r) => r.message.title)).toEqual([`Job ${jobNumber} refused`]);
+    const ends = h.audit.entries.filter((e) => e.type === 'job.finished' || e.type === 'job.failed');
+    expect(ends.map((e) => [e.type, e.decision, e.result])).toEqual([['job.finished', 'refused', 'busy: job 99 (bump by bob) is running']]);
+    expect(JSON.parse((await h.redis.get(new JobKeys(h.prefix).lock('svc', 'staging')))!)).toEqual(other);
   });
 
   it('frees the deployment once the job has finished', async () => {

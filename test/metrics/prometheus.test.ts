@@ -84,4 +84,21 @@ describe('status with metrics', () => {
     const message = await status.execute(actionContext(seededCluster()), { service: 'maestro-orchestrator' }, async () => {});
     expect(message.fields?.some((f) => f.label.startsWith('error_rate') || f.label === 'Health')).toBe(false);
   });
+
+  it('grades the overview by each service\'s worst signal: a critical indicator makes it critical while every rollout is complete', async () => {
+    prom.set(q('error_rate'), 0.12);
+    const message = await status.execute(statusContext(new PrometheusClient({ baseUrl: prom.url })), {}, async () => {});
+    expect(message.severity).toBe('critical');
+    const lines = message.code!.split('\n');
+    expect(lines[0]).toMatch(/^SERVICE\s+READY\s+REVISION\s+IMAGE\s+ROLLOUT\s+HEALTH$/);
+    const orchestrator = lines.find((l) => l.startsWith('maestro-orchestrator '));
+    expect(orchestrator).toMatch(/\scomplete\s+critical: error_rate 12%$/);
+    expect(lines.find((l) => l.startsWith('notification-agent '))).toMatch(/\scomplete\s+healthy$/);
+  });
+
+  it('marks a service whose metrics cannot be read in the overview, without failing it', async () => {
+    prom.fail({ status: 503, errorType: 'unavailable', error: 'TSDB not ready' });
+    const message = await status.execute(statusContext(new PrometheusClient({ baseUrl: prom.url })), {}, async () => {});
+    expect(message.code!.split('\n').find((l) => l.startsWith('maestro-orchestrator '))).toMatch(/metrics unavailable \(unavailable: TSDB not ready\)$/);
+  });
 });

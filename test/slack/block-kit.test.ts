@@ -1,22 +1,20 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { renderBlocks } from '../../src/adapters/slack/block-kit.js';
 import type { Message } from '../../src/core/message.js';
 import { planMessage, userErrorMessage } from '../../src/handlers/replies.js';
+import { logs } from '../../src/actions/logs.js';
+import { actionContext } from '../actions/context.js';
+import { seededCluster } from '../actions/seed.js';
+import { expectGolden } from '../support/golden.js';
 import { blockKitViolations } from './support/block-kit-limits.js';
 
 const goldenDir = fileURLToPath(new URL('../fixtures/slack/', import.meta.url));
 
-/** Compares with test/fixtures/slack/<name>.golden.json; UPDATE_GOLDEN=1 rewrites it. */
-function expectGolden(name: string, message: Message): void {
+/** Compares with test/fixtures/slack/<name>.golden.json (see test/support/golden.ts). */
+function expectSlackGolden(name: string, message: Message): void {
   const rendered = renderBlocks(message);
-  const file = `${goldenDir}${name}.golden.json`;
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
-    mkdirSync(goldenDir, { recursive: true });
-    writeFileSync(file, `${JSON.stringify(rendered, null, 2)}\n`);
-  }
-  expect(rendered).toEqual(JSON.parse(readFileSync(file, 'utf8')));
+  expectGolden(`${goldenDir}${name}.golden.json`, rendered);
   expect(blockKitViolations(rendered)).toEqual([]);
 }
 
@@ -35,15 +33,15 @@ const wideStatus: Message = {
 
 describe('Block Kit renderer', () => {
   it('renders a plan awaiting confirmation with a danger Confirm that asks first, and a Cancel', () => {
-    expectGolden('plan-needs-confirmation', planMessage(plan, 'needs-confirmation', { confirmId: 'cAAAAAAAAAAAA', actorName: 'alice' }));
+    expectSlackGolden('plan-needs-confirmation', planMessage(plan, 'needs-confirmation', { confirmId: 'cAAAAAAAAAAAA', actorName: 'alice' }));
   });
 
   it('renders a running job with its progress bar as text', () => {
-    expectGolden('job-progress', { ...planMessage(plan, 'queued', { actorName: 'alice', jobNumber: 12 }), progress: { done: 3, total: 8, label: 'pods updated' } });
+    expectSlackGolden('job-progress', { ...planMessage(plan, 'queued', { actorName: 'alice', jobNumber: 12, confirmedBy: 'bob' }), progress: { done: 3, total: 8, label: 'pods updated' } });
   });
 
   it('renders a result with text, code and a footer', () => {
-    expectGolden('result-with-code', {
+    expectSlackGolden('result-with-code', {
       title: 'Rolled back maestro-orchestrator in prod',
       severity: 'success',
       text: 'Revision 6 is live: 4/4 pods ready.',
@@ -53,11 +51,11 @@ describe('Block Kit renderer', () => {
   });
 
   it('renders an error for one person', () => {
-    expectGolden('user-error', userErrorMessage("unknown service 'orchestrator' — did you mean 'maestro-orchestrator'?"));
+    expectSlackGolden('user-error', userErrorMessage("unknown service 'orchestrator' — did you mean 'maestro-orchestrator'?"));
   });
 
   it('shortens a 60-field status to fit and says how many fields it left out', () => {
-    expectGolden('status-60-fields', wideStatus);
+    expectSlackGolden('status-60-fields', wideStatus);
     const last = renderBlocks(wideStatus).blocks.at(-1);
     expect(JSON.stringify(last)).toContain('20 more fields not shown');
   });
@@ -69,6 +67,24 @@ describe('Block Kit renderer', () => {
   it('escapes &, < and > so text from the cluster cannot mention @channel or forge links', () => {
     const { blocks } = renderBlocks({ title: 't', text: '<!channel> a&b <http://evil|click>' });
     expect(JSON.stringify(blocks)).toContain('&lt;!channel&gt; a&amp;b &lt;http://evil|click&gt;');
+  });
+
+  it('escapes a mention, a link and an ampersand in the plain text fallback as in the blocks', () => {
+    const { text } = renderBlocks({ title: 'R&D <!here>', text: '<!channel> a&b <http://evil|click>', footer: '<@U123>' });
+    expect(text).toBe('R&amp;D &lt;!here&gt;\n&lt;!channel&gt; a&amp;b &lt;http://evil|click&gt;\n&lt;@U123&gt;');
+  });
+
+  it('escapes a --grep pattern that holds a mention in the fallback of the logs answer', async () => {
+    const answer = await logs.execute(actionContext(seededCluster()), { service: 'maestro-orchestrator', since: '10m', grep: '<!channel>|ERROR' }, async () => {});
+    const { text } = renderBlocks(answer);
+    expect(text).toContain('matching /&lt;!channel&gt;|ERROR/');
+    expect(text).not.toContain('<!channel>');
+  });
+
+  it('never cuts an escaped character in half when the fallback is shortened', () => {
+    const { text } = renderBlocks({ title: 't', text: '&'.repeat(4000) });
+    expect(text.length).toBeLessThanOrEqual(3000);
+    expect(text).toMatch(/(&amp;)+…$/);
   });
 
   it('keeps every limit when every part of a message is oversized', () => {

@@ -100,7 +100,12 @@ describe('plan buttons', () => {
       await h.fake.waitFor((calls) => calls.some((c) => c.body.thread_ts === second.planTs && String(c.body.text).includes('busy')));
       await h.fake.waitFor((calls) => calls.some((c) => c.body.thread_ts === first.planTs && String(c.body.text).includes('Bumped')));
       const busy = h.fake.chatCalls().filter((c) => String(c.body.text).includes('busy'));
-      expect(busy.map((c) => c.method)).toEqual(['chat.postMessage']);
+      // Once in the thread; the plan card itself now ends at "Refused", its Confirm button gone.
+      expect(busy.map((c) => c.method).sort()).toEqual(['chat.postMessage', 'chat.update']);
+      const card = busy.find((c) => c.method === 'chat.update')!;
+      expect(card.body.ts).toBe(second.planTs);
+      expect(String(card.body.text)).toContain('Refused: busy:');
+      expect(JSON.stringify(card.body.blocks)).not.toContain('plan.confirm');
       expect(h.ports.executions).toHaveLength(1);
     } finally {
       h.ports.stepMs = 30;

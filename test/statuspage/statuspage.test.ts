@@ -3,6 +3,7 @@ import { StatuspageClient } from '../../src/adapters/statuspage.js';
 import { StatuspageLinks, type StatuspagePorts, statuspageOpen, statuspageResolve, statuspageUpdate } from '../../src/actions/statuspage.js';
 import { status } from '../../src/actions/status.js';
 import type { ActionContext } from '../../src/core/action.js';
+import { UserError } from '../../src/core/errors.js';
 import { actionContext } from '../actions/context.js';
 import { seededCluster } from '../actions/seed.js';
 import { FakeStatuspage } from '../fakes/statuspage.js';
@@ -106,6 +107,25 @@ describe('statuspage open → update → resolve', () => {
     const unconfigured = { ...ctx, ports: { statuspageLinks: ctx.ports.statuspageLinks } };
     const parsed = statuspageOpen.args.parse({ service: 'maestro-orchestrator' });
     await expect(statuspageOpen.execute(unconfigured, parsed, noProgress)).rejects.toThrow(/set STATUSPAGE_PAGE_ID and STATUSPAGE_API_KEY/);
+  });
+
+  it('refuses to plan an incident when the status page is not configured, before anyone is asked to confirm', async () => {
+    const unconfigured = { ...ctx, ports: { statuspageLinks: ctx.ports.statuspageLinks } };
+    const parsed = statuspageOpen.args.parse({ service: 'maestro-orchestrator' });
+    const error = await statuspageOpen.plan!(unconfigured, parsed).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).toBe(
+      'the status page is not configured (set STATUSPAGE_PAGE_ID and STATUSPAGE_API_KEY); runbook 000: update it by hand meanwhile',
+    );
+    expect(fake.calls).toEqual([]);
+  });
+
+  it('refuses to plan an update or resolve when the status page is not configured, whatever the incident', async () => {
+    const unconfigured = { ...ctx, ports: { statuspageLinks: ctx.ports.statuspageLinks } };
+    await expect(statuspageUpdate.plan!(unconfigured, statuspageUpdate.args.parse({ incident: 'p0abc', status: 'monitoring' }))).rejects.toThrow(
+      /^the status page is not configured/,
+    );
+    await expect(statuspageResolve.plan!(unconfigured, statuspageResolve.args.parse({ incident: 'p0abc' }))).rejects.toThrow(/^the status page is not configured/);
   });
 
   it('refuses to update an incident the bot did not open', async () => {

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type AdaptiveCard, type ExecuteAction, renderAdaptiveCard, type ShowCardAction } from '../../src/adapters/teams/adaptive-card.js';
+import { type ExecuteAction, renderAdaptiveCard, type ShowCardAction } from '../../src/adapters/teams/adaptive-card.js';
 import type { Message } from '../../src/core/message.js';
 import { everyCard } from '../fixtures/teams/messages.js';
+import { expectGolden } from '../support/golden.js';
 import { adaptiveCardProblems } from './support/adaptive-cards.js';
 
 const goldenDir = fileURLToPath(new URL('../fixtures/teams/', import.meta.url));
@@ -12,19 +12,9 @@ beforeAll(async () => {
   cards = await everyCard();
 });
 
-/** Compares with test/fixtures/teams/<name>.golden.json; UPDATE_GOLDEN=1 rewrites it. */
-function expectGolden(name: string, card: AdaptiveCard): void {
-  const file = `${goldenDir}${name}.golden.json`;
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
-    mkdirSync(goldenDir, { recursive: true });
-    writeFileSync(file, `${JSON.stringify(card, null, 2)}\n`);
-  }
-  expect(card).toEqual(JSON.parse(readFileSync(file, 'utf8')));
-}
-
 describe('Adaptive Card renderer', () => {
   it('renders every kind of card as its golden file', () => {
-    for (const [name, message] of Object.entries(cards)) expectGolden(name, renderAdaptiveCard(message));
+    for (const [name, message] of Object.entries(cards)) expectGolden(`${goldenDir}${name}.golden.json`, renderAdaptiveCard(message));
   });
 
   it('emits cards the adaptivecards SDK parses with no errors or warnings', () => {

@@ -40,7 +40,7 @@ describe('Teams card actions', () => {
     expect(response.status).toBe(200);
     expect(response.json?.type).toBe('application/vnd.microsoft.card.adaptive');
     const card = response.json?.value as AdaptiveCard;
-    expect(JSON.stringify(card)).toContain('Confirmed: running as a job.');
+    expect(JSON.stringify(card)).toContain('Confirmed by Bob: running as a job.');
     expect(card.actions).toBeUndefined();
 
     await h.fake.waitFor((calls) => calls.some((c) => c.kind === 'send' && JSON.stringify(c.body).includes('Bumped')));

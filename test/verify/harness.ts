@@ -17,6 +17,7 @@ import { cleanPrefix, testPrefix, testRedis } from '../support/redis.js';
 export const catalog = loadCatalog('config/catalog.yaml');
 export const silent = pino({ level: 'silent' });
 export const ada = { id: 'U1', name: 'ada', platform: 'console' as const };
+export const bob = { id: 'U2', name: 'bob', platform: 'console' as const };
 
 /** Records what verification asked of PagerDuty. */
 export class FakeResolver implements IncidentResolver {
@@ -51,8 +52,9 @@ export class VerifyHarness {
     this.prefix = testPrefix(`verify-${name}`);
   }
 
-  async start(window = '1s'): Promise<this> {
-    this.sandbox = await startSandbox({ catalog, rolloutIntervalMs: 30, log: silent });
+  /** `tickMs`: the sandbox's unit of time; slower ticks leave a rollout running long enough to act on it. */
+  async start(window = '1s', options: { tickMs?: number } = {}): Promise<this> {
+    this.sandbox = await startSandbox({ catalog, rolloutIntervalMs: options.tickMs ?? 30, log: silent });
     this.queue = new JobQueue({ connection: this.redis, prefix: this.prefix, attempts: 1 });
     const metrics = new PrometheusClient({ baseUrl: this.sandbox.prometheusUrl });
     this.verification = await startVerification({
@@ -66,6 +68,7 @@ export class VerifyHarness {
       endpoints: sandboxEndpoints(this.sandbox),
       resolver: this.resolver,
       window,
+      kubernetes: kubernetesFromConfig(this.sandbox.kubeConfig()),
     });
     const registry = new ActionRegistry(kubernetesActions());
     this.worker = await startWorker({
@@ -104,8 +107,18 @@ export class VerifyHarness {
     );
   }
 
-  /** Plans `verb` as the command handler would, posts its plan message and queues it. */
+  /** Plans `verb` as the command handler would, posts its plan message, queues it and waits until it has finished. */
   async run(verb: string, args: Record<string, unknown>, options: { env?: string; reason?: string } = {}): Promise<number> {
+    const jobNumber = await this.submit(verb, args, options);
+    await waitFor(async () => {
+      const job = await this.queue.get(jobNumber);
+      return job !== undefined && isFinished(job.state);
+    }, 20_000);
+    return jobNumber;
+  }
+
+  /** As run, without waiting for the job. */
+  async submit(verb: string, args: Record<string, unknown>, options: { env?: string; reason?: string } = {}): Promise<number> {
     const registry = new ActionRegistry(kubernetesActions());
     const action = registry.get(verb)!;
     const parsed = action.args.parse(args);
@@ -134,10 +147,6 @@ export class VerifyHarness {
       messageRef,
     };
     const { jobNumber } = await this.queue.submit(data, requestId);
-    await waitFor(async () => {
-      const job = await this.queue.get(jobNumber);
-      return job !== undefined && isFinished(job.state);
-    }, 20_000);
     return jobNumber;
   }
 

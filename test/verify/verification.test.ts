@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { nextCommand } from '../../src/verification/hook.js';
-import { ada, catalog, VerifyHarness } from './harness.js';
+import { bob, VerifyHarness, waitFor } from './harness.js';
 
 let h: VerifyHarness | undefined;
 afterEach(async () => {
@@ -53,24 +52,34 @@ describe('verification after a mitigation', () => {
     expect(reply?.message.title).toMatch(/^Regression: maestro-orchestrator in prod is not healthy \d+s after the restart$/);
     expect(reply?.message.text).toContain('health endpoint HTTP 503');
     expect(reply?.message.text).toMatch(/error_rate 1\d(\.\d)?% critical/);
-    expect(reply?.message.actions).toEqual([{ id: 'command.run', label: 'rollback maestro-orchestrator', style: 'danger', value: 'rollback maestro-orchestrator' }]);
+    // Not `rollback maestro-orchestrator`: that is revision 7, the same v2.8.0 the restart left running.
+    const next = 'rollback maestro-orchestrator --to-revision 6';
+    expect(reply?.message.actions).toEqual([{ id: 'command.run', label: next, style: 'danger', value: next }]);
+    expect(reply?.message.text).toContain(`Next: ${next}`);
     expect(h.resolver.repaged).toHaveLength(1);
     expect(h.resolver.repaged[0]!.summary).toMatch(/^maestro-orchestrator in prod regressed after restart \(job \d+\): health endpoint HTTP 503/);
     expect(h.resolver.resolved).toEqual([]);
   });
 
-  it('offers the revision before the target when a rollback does not hold', () => {
-    const data = {
-      action: 'rollback',
-      args: {},
-      plan: { summary: '', target: { service: 'maestro-orchestrator', env: 'staging' }, changes: [], data: { toRevision: 6 } },
-      env: 'staging',
-      actor: ada,
-      requestId: 'r1',
-      jobNumber: 3,
-    };
-    expect(nextCommand(catalog, data)).toBe('rollback maestro-orchestrator --to-revision 5 --env staging');
-  });
+  it('ends a job cancelled while it follows the rollout as cancelled, never done, and does not verify it', async () => {
+    h = await new VerifyHarness('cancel-follow').start('1s', { tickMs: 300 });
+    const jobNumber = await h.submit('restart', { service: 'maestro-orchestrator' });
+    const card = h.chat.posts()[0]!.ref;
+    // Cancel once the worker reports the rollout under way: the restart is applied, the follow is running.
+    await waitFor(() => h!.chat.updates(card.id).some((u) => u.message.progress !== undefined), 10_000);
+    await h.queue.cancel(jobNumber, bob);
+    await waitFor(async () => (await h!.queue.get(jobNumber))?.state === 'cancelled', 10_000);
+    await h.verification.settled();
+
+    const status = h.chat.updates(card.id).at(-1)!.message.fields?.find((f) => f.label === 'Status')?.value;
+    expect(status).toBe('cancelled by bob');
+    const [reply] = h.chat.replies(card.id).map((r) => r.message);
+    expect(reply).toMatchObject({ title: `Job ${jobNumber} cancelled by bob` });
+    expect(reply!.text).toContain('The change was applied; the rollout continues without the bot watching it.');
+    expect(h.replyTitles().filter((t) => t.startsWith('Verif'))).toEqual([]);
+    const ends = h.audit.entries.filter((e) => e.type === 'job.finished' || e.type === 'job.failed');
+    expect(ends.map((e) => [e.type, e.decision])).toEqual([['job.finished', 'cancelled']]);
+  }, 20_000);
 
   it('replies under the job message, in its thread', async () => {
     h = await new VerifyHarness('thread').start('1s');

@@ -137,10 +137,15 @@ function buttons(actions: readonly MessageAction[]): { elements: types.Button[];
   return { elements, dropped };
 }
 
+/**
+ * The top-level `text` is mrkdwn too (notifications show it, and Slack parses its
+ * mentions and links): it is escaped like the blocks, or a title or log line with
+ * `<!channel>` in it would notify the whole channel.
+ */
 function fallbackText(heading: string, message: Message): string {
   const parts = [heading, message.text, message.progress ? progressText(message.progress) : undefined, message.footer];
-  return truncate(
-    parts.filter((p): p is string => Boolean(p)).join('\n'),
+  return truncateEscaped(
+    escapeMrkdwn(parts.filter((p): p is string => Boolean(p)).join('\n')),
     FALLBACK_TEXT,
   );
 }
