@@ -1,4 +1,3 @@
-import type { types } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { incidentIdFor } from '../../src/incidents/incident.js';
 import { highErrorRate, notification } from '../fixtures/alertmanager/payloads.js';
