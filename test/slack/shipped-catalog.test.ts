@@ -1,7 +1,9 @@
 import type { types } from '@slack/bolt';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { slackButtons, slackPress } from '../alerts/support/presses.js';
 import { FakeSlackApi, type SlackCall } from '../fakes/slack-api.js';
+import { highErrorRate } from '../fixtures/alertmanager/payloads.js';
 import { cleanPrefix, testPrefix, testRedis } from '../support/redis.js';
 import { type BotProcess, startBotProcess } from './support/bot-process.js';
 import { buttonBody, postSlack, slashCommandBody } from './support/slack-requests.js';
@@ -22,6 +24,7 @@ const nora = { user_id: 'U0NORA', user_name: 'nora' };
 // #maestro-pager is the incident channel the shipped catalog names for maestro-orchestrator.
 const pager = { channel_id: 'C0PAGER', channel_name: 'maestro-pager' };
 const random = { channel_id: 'C0RANDOM', channel_name: 'random' };
+const ALERTMANAGER_TOKEN = 'shipped-catalog-alertmanager-token';
 
 beforeAll(async () => {
   fake = await new FakeSlackApi().start();
@@ -31,7 +34,7 @@ beforeAll(async () => {
   bot = await startBotProcess({
     prefix,
     slackApiUrl: fake.url,
-    env: { MAESTRO_SANDBOX: '1', SLACK_RESPONSE_URL_BASE: fake.hooksBase, PROGRESS_INTERVAL: '100ms' },
+    env: { MAESTRO_SANDBOX: '1', SLACK_RESPONSE_URL_BASE: fake.hooksBase, PROGRESS_INTERVAL: '100ms', ALERTMANAGER_TOKEN },
   });
 }, 30_000);
 
@@ -94,5 +97,36 @@ describe('Slack with the shipped catalog', () => {
     await postSlack(bot.url, slashCommandBody({ text: 'history maestro-orchestrator', ...sam, ...pager }));
     const history = await nextCall('chat.postMessage', (c) => textOf(c).includes('Rollout history of maestro-orchestrator'));
     expect(history.body.text).toContain('Current revision: 8');
+  }, 60_000);
+
+  it('posts the MaestroHighErrorRate card with every runbook action, and each press runs its own command', async () => {
+    const notified = await fetch(`${bot.url}/webhooks/alertmanager`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERTMANAGER_TOKEN}` },
+      body: JSON.stringify(highErrorRate('{}/{}:{alertname="MaestroHighErrorRate", e2e="shipped"}')),
+    });
+    expect(notified.status).toBe(200);
+    const card = await nextCall('chat.postMessage', (c) => !c.body.thread_ts && String(c.body.text).includes('MaestroHighErrorRate'));
+    const cardTs = String(card.response!.ts);
+    const buttons = slackButtons(card);
+    // The runbook's three actions, then the incident's own two: each a button of its own.
+    expect(buttons.map((b) => b.text.text)).toEqual(['Roll back', 'Restart', 'Status', 'Acknowledge', 'Resolve']);
+    expect(new Set(buttons.map((b) => b.action_id)).size).toBe(buttons.length);
+
+    // What each press must lead to in the card's thread: a plan for each prod change, the status read for Status.
+    const answers: Record<string, string> = {
+      'Roll back': 'roll back maestro-orchestrator in prod',
+      Restart: 'restart maestro-orchestrator in prod',
+      Status: 'replicas',
+    };
+    for (const [label, expected] of Object.entries(answers)) {
+      const before = fake.calls.length;
+      const button = buttons.find((b) => b.text.text === label)!;
+      expect((await postSlack(bot.url, slackPress(card, button, { id: sam.user_id, name: sam.user_name }))).status).toBe(200);
+      await fake.waitFor(
+        () => fake.calls.slice(before).some((c) => c.method === 'chat.postMessage' && c.body.thread_ts === cardTs && textOf(c).toLowerCase().includes(expected)),
+        15_000,
+      );
+    }
   }, 60_000);
 });
