@@ -1,10 +1,17 @@
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** A kubeconfig path that is certain not to exist, so the bot falls back to its sandbox cluster. */
-export const NO_KUBECONFIG = join(tmpdir(), `maestro-no-kubeconfig-${randomUUID()}`);
+/**
+ * What every bot process in the tests starts from: a home without ~/.kube/config, no
+ * KUBECONFIG, and the simulated cluster asked for explicitly — a bot with no cluster
+ * refuses to start, so a test that wants the sandbox says so. A test of the newcomer's
+ * console path passes `MAESTRO_SANDBOX: ''`.
+ */
+export function botBaseEnv(): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', HOME: mkdtempSync(join(tmpdir(), 'maestro-home-')), PORT: '0', MAESTRO_SANDBOX: '1' };
+}
 
 export interface BotRun {
   code: number | null;
@@ -18,7 +25,7 @@ export function runBot(input: string, env: Record<string, string>, timeoutMs = 6
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0', KUBECONFIG: NO_KUBECONFIG, ...env },
+      env: { ...botBaseEnv(), ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

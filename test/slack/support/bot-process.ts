@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { NO_KUBECONFIG } from '../../support/bot-process.js';
+import { botBaseEnv } from '../../support/bot-process.js';
 import { REDIS_URL } from '../../support/redis.js';
 import { SIGNING_SECRET } from './slack-requests.js';
 
@@ -19,10 +19,7 @@ export interface BotProcess {
 export function startBotProcess(options: { prefix: string; slackApiUrl: string; env?: Record<string, string> }): Promise<BotProcess> {
   const bot = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      PORT: '0',
-      KUBECONFIG: NO_KUBECONFIG,
+      ...botBaseEnv(),
       REDIS_URL,
       REDIS_PREFIX: options.prefix,
       MAESTRO_SANDBOX_TICK: '50ms',
