@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,5 +47,44 @@ export function runBot(input: string, env: Record<string, string>, timeoutMs = 6
       resolve({ code, stdout, stderr, ms: Date.now() - started });
     });
     child.stdin.end(input);
+  });
+}
+
+export interface StartedBot {
+  process: ChildProcess;
+  /** The bot's listener, from its 'maestro-bot started' log line. */
+  url: string;
+  /** The 'maestro-bot started' line's fields. */
+  started: Record<string, unknown>;
+  /** Everything the bot has logged so far. */
+  stderr(): string;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** `npm start` with `env` on top of botBaseEnv(), stdin closed; resolves once the bot logs that it started. */
+export function startBot(env: Record<string, string>, args: string[] = []): Promise<StartedBot> {
+  const bot = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { env: { ...botBaseEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  return new Promise((resolve, reject) => {
+    bot.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const line = stderr.split('\n').find((l) => l.includes('"maestro-bot started"'));
+      if (!line) return;
+      const started = JSON.parse(line) as Record<string, unknown>;
+      resolve({
+        process: bot,
+        url: String(started.url),
+        started,
+        stderr: () => stderr,
+        stop: async () => {
+          if (bot.exitCode !== null) return bot.exitCode;
+          bot.kill('SIGTERM');
+          const [code] = (await once(bot, 'exit')) as [number | null];
+          return code;
+        },
+      });
+    });
+    bot.once('exit', (code) => reject(new Error(`bot exited with ${code} before starting:\n${stderr}`)));
   });
 }
