@@ -15,10 +15,8 @@ import type { TeamsConfig } from '../adapters/teams/config.js';
 import type { Catalog } from '../config/catalog-schema.js';
 import { durationMs } from '../config/env.js';
 import { RedisAuditSink } from '../core/audit.js';
-import type { ChatPort } from '../core/chat-port.js';
 import { Metrics } from '../core/metrics.js';
 import { ActionRegistry } from '../core/registry.js';
-import type { Platform } from '../core/request.js';
 import { ApprovalStore } from '../handlers/approval-store.js';
 import { CommandHandler } from '../handlers/command.js';
 import { ConfirmationStore } from '../handlers/confirmations.js';
@@ -31,6 +29,8 @@ import type { AppEnv } from './app-env.js';
 import { startChatAdapters } from './chat-adapters.js';
 import { externalClients } from './clients.js';
 import { type ClusterChoice, connectCluster } from './cluster.js';
+import { MeteredAudit } from './metered-audit.js';
+import { MeteredChats } from './metered-chats.js';
 import { serveRole } from './serve-role.js';
 import { consoleClusterLine, startupFields } from './startup-line.js';
 
@@ -68,8 +68,12 @@ export async function runBot(setup: BotSetup): Promise<number> {
     const queue = new JobQueue({ connection: redis, prefix: env.REDIS_PREFIX });
     closers.unshift(() => queue.close());
     const metrics = new Metrics();
-    const audit = new RedisAuditSink(redis, `${env.REDIS_PREFIX}:audit`, log);
-    const chats = new Map<Platform, ChatPort>();
+    const audit = new MeteredAudit(new RedisAuditSink(redis, `${env.REDIS_PREFIX}:audit`, log), metrics);
+    metrics.gaugeQueued(async () => {
+      const counts = await queue.queue.getJobCounts('waiting', 'delayed', 'prioritized');
+      return Object.values(counts).reduce((sum, n) => sum + n, 0);
+    });
+    const chats = new MeteredChats(metrics);
     const consoleChat = new ConsoleChat(process.stdout);
     if (consoleMode) chats.set('console', consoleChat);
 

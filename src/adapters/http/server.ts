@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Metrics } from '../../core/metrics.js';
+import { httpMetrics } from './http-metrics.js';
 import { keepIdleConnections, localUrl } from './listener.js';
 
 /** A named readiness check: resolves when healthy, throws (with a reason) when not. */
@@ -27,6 +28,7 @@ export interface HttpServerOptions {
 export function createHttpApp(options: HttpServerOptions): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(httpMetrics(options.metrics));
   const timeoutMs = options.readinessTimeoutMs ?? 1000;
 
   app.get('/health/live', (_req, res) => {
