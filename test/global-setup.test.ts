@@ -1,23 +1,15 @@
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from './support/free-port.js';
 import { findRedis, missingPrograms } from './support/global-setup.js';
 
 const path = process.env.PATH;
 afterEach(() => {
   process.env.PATH = path;
 });
-
-async function unusedPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('the test run’s global setup', () => {
   it('names the Debian package of every program that is missing, one line each', () => {
@@ -38,7 +30,7 @@ describe('the test run’s global setup', () => {
   });
 
   it('starts redis-server on a free port when nothing answers at the default address, and that one answers', async () => {
-    const found = await findRedis(undefined, `redis://127.0.0.1:${await unusedPort()}`);
+    const found = await findRedis(undefined, `redis://127.0.0.1:${await freePort()}`);
     try {
       expect(found.started).toBeDefined();
       const client = new Redis(found.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
@@ -51,7 +43,7 @@ describe('the test run’s global setup', () => {
   });
 
   it('refuses a REDIS_URL that does not answer instead of starting another one', async () => {
-    const url = `redis://127.0.0.1:${await unusedPort()}`;
+    const url = `redis://127.0.0.1:${await freePort()}`;
     await expect(findRedis(url, 'redis://127.0.0.1:6379')).rejects.toThrow(`REDIS_URL=${url} does not answer`);
   });
 });

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
+import { freePort } from './free-port.js';
 
 /**
  * Finds what the tests need before any test runs. A program that is missing fails the
@@ -41,17 +42,6 @@ function answersPing(host: string, port: number, timeoutMs = 1000): Promise<bool
     socket.once('error', () => done(false));
     socket.once('data', (chunk) => done(chunk.toString().startsWith('+PONG')));
     socket.connect(port, host, () => socket.write('*1\r\n$4\r\nPING\r\n'));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
   });
 }
 
