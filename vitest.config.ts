@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Redis, kubectl, promtool, amtool, curl, openssl: found (or Redis started) before any test runs.
+    globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Suites share one Redis (each under its own key prefix) and spawn child

@@ -37,8 +37,8 @@ describe('the console adapter, end to end as a child process', () => {
     expect(run.stdout).not.toContain('That did not work');
   });
 
-  it('announces the sandbox on stderr when there is no kubeconfig', async () => {
-    const run = await runBot('', env);
+  it('starts the sandbox by itself, and says so on stderr, when there is no kubeconfig at all (the newcomer path)', async () => {
+    const run = await runBot('', { ...env, MAESTRO_SANDBOX: '' });
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/using the built-in sandbox cluster at http:\/\/127\.0\.0\.1:\d+/);
     expect(run.stdout).toBe('');

@@ -1,10 +1,7 @@
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
 import {
   AppsV1Api,
   CoreV1Api,
-  KubeConfig,
+  type KubeConfig,
   PatchStrategy,
   setHeaderOptions,
   type V1Deployment,
@@ -203,39 +200,4 @@ export class KubernetesClient implements KubernetesPort {
 
 export function kubernetesFromConfig(kc: KubeConfig): KubernetesClient {
   return new KubernetesClient(kc.makeApiClient(AppsV1Api), kc.makeApiClient(CoreV1Api));
-}
-
-export interface KubeConfigSources {
-  env?: NodeJS.ProcessEnv;
-  home?: string;
-  /** Prefix of the service account files (tests point it at a temp dir), as loadFromCluster takes it. */
-  pathPrefix?: string;
-}
-
-const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
-
-/**
- * In-cluster when running in a pod, else $KUBECONFIG or ~/.kube/config; undefined when
- * there is none, so the caller can fall back to the sandbox instead of the SDK's
- * last resort, localhost:8080.
- */
-export function loadKubeConfig(sources: KubeConfigSources = {}): KubeConfig | undefined {
-  const env = sources.env ?? process.env;
-  const prefix = sources.pathPrefix ?? '';
-  const kc = new KubeConfig();
-  if (env.KUBERNETES_SERVICE_HOST && existsSync(`${prefix}${SERVICE_ACCOUNT_TOKEN}`)) {
-    kc.loadFromCluster(prefix || undefined);
-    return kc;
-  }
-  const candidates = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
-  candidates.push(join(sources.home ?? homedir(), '.kube', 'config'));
-  const file = candidates.find((f) => existsSync(f));
-  if (!file) return undefined;
-  if (sources.env === undefined) {
-    // The SDK's own search also merges several $KUBECONFIG files.
-    kc.loadFromDefault();
-  } else {
-    kc.loadFromFile(file);
-  }
-  return kc;
 }

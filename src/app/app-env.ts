@@ -2,10 +2,10 @@ import type { z } from 'zod';
 import { GitHubEnvShape } from '../adapters/github.js';
 import { PagerDutyEnvShape } from '../adapters/pagerduty.js';
 import { PrometheusEnvShape } from '../adapters/prometheus.js';
-import { SlackEnvShape } from '../adapters/slack/index.js';
+import { SlackEnvShape } from '../adapters/slack/config.js';
 import { StatuspageEnvShape } from '../adapters/statuspage.js';
-import { TeamsEnvShape } from '../adapters/teams/index.js';
-import { AlertmanagerEnvShape } from '../adapters/webhooks/index.js';
+import { TeamsEnvShape } from '../adapters/teams/config.js';
+import { AlertmanagerEnvShape } from '../adapters/webhooks/auth.js';
 import { EnvSchema } from '../config/env.js';
 import { VerificationEnvShape } from '../verification/index.js';
 

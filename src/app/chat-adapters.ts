@@ -1,8 +1,9 @@
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { createSlackAdapter, createSlackChat, type SlackAdapter, type SlackConfig } from '../adapters/slack/index.js';
-import { createTeamsAdapter, createTeamsChat, type TeamsConfig } from '../adapters/teams/index.js';
+import type { SlackConfig } from '../adapters/slack/config.js';
+import type { SlackAdapter } from '../adapters/slack/index.js';
+import type { TeamsConfig } from '../adapters/teams/config.js';
 import type { ChatPort } from '../core/chat-port.js';
 import type { Platform } from '../core/request.js';
 import type { CommandHandler } from '../handlers/command.js';
@@ -27,26 +28,34 @@ export interface ChatAdapterOptions {
 /**
  * Slack and Teams: receivers on the web role; on a worker, send-only chats that can
  * edit and reply to messages another process posted — and never a Socket Mode
- * connection that would take commands meant for the web role.
+ * connection that would take commands meant for the web role. Each platform's SDK
+ * is imported only when that platform is configured: Bolt and botbuilder cost
+ * start-up time and memory a console or Teams-only bot has no use for.
  */
 export async function startChatAdapters(options: ChatAdapterOptions): Promise<{ slackEdge?: SlackAdapter['edge'] }> {
   const { web, app, handler, interactions, redis, prefix, log, chats } = options;
   let slackEdge: SlackAdapter['edge'];
-  if (options.slack && web) {
-    const slack = await createSlackAdapter({ handler, interactions, redis, prefix, log, config: options.slack });
-    chats.set('slack', slack.chat);
-    options.onStop(() => slack.stop());
-    slackEdge = slack.edge;
-  } else if (options.slack) {
-    chats.set('slack', createSlackChat({ config: options.slack, log }));
+  if (options.slack) {
+    const { createSlackAdapter, createSlackChat } = await import('../adapters/slack/index.js');
+    if (web) {
+      const slack = await createSlackAdapter({ handler, interactions, redis, prefix, log, config: options.slack });
+      chats.set('slack', slack.chat);
+      options.onStop(() => slack.stop());
+      slackEdge = slack.edge;
+    } else {
+      chats.set('slack', createSlackChat({ config: options.slack, log }));
+    }
   }
-  if (options.teams && web) {
+  if (options.teams) {
+    const { createTeamsAdapter, createTeamsChat } = await import('../adapters/teams/index.js');
     const config = options.teams;
-    const teams = createTeamsAdapter({ app, handler, interactions, redis, prefix, log, config, updateIntervalMs: options.updateIntervalMs });
-    chats.set('teams', teams.chat);
-    options.onStop(() => teams.stop());
-  } else if (options.teams) {
-    chats.set('teams', createTeamsChat({ redis, prefix, log, config: options.teams }));
+    if (web) {
+      const teams = createTeamsAdapter({ app, handler, interactions, redis, prefix, log, config, updateIntervalMs: options.updateIntervalMs });
+      chats.set('teams', teams.chat);
+      options.onStop(() => teams.stop());
+    } else {
+      chats.set('teams', createTeamsChat({ redis, prefix, log, config }));
+    }
   }
   return slackEdge ? { slackEdge } : {};
 }

@@ -1,23 +1,13 @@
-import type { Logger } from 'pino';
-import { loadKubeConfig } from '../adapters/kubernetes.js';
-import type { Catalog } from '../config/catalog-schema.js';
 import { CatalogError } from '../config/catalog.js';
 import { ConfigError } from '../config/env.js';
 import { RedisUnavailableError } from '../core/redis.js';
 import { isFinished } from '../jobs/job-summary.js';
 import type { JobQueue } from '../jobs/queue.js';
-import { type Sandbox, startSandbox } from '../sandbox/index.js';
+import { NoClusterError } from './cluster.js';
 
-/** The real cluster when a kubeconfig or service account is found, else the built-in sandbox. */
-export async function connectCluster(forceSandbox: boolean, catalog: Catalog, tickMs: number, log: Logger) {
-  const kubeConfig = forceSandbox ? undefined : loadKubeConfig();
-  if (kubeConfig) return { kubeConfig, sandbox: undefined as Sandbox | undefined };
-  const sandbox = await startSandbox({ catalog, rolloutIntervalMs: tickMs, log });
-  return { kubeConfig: sandbox.kubeConfig(), sandbox };
-}
-
-export async function waitForJob(queue: JobQueue, jobNumber: number): Promise<void> {
-  for (;;) {
+/** Resolves when the job has finished, or as soon as `stop` fires (the queue is about to close). */
+export async function waitForJob(queue: JobQueue, jobNumber: number, stop?: AbortSignal): Promise<void> {
+  while (!stop?.aborted) {
     const job = await queue.get(jobNumber);
     if (!job || isFinished(job.state)) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -33,7 +23,7 @@ export function untilSignalled(): Promise<void> {
 
 /** One line on stderr saying what to fix, and the exit code: no stack trace for an operator's mistake. */
 export function startupFailure(error: unknown): number {
-  if (error instanceof ConfigError || error instanceof CatalogError) {
+  if (error instanceof ConfigError || error instanceof CatalogError || error instanceof NoClusterError) {
     process.stderr.write(`maestro-bot: ${error.message}\n`);
     return 2;
   }

@@ -17,6 +17,8 @@ const duration = z.string().regex(/^\d+(ms|s|m|h)$/, "expected a duration such a
 
 export const EnvSchema = z.object({
   PORT: port.default(3000),
+  /** A worker's own listener: only /health/* and /metrics, for its probes and scrapes. */
+  HEALTH_PORT: port.default(3001),
   HOST: z.string().min(1).default('0.0.0.0'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {

@@ -63,7 +63,8 @@ export interface Change {
 export interface Plan<Data = unknown> {
   /** One line: "roll back maestro-orchestrator in prod from revision 7 to 6". */
   summary: string;
-  target: { service: string; env: string; namespace?: string; resource?: string };
+  /** `cluster`: the kubeconfig context (or 'sandbox') the change lands in, set by the handler for namespaced targets. */
+  target: { service: string; env: string; namespace?: string; resource?: string; cluster?: string };
   changes: Change[];
   /** Whatever execute needs to check it is not repeating itself after a crash. */
   data: Data;

@@ -41,6 +41,8 @@ export interface CommandHandlerDeps {
   readTimeoutMs?: number;
   /** The catalog's policy, enforced when given: who may do what, approvals, break-glass. */
   policy?: PolicyDeps;
+  /** The cluster (kubeconfig context, or 'sandbox') named on every plan that changes Kubernetes objects. */
+  cluster?: string;
 }
 
 export interface PolicyDeps {
@@ -189,7 +191,9 @@ export class CommandHandler {
     decision?: PolicyDecision,
   ): Promise<CommandResult> {
     const { action, verb } = parsed;
-    const plan = await action.plan!(this.context(request, parsed, log, new AbortController().signal), parsed.args);
+    const planned = await action.plan!(this.context(request, parsed, log, new AbortController().signal), parsed.args);
+    const { cluster } = this.deps;
+    const plan = cluster && planned.target.namespace ? { ...planned, target: { ...planned.target, cluster } } : planned;
     const rule = decision ? { rule: decision.rule } : {};
     const base = { action: verb, service: plan.target.service, env: parsed.env, detail: { changes: plan.changes, ...rule } };
 

@@ -52,6 +52,7 @@ export function planMessage(plan: Plan, stage: PlanStage, options: PlanMessageOp
     fields: [
       { label: 'Service', value: plan.target.service },
       { label: 'Environment', value: plan.target.env },
+      ...(plan.target.cluster ? [{ label: 'Cluster', value: `${plan.target.cluster} · namespace ${plan.target.namespace}` }] : []),
       ...plan.changes.map((c) => ({ label: c.what, value: `${c.from} → ${c.to}` })),
     ],
     footer: [

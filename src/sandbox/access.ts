@@ -25,6 +25,17 @@ export interface AccessRequest {
 /** Test seams for authorisation and concurrency; by default everything is allowed and nothing conflicts. */
 export class Access {
   private readonly denials: DenyRule[] = [];
+  private readonly seen = new Map<string, AccessRequest>();
+
+  /** Remembers a request the API server was asked to serve: the RBAC test compares these with the Role. */
+  record(req: AccessRequest): void {
+    this.seen.set(JSON.stringify([req.verb, req.resource, req.namespace, req.name]), { ...req });
+  }
+
+  /** Every distinct (verb, resource/subresource, namespace, name) asked for so far. */
+  served(): AccessRequest[] {
+    return [...this.seen.values()];
+  }
   private readonly conflicts = new Map<string, number>();
 
   deny(rule: DenyRule): void {

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Catalog } from '../config/catalog-schema.js';
-import { Access, type ConflictInjection, type DenyRule } from './access.js';
+import { Access, type AccessRequest, type ConflictInjection, type DenyRule } from './access.js';
 import { ADMIN_PREFIX, handleAdmin, WarmJobs } from './admin.js';
 import { Api } from './api.js';
 import { Controller } from './controller.js';
@@ -15,7 +15,7 @@ import { FAULTY_RELEASES, seedCatalog } from './seed.js';
 import { createApiServer } from './server.js';
 import { Store } from './store.js';
 
-export type { ConflictInjection, DenyRule } from './access.js';
+export type { AccessRequest, ConflictInjection, DenyRule } from './access.js';
 
 export interface SandboxOptions {
   catalog: Catalog;
@@ -48,6 +48,8 @@ export interface Sandbox {
   deny(rule: DenyRule): void;
   /** Drop every deny rule. */
   allowAll(): void;
+  /** Every distinct (verb, resource/subresource, namespace, name) the API server was asked for. */
+  served(): AccessRequest[];
   /** The next `count` (default 1) updates or patches of one object answer 409 Conflict. */
   injectConflicts(injection: ConflictInjection): void;
   /** Run one controller tick now (tests that want determinism rather than waiting). */
@@ -95,6 +97,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     isFaultyRelease: (image) => faulty.has(image),
     deny: (rule) => access.deny(rule),
     allowAll: () => access.allowAll(),
+    served: () => access.served(),
     injectConflicts: (injection) => access.injectConflicts(injection),
     tick: () => controller.tick(),
     close() {

@@ -74,7 +74,8 @@ describe('the HTTP listener', () => {
     const body = await res.text();
     expect(body).toContain('maestro_bot_commands_total{verb="rollback",outcome="queued"} 2');
     expect(body).toContain('maestro_bot_commands_total{verb="(unparsed)",outcome="parse_error"} 1');
-    expect(body).toContain('maestro_bot_process_cpu_user_seconds_total');
+    expect(body).toContain('process_cpu_user_seconds_total');
+    expect(body).not.toContain('maestro_bot_process_');
   });
 
   it('answers an unknown path with 404', async () => {

@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ActionRegistry } from '../../src/core/registry.js';
@@ -7,6 +6,7 @@ import { JobQueue } from '../../src/jobs/queue.js';
 import { type JobWorker, startWorker } from '../../src/jobs/worker.js';
 import { bump } from '../fixtures/counter-action.js';
 import { catalog, JobsHarness, silent, waitFor } from './harness.js';
+import { freePort } from '../support/free-port.js';
 
 /** A throwaway Redis of this test's own, with nothing persisted: a restart loses every key. */
 class ScratchRedis {
@@ -38,17 +38,6 @@ class ScratchRedis {
     running.kill('SIGKILL');
     await exited;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 let cleanup: (() => Promise<void>)[] = [];

@@ -95,7 +95,7 @@ describe('rollback and restart against the sandbox API server', () => {
     h.sb.deny({ verb: 'patch', resource: 'deployments', namespace: 'intelgraph-prod' });
     const ctx = h.ctx();
     await expect(restart.execute(ctx, svc, noProgress, await restart.plan!(ctx, svc))).rejects.toThrow(
-      "the bot's service account may not patch deployments in intelgraph-prod: grant it in manifests/k8s/rbac.yaml",
+      "the bot's service account may not patch deployments in intelgraph-prod: grant it in manifests/k8s/base/rbac.yaml (scripts/k8s-rbac.ts)",
     );
   });
 

@@ -12,9 +12,9 @@ interface Deployment {
   spec: { template: { spec: { containers: Container[]; volumes?: { name: string; emptyDir?: object }[] } } };
 }
 
-const deployments = parseAllDocuments(readFileSync('manifests/k8s/deployment.yaml', 'utf8')).map((d) => d.toJS() as Deployment);
+const deployments = parseAllDocuments(readFileSync('manifests/k8s/base/web.yaml', 'utf8')).map((d) => d.toJS() as Deployment);
 
-describe('manifests/k8s/deployment.yaml', () => {
+describe('manifests/k8s/base/web.yaml', () => {
   it('gives the web role, whose root filesystem is read-only, a writable /tmp for the HTTP edge socket', () => {
     const web = deployments.find((d) => d.metadata.name === 'maestro-bot-web')!;
     const pod = web.spec.template.spec;

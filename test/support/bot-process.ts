@@ -1,10 +1,18 @@
-import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** A kubeconfig path that is certain not to exist, so the bot falls back to its sandbox cluster. */
-export const NO_KUBECONFIG = join(tmpdir(), `maestro-no-kubeconfig-${randomUUID()}`);
+/**
+ * What every bot process in the tests starts from: a home without ~/.kube/config, no
+ * KUBECONFIG, and the simulated cluster asked for explicitly — a bot with no cluster
+ * refuses to start, so a test that wants the sandbox says so. A test of the newcomer's
+ * console path passes `MAESTRO_SANDBOX: ''`.
+ */
+export function botBaseEnv(): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', HOME: mkdtempSync(join(tmpdir(), 'maestro-home-')), PORT: '0', MAESTRO_SANDBOX: '1' };
+}
 
 export interface BotRun {
   code: number | null;
@@ -18,7 +26,7 @@ export function runBot(input: string, env: Record<string, string>, timeoutMs = 6
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0', KUBECONFIG: NO_KUBECONFIG, ...env },
+      env: { ...botBaseEnv(), ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -39,5 +47,44 @@ export function runBot(input: string, env: Record<string, string>, timeoutMs = 6
       resolve({ code, stdout, stderr, ms: Date.now() - started });
     });
     child.stdin.end(input);
+  });
+}
+
+export interface StartedBot {
+  process: ChildProcess;
+  /** The bot's listener, from its 'maestro-bot started' log line. */
+  url: string;
+  /** The 'maestro-bot started' line's fields. */
+  started: Record<string, unknown>;
+  /** Everything the bot has logged so far. */
+  stderr(): string;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** `npm start` with `env` on top of botBaseEnv(), stdin closed; resolves once the bot logs that it started. */
+export function startBot(env: Record<string, string>, args: string[] = []): Promise<StartedBot> {
+  const bot = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { env: { ...botBaseEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  return new Promise((resolve, reject) => {
+    bot.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const line = stderr.split('\n').find((l) => l.includes('"maestro-bot started"'));
+      if (!line) return;
+      const started = JSON.parse(line) as Record<string, unknown>;
+      resolve({
+        process: bot,
+        url: String(started.url),
+        started,
+        stderr: () => stderr,
+        stop: async () => {
+          if (bot.exitCode !== null) return bot.exitCode;
+          bot.kill('SIGTERM');
+          const [code] = (await once(bot, 'exit')) as [number | null];
+          return code;
+        },
+      });
+    });
+    bot.once('exit', (code) => reject(new Error(`bot exited with ${code} before starting:\n${stderr}`)));
   });
 }

@@ -77,7 +77,7 @@ describe('the evidence of a rollback', () => {
     const [record] = await h.verification.evidence.list('maestro-orchestrator');
     expect(record).toMatchObject({
       verdict: 'failed',
-      verdictDetail: "the bot's service account may not patch deployments in intelgraph-prod: grant it in manifests/k8s/rbac.yaml",
+      verdictDetail: "the bot's service account may not patch deployments in intelgraph-prod: grant it in manifests/k8s/base/rbac.yaml (scripts/k8s-rbac.ts)",
     });
   });
 

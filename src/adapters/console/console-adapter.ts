@@ -21,6 +21,8 @@ export interface ConsoleAdapterOptions {
   waitForJob?: (jobNumber: number) => Promise<void>;
   /** Resolves when background work the commands started (verifications) has finished. */
   drain?: () => Promise<void>;
+  /** SIGTERM/SIGINT: stop reading and stop waiting; the caller's shutdown finishes or hands back the work. */
+  stop?: AbortSignal;
   log: Logger;
 }
 
@@ -36,6 +38,11 @@ export async function runConsole(options: ConsoleAdapterOptions): Promise<void> 
   const actor: Actor = { id: user, name: user, platform: 'console' };
   const lines = createInterface({ input: options.input, terminal: interactive, output: interactive ? output : undefined });
   const next = lines[Symbol.asyncIterator]();
+  const stop = options.stop;
+  const untilStopped = <T>(work: Promise<T>) => (stop ? Promise.race([work, aborted(stop)]) : work);
+  stop?.addEventListener('abort', () => lines.close(), { once: true });
+  // At a terminal readline takes Ctrl-C for itself: treat it as end of input, so a second one stops the wait.
+  lines.on('SIGINT', () => lines.close());
   const prompt = () => {
     if (interactive) output.write('maestro> ');
   };
@@ -48,7 +55,7 @@ export async function runConsole(options: ConsoleAdapterOptions): Promise<void> 
       try {
         let result = await handler.handle(request, chat);
         if (result.kind === 'needs_confirmation') result = await confirmAtConsole(result, next, options, actor);
-        if (result.kind === 'queued' && options.waitForJob) await options.waitForJob(result.jobNumber);
+        if (result.kind === 'queued' && options.waitForJob) await untilStopped(options.waitForJob(result.jobNumber));
       } catch (error) {
         const ref = errorRef();
         options.log.error({ err: error, ref }, 'console command failed');
@@ -58,7 +65,12 @@ export async function runConsole(options: ConsoleAdapterOptions): Promise<void> 
     prompt();
   }
   lines.close();
-  await options.drain?.();
+  if (options.drain && !stop?.aborted) await untilStopped(options.drain());
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
 
 async function confirmAtConsole(

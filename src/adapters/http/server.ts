@@ -5,6 +5,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { Logger } from 'pino';
 import type { Metrics } from '../../core/metrics.js';
 import { maskSecretValues } from '../../core/secret-values.js';
+import { httpMetrics } from './http-metrics.js';
 import { configureListener, DEFAULT_HTTP_LIMITS, type HttpLimits, localUrl } from './listener.js';
 
 /** A named readiness check: resolves when healthy, throws (with a reason) when not. */
@@ -28,6 +29,7 @@ export interface HttpServerOptions {
 export function createHttpApp(options: HttpServerOptions): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(httpMetrics(options.metrics));
   const timeoutMs = options.readinessTimeoutMs ?? 1000;
 
   app.get('/health/live', (_req, res) => {

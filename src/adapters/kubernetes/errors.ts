@@ -56,7 +56,7 @@ export function translate(error: unknown, site: CallSite): Error {
   const code = error.code;
   if (code === 403) {
     return new UserError(
-      `the bot's service account may not ${site.verb} ${site.resource} in ${site.namespace}: grant it in manifests/k8s/rbac.yaml`,
+      `the bot's service account may not ${site.verb} ${site.resource} in ${site.namespace}: grant it in manifests/k8s/base/rbac.yaml (scripts/k8s-rbac.ts)`,
       'kubernetes_forbidden',
     );
   }

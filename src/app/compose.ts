@@ -1,0 +1,273 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { approve, reject } from '../actions/approve.js';
+import { audit as auditVerb } from '../actions/audit.js';
+import { createHelpAction } from '../actions/help.js';
+import { incidentActions, kubernetesActions } from '../actions/index.js';
+import { ack, resolve } from '../actions/incident-response.js';
+import { cancel, jobs } from '../actions/jobs.js';
+import { page } from '../actions/page.js';
+import { StatuspageLinks } from '../actions/statuspage.js';
+import { ConsoleChat } from '../adapters/console/console-chat.js';
+import { createHttpApp } from '../adapters/http/server.js';
+import { kubernetesFromConfig } from '../adapters/kubernetes.js';
+import type { SlackConfig } from '../adapters/slack/config.js';
+import type { TeamsConfig } from '../adapters/teams/config.js';
+import type { Catalog } from '../config/catalog-schema.js';
+import { durationMs } from '../config/env.js';
+import { RedisAuditSink } from '../core/audit.js';
+import { Metrics } from '../core/metrics.js';
+import { registerSecretValues } from '../core/secret-values.js';
+import { ActionRegistry } from '../core/registry.js';
+import { ApprovalStore } from '../handlers/approval-store.js';
+import { CommandHandler } from '../handlers/command.js';
+import { ConfirmationStore } from '../handlers/confirmations.js';
+import { InteractionHandler } from '../handlers/interaction.js';
+import { startIncidents } from '../incidents/index.js';
+import { JobQueue } from '../jobs/queue.js';
+import { type JobWorker, startWorker } from '../jobs/worker.js';
+import { startVerification } from '../verification/index.js';
+import type { AppEnv } from './app-env.js';
+import { startChatAdapters } from './chat-adapters.js';
+import { externalClients } from './clients.js';
+import { type ClusterChoice, connectCluster } from './cluster.js';
+import { MeteredAudit } from './metered-audit.js';
+import { MeteredChats } from './metered-chats.js';
+import { serveRole } from './serve-role.js';
+import { consoleClusterLine, startupFields } from './startup-line.js';
+
+export interface BotSetup {
+  env: AppEnv;
+  slackConfig: SlackConfig | undefined;
+  teamsConfig: TeamsConfig | undefined;
+  consoleMode: boolean;
+  log: Logger;
+  catalog: Catalog;
+  cluster: ClusterChoice;
+  /** Connected before the SDKs load, so an unreachable Redis is reported at once; closed here. */
+  redis: Redis;
+  /** Resolves on SIGTERM/SIGINT; listened for from the very start of the process. */
+  signalled: Promise<void>;
+}
+
+/**
+ * The composition root: build every piece, wire them, serve until signalled (or, in
+ * the console, until end of input), then close everything in reverse order. Returns
+ * the exit code.
+ */
+export async function runBot(setup: BotSetup): Promise<number> {
+  const { env, slackConfig, teamsConfig, consoleMode, log, catalog, redis } = setup;
+  const web = env.MAESTRO_ROLE !== 'worker';
+  const runsWorkers = env.MAESTRO_ROLE !== 'web';
+  const closers: (() => Promise<unknown>)[] = [async () => redis.quit()];
+
+  try {
+    const cluster = await connectCluster(setup.cluster, { catalog, tickMs: durationMs(env.MAESTRO_SANDBOX_TICK), log });
+    const sandbox = cluster.sandbox;
+    if (sandbox) closers.unshift(() => sandbox.close());
+    if (consoleMode) process.stderr.write(consoleClusterLine(cluster));
+
+    const queue = new JobQueue({ connection: redis, prefix: env.REDIS_PREFIX });
+    closers.unshift(() => queue.close());
+    const metrics = new Metrics();
+    const audit = new MeteredAudit(new RedisAuditSink(redis, `${env.REDIS_PREFIX}:audit`, log), metrics);
+    metrics.gaugeQueued(async () => {
+      const counts = await queue.queue.getJobCounts('waiting', 'delayed', 'prioritized');
+      return Object.values(counts).reduce((sum, n) => sum + n, 0);
+    });
+    const chats = new MeteredChats(metrics);
+    const consoleChat = new ConsoleChat(process.stdout);
+    if (consoleMode) chats.set('console', consoleChat);
+
+    const clients = externalClients(env, catalog, sandbox, process.env);
+    registerSecretValues(Object.values(clients.routingKeys));
+    const incidents = startIncidents({
+      connection: redis,
+      prefix: env.REDIS_PREFIX,
+      catalog,
+      chats: (platform) => chats.get(platform),
+      log,
+      ...(clients.pagerduty ? { pagerduty: clients.pagerduty } : {}),
+      routingKeys: clients.routingKeys,
+      ...(catalog.defaults.alertChannels ? { fallbackChannels: catalog.defaults.alertChannels } : {}),
+      registry: metrics.registry,
+      runWorker: runsWorkers,
+    });
+    closers.unshift(() => incidents.close());
+
+    const { metrics: healthMetrics, endpoints } = clients;
+    const statuspageLinks = new StatuspageLinks(redis, env.REDIS_PREFIX);
+    const kubernetes = kubernetesFromConfig(cluster.kubeConfig);
+    const verification = await startVerification({
+      connection: redis,
+      prefix: env.REDIS_PREFIX,
+      catalog,
+      audit,
+      chat: (platform) => chats.get(platform),
+      log,
+      ...(healthMetrics ? { metrics: healthMetrics } : {}),
+      endpoints,
+      statuspageLinks,
+      ...(incidents.pager ? { resolver: incidents.pager } : {}),
+      ...(env.MAESTRO_VERIFY_WINDOW ? { window: env.MAESTRO_VERIFY_WINDOW } : {}),
+      runWorker: runsWorkers,
+      kubernetes,
+    });
+    closers.unshift(() => verification.close());
+
+    const ports = {
+      kubernetes,
+      jobs: queue,
+      // The sandbox moves fast; a real cluster is polled like kubectl rollout status would.
+      followPollMs: sandbox ? 250 : 2000,
+      ...(healthMetrics ? { metrics: healthMetrics } : {}),
+      endpoints,
+      statuspageLinks,
+      evidence: verification.evidence,
+      auditTrail: audit,
+      ...(incidents.pager ? { pager: incidents.pager } : {}),
+      ...(clients.statuspage ? { statuspage: clients.statuspage } : {}),
+      ...(clients.github ? { github: clients.github } : {}),
+    };
+
+    const registry = new ActionRegistry();
+    registry.register(createHelpAction(registry));
+    for (const action of [...kubernetesActions(), ...incidentActions(), page, ack, resolve, jobs, cancel, approve, reject, auditVerb]) {
+      registry.register(action);
+    }
+
+    // Roles granted by Slack user group need the groups' members; only the web role decides policy.
+    // Loaded only with Slack configured, like the rest of Bolt.
+    const slackGroups =
+      slackConfig && web
+        ? (await import('../adapters/slack/index.js')).createSlackUserGroups({ config: slackConfig, redis, prefix: env.REDIS_PREFIX, policy: catalog.policy, log })
+        : undefined;
+    const stopGroupRefresh = slackGroups?.start();
+    if (stopGroupRefresh) closers.unshift(async () => stopGroupRefresh());
+
+    const handler = new CommandHandler({
+      registry,
+      catalog,
+      audit,
+      metrics,
+      log,
+      confirmations: new ConfirmationStore(redis, env.REDIS_PREFIX),
+      jobs: queue,
+      ports,
+      policy: {
+        approvals: new ApprovalStore(redis, env.REDIS_PREFIX),
+        ...(incidents.pager ? { pager: incidents.pager } : {}),
+        ...(slackGroups ? { groupsOf: (actor) => slackGroups.groupsOf(actor) } : {}),
+      },
+      cluster: cluster.name,
+    });
+
+    const interactions = new InteractionHandler(handler);
+    // Before any adapter takes requests: `ack`/`resolve` and the alert card buttons need it.
+    incidents.registerRoutes(interactions, handler);
+    // Follow-up buttons (after a verification regression, say) carry a command; it runs
+    // as if the presser had typed it, through the same parse, policy and confirmation.
+    interactions.route('command.run', (request, chat) =>
+      handler.handle(
+        {
+          kind: 'command',
+          id: request.id,
+          actor: request.actor,
+          conversation: request.conversation,
+          ...(request.threadId ? { threadId: request.threadId } : {}),
+          text: request.value,
+        },
+        chat,
+      ),
+    );
+
+    let worker: JobWorker | undefined;
+    const app = createHttpApp({
+      metrics,
+      log,
+      readiness: [
+        { name: 'redis', check: async () => void (await redis.ping()) },
+        ...(runsWorkers
+          ? [
+              {
+                name: 'workers',
+                check: async () => {
+                  if (!worker?.worker.isRunning()) throw new Error('job workers are not running');
+                },
+              },
+            ]
+          : []),
+      ],
+    });
+
+    const { slackEdge } = await startChatAdapters({
+      web,
+      ...(slackConfig ? { slack: slackConfig } : {}),
+      ...(teamsConfig ? { teams: teamsConfig } : {}),
+      app,
+      handler,
+      interactions,
+      redis,
+      prefix: env.REDIS_PREFIX,
+      log,
+      updateIntervalMs: durationMs(env.PROGRESS_INTERVAL),
+      chats,
+      onStop: (stop) => closers.unshift(stop),
+    });
+
+    // Only now are there chats to post alert cards in.
+    incidents.start();
+
+    if (runsWorkers) {
+      worker = await startWorker({
+        connection: redis,
+        prefix: env.REDIS_PREFIX,
+        registry,
+        catalog,
+        ports,
+        chat: (platform) => chats.get(platform),
+        audit,
+        log,
+        concurrency: env.WORKER_CONCURRENCY,
+        progressIntervalMs: durationMs(env.PROGRESS_INTERVAL),
+        onSucceeded: verification.onSucceeded,
+        onFailed: verification.onFailed,
+      });
+      const running = worker;
+      closers.unshift(() => running.close());
+    }
+
+    if (web) {
+      incidents.mount(
+        app,
+        {
+          ...(env.ALERTMANAGER_TOKEN ? { token: env.ALERTMANAGER_TOKEN } : {}),
+          ...(env.ALERTMANAGER_BASIC_USER && env.ALERTMANAGER_BASIC_PASSWORD
+            ? { basic: { user: env.ALERTMANAGER_BASIC_USER, password: env.ALERTMANAGER_BASIC_PASSWORD } }
+            : {}),
+        },
+        (env.PAGERDUTY_WEBHOOK_SECRET ?? '').split(',').filter(Boolean),
+      );
+      const stopSweeper = handler.startApprovalSweeper((platform) => chats.get(platform));
+      closers.unshift(async () => stopSweeper());
+    }
+
+    const served = await serveRole({
+      app,
+      env,
+      log,
+      metrics,
+      consoleMode,
+      signalled: setup.signalled,
+      onStop: (stop) => closers.unshift(stop),
+      ...(slackEdge ? { slackEdge } : {}),
+      console: { handler, chat: consoleChat, queue, verification },
+    });
+    log.info(startupFields({ cluster, env, url: served.url, platforms: [...chats.keys()], clients: { ...clients, metrics: healthMetrics } }), 'maestro-bot started');
+    return await served.done;
+  } finally {
+    for (const close of closers) {
+      await close().catch((error: unknown) => log.warn({ err: error }, 'shutdown step failed'));
+    }
+  }
+}
