@@ -57,7 +57,8 @@ export const IndicatorSchema = z
   .strictObject({
     description: z.string(),
     query: z.string().min(1),
-    unit: z.enum(['ratio', 'seconds', 'bytes', 'percent']),
+    /** `count` is a level (queue depth); `per_second` a rate of events (lease renewal failures). */
+    unit: z.enum(['ratio', 'seconds', 'bytes', 'percent', 'count', 'per_second']),
     /** Which way is bad: `above` — higher values are worse (error rate); `below` — lower are worse (cache hit rate). */
     badWhen: z.enum(['above', 'below']),
     warning: z.number(),
@@ -122,11 +123,26 @@ export const AlertActionSchema = z.strictObject({
   style: z.enum(['primary', 'danger', 'default']).default('default'),
 });
 
+/** A Prometheus duration as rules take it in `for:` (`0s` fires on the first evaluation). */
+const ruleDuration = z.string().regex(/^\d+[smhd]$/, 'must be a duration like 0s, 5m or 1h');
+
 export const AlertSchema = z.strictObject({
   service: name,
   severity: Severity,
   summary: z.string(),
   runbook: z.string().optional(),
+  /**
+   * The PromQL that fires the alert. manifests/prometheus/ is generated from it
+   * (scripts/prometheus-rules.ts); an alert without one is only routed, for rules
+   * someone else's Prometheus owns.
+   */
+  expr: z.string().min(1).optional(),
+  /** How long `expr` must hold before the alert fires. */
+  for: ruleDuration.optional(),
+  /** The runbook gives a prose trigger only: which metric, threshold or duration this expression chose, and why. */
+  derived: z.string().min(1).optional(),
+  /** The service's health indicator that shows this alert's signal in `status`. */
+  indicator: z.string().min(1).optional(),
   actions: z.array(AlertActionSchema).default([]),
 });
 
@@ -227,10 +243,26 @@ export const CatalogSchema = z
           message: `unknown service '${alert.service}'`,
         });
       }
+      checkAlertRule(alertName, alert, catalog.services[alert.service]?.indicators ?? {}, ctx);
     }
   });
 
 export type Catalog = z.infer<typeof CatalogSchema>;
+
+/** An alert's rule fields make sense only together, and its indicator must be one its service has. */
+function checkAlertRule(alertName: string, alert: z.infer<typeof AlertSchema>, indicators: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  const at = (field: string) => ['alerts', alertName, field];
+  if (alert.expr && !alert.for) ctx.addIssue({ code: 'custom', path: at('for'), message: 'required when the alert has an expr' });
+  if (alert.expr && !alert.runbook) ctx.addIssue({ code: 'custom', path: at('runbook'), message: 'required when the alert has an expr (the rule links it)' });
+  if (!alert.expr) {
+    for (const field of ['for', 'derived'] as const) {
+      if (alert[field] !== undefined) ctx.addIssue({ code: 'custom', path: at(field), message: 'only means something with an expr' });
+    }
+  }
+  if (alert.indicator && !(alert.indicator in indicators)) {
+    ctx.addIssue({ code: 'custom', path: at('indicator'), message: `unknown indicator '${alert.indicator}' of service '${alert.service}' (known: ${Object.keys(indicators).join(', ') || 'none'})` });
+  }
+}
 
 /** Cross-references zod cannot see: rule roles, approvers and `*` members must make sense. */
 function checkPolicy(
