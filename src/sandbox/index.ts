@@ -10,6 +10,7 @@ import { EventRecorder } from './events.js';
 import { sandboxKubeConfig, writeKubeconfigFile } from './kubeconfig.js';
 import { LogSource } from './logs.js';
 import { HEALTH_PREFIX, handleHealth } from './health.js';
+import { handleExposition, SandboxExposition } from './exposition.js';
 import { handlePrometheus, SandboxMetrics } from './metrics.js';
 import { FAULTY_RELEASES, seedCatalog } from './seed.js';
 import { createApiServer } from './server.js';
@@ -68,9 +69,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const quality = { isFaultyRelease: (i: string) => faulty.has(i) };
   const warm = new WarmJobs(intervalMs);
   const metrics = new SandboxMetrics(store, quality, warm, options.catalog);
+  const exposition = new SandboxExposition(store, quality, warm, options.catalog);
   const server = createApiServer(new Api(store, access, logs), access, options.log, async (req, res, url) => {
     if (url.pathname.startsWith(HEALTH_PREFIX)) return handleHealth(store, quality, req, res, url);
     if (url.pathname.startsWith(ADMIN_PREFIX)) return handleAdmin(options.catalog, warm, req, res, url);
+    if (handleExposition(exposition, req, res, url)) return true;
     return handlePrometheus(metrics, req, res, url);
   });
   await new Promise<void>((resolve, reject) => {
