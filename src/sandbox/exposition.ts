@@ -36,6 +36,15 @@ interface Family {
   lines: Map<string, number>;
 }
 
+/** A service in one env, with the indicators whose queries it exports for. */
+interface Workload {
+  service: string;
+  namespace: string;
+  deployment: string;
+  container: string;
+  indicators: { name: string; indicator: Indicator; shape: Shape }[];
+}
+
 interface Sink {
   gauge(name: string, labels: Record<string, string>, value: number): void;
   /** A counter growing by `perSecond`; `family` is the histogram a _bucket/_sum/_count series belongs to. */
@@ -74,13 +83,25 @@ function cumulativeShares(les: number[], q: number, v: number): number[] {
 
 export class SandboxExposition {
   private readonly counters = new Map<string, { value: number; at: number }>();
+  private readonly workloads: Workload[] = [];
 
   constructor(
     private readonly store: Store,
     private readonly quality: ReleaseQuality,
     private readonly warm: WarmJobs,
-    private readonly catalog: Catalog,
-  ) {}
+    catalog: Catalog,
+  ) {
+    for (const [service, svc] of Object.entries(catalog.services)) {
+      for (const env of Object.values(svc.envs)) {
+        const vars = { namespace: env.namespace, deployment: env.deployment, service };
+        const indicators = Object.entries(svc.indicators).flatMap(([name, indicator]) => {
+          const shape = shapeOf(fillQuery(indicator.query, vars));
+          return shape ? [{ name, indicator, shape }] : [];
+        });
+        this.workloads.push({ service, namespace: env.namespace, deployment: env.deployment, container: env.container, indicators });
+      }
+    }
+  }
 
   /** The exposition at `now`; counters advance by the rate each series has had since the last scrape. */
   render(now = Date.now()): string {
@@ -102,18 +123,17 @@ export class SandboxExposition {
         emit(family, family === name ? 'counter' : 'histogram', series, c.value);
       },
     };
-    for (const [service, svc] of Object.entries(this.catalog.services)) {
-      for (const env of Object.values(svc.envs)) {
-        const vars = { namespace: env.namespace, deployment: env.deployment, service };
-        for (const [name, indicator] of Object.entries(svc.indicators)) {
-          const shape = shapeOf(fillQuery(indicator.query, vars));
-          if (!shape) continue;
-          help = `Sandbox: read by the ${service} indicator ${name} (${indicator.description}).`;
-          const pods = this.readyPods(env.namespace, env.deployment).map((pod) => ({
-            labels: { namespace: env.namespace, pod: pod.metadata.name, container: env.container, service },
-            value: indicatorValue(name, indicator, this.isFaulty(pod) ? 1 : 0, this.warm.warmth(`${env.namespace}/${env.deployment}`, now), now),
-          }));
-          for (const pod of pods) exportPod(sink, shape, indicator, pod, pods.length);
+    for (const w of this.workloads) {
+      const warmth = this.warm.warmth(`${w.namespace}/${w.deployment}`, now);
+      const pods = this.readyPods(w.namespace, w.deployment);
+      for (const { name, indicator, shape } of w.indicators) {
+        help = `Sandbox: read by the ${w.service} indicator ${name} (${indicator.description}).`;
+        for (const pod of pods) {
+          const view = {
+            labels: { namespace: w.namespace, pod: pod.metadata.name, container: w.container, service: w.service },
+            value: indicatorValue(name, indicator, this.isFaulty(pod) ? 1 : 0, warmth, now),
+          };
+          exportPod(sink, shape, indicator, view, pods.length);
         }
       }
     }

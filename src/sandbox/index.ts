@@ -11,6 +11,7 @@ import { sandboxKubeConfig, writeKubeconfigFile } from './kubeconfig.js';
 import { LogSource } from './logs.js';
 import { HEALTH_PREFIX, handleHealth } from './health.js';
 import { handleExposition, SandboxExposition } from './exposition.js';
+import { type HistoryStep, metricsHistory } from './metrics-history.js';
 import { handlePrometheus, SandboxMetrics } from './metrics.js';
 import { FAULTY_RELEASES, seedCatalog } from './seed.js';
 import { createApiServer } from './server.js';
@@ -39,6 +40,11 @@ export interface Sandbox {
   healthUrl(namespace: string, deployment: string): string;
   /** Base URL of the service's fake admin API (the catalog's cacheWarm.path is appended). */
   adminUrl(namespace: string, deployment: string): string;
+  /**
+   * OpenMetrics text of what scraping /metrics over `steps` would have given, the pods
+   * as they are now (metrics-history.ts): backfill for a real Prometheus.
+   */
+  metricsHistory(steps: readonly HistoryStep[]): string;
   kubeConfig(): KubeConfig;
   writeKubeconfig(file: string): Promise<void>;
   /** Pods running this image crash-loop and never become Ready, so a rollout to it stalls and times out. */
@@ -90,6 +96,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   return {
     url,
     prometheusUrl: url,
+    metricsHistory: (steps) => metricsHistory(new SandboxExposition(store, quality, warm, options.catalog), steps),
     healthUrl: (namespace, deployment) => `${url}${HEALTH_PREFIX}${encodeURIComponent(namespace)}/${encodeURIComponent(deployment)}`,
     adminUrl: (namespace, deployment) => `${url}${ADMIN_PREFIX}${encodeURIComponent(namespace)}/${encodeURIComponent(deployment)}`,
     kubeConfig: () => sandboxKubeConfig(url),
