@@ -9,6 +9,9 @@ import { z } from 'zod';
 const name = z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'must be a lowercase DNS-style name');
 const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 
+/** A Prometheus duration as rules take it in `for:` (`0s` fires on the first evaluation) and ranges. */
+const ruleDuration = z.string().regex(/^\d+[smhd]$/, 'must be a duration like 0s, 5m or 1h');
+
 export const Severity = z.enum(['P0', 'P1', 'P2', 'P3', 'P4']);
 export type Severity = z.infer<typeof Severity>;
 
@@ -123,9 +126,6 @@ export const AlertActionSchema = z.strictObject({
   style: z.enum(['primary', 'danger', 'default']).default('default'),
 });
 
-/** A Prometheus duration as rules take it in `for:` (`0s` fires on the first evaluation). */
-const ruleDuration = z.string().regex(/^\d+[smhd]$/, 'must be a duration like 0s, 5m or 1h');
-
 export const AlertSchema = z.strictObject({
   service: name,
   severity: Severity,
@@ -201,6 +201,12 @@ export const CatalogSchema = z
        * service, or its service has no channel on that platform.
        */
       alertChannels: AlertChannelsSchema.optional(),
+      /**
+       * The range of the `[{range}]` selectors in indicator queries and alert exprs: the
+       * runbooks' 5m. A drill sets it short to compress time; windows that mean something
+       * of their own (restarts in 10m, a day's tokens) are written out instead.
+       */
+      range: ruleDuration.default('5m'),
     }),
     environments: z.record(name, EnvironmentSchema),
     services: z.record(name, ServiceSchema),
@@ -245,9 +251,18 @@ export const CatalogSchema = z
       }
       checkAlertRule(alertName, alert, catalog.services[alert.service]?.indicators ?? {}, ctx);
     }
-  });
+  })
+  .transform(withRange);
 
 export type Catalog = z.infer<typeof CatalogSchema>;
+
+/** Every `{range}` in indicator queries and alert exprs, filled with `defaults.range`. */
+function withRange<C extends { defaults: { range: string }; services: Record<string, { indicators: Record<string, { query: string }> }>; alerts: Record<string, { expr?: string }> }>(catalog: C): C {
+  const fill = (text: string) => text.replaceAll('{range}', catalog.defaults.range);
+  for (const svc of Object.values(catalog.services)) for (const indicator of Object.values(svc.indicators)) indicator.query = fill(indicator.query);
+  for (const alert of Object.values(catalog.alerts)) if (alert.expr) alert.expr = fill(alert.expr);
+  return catalog;
+}
 
 /** An alert's rule fields make sense only together, and its indicator must be one its service has. */
 function checkAlertRule(alertName: string, alert: z.infer<typeof AlertSchema>, indicators: Record<string, unknown>, ctx: z.RefinementCtx): void {

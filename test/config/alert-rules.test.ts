@@ -87,3 +87,33 @@ describe('a broken alert rule in the catalog', () => {
     expect(parseCatalog(text).alerts.ExternalAlert).toMatchObject({ service: 'maestro-orchestrator', severity: 'P3' });
   });
 });
+
+describe('the catalog’s range setting', () => {
+  it('fills every [{range}] of the shipped queries and exprs with the runbooks’ 5m', () => {
+    const catalog = loadCatalog(SHIPPED_CATALOG);
+    expect(catalog.defaults.range).toBe('5m');
+    expect(catalog.services['maestro-orchestrator']!.indicators.error_rate!.query).toContain('maestro_orchestration_errors_total{namespace="{namespace}"}[5m]');
+    expect(catalog.alerts.MaestroHighErrorRate!.expr).toBe(
+      'sum by (namespace) (rate(maestro_orchestration_errors_total[5m])) / sum by (namespace) (rate(maestro_orchestration_requests_total[5m])) > 0.1',
+    );
+  });
+
+  it('compresses a drill’s queries and exprs when set short, leaving windows of their own alone', () => {
+    const catalog = parseCatalog(
+      shippedWith((raw) => {
+        raw.defaults.range = '15s';
+      }),
+    );
+    expect(catalog.services['maestro-orchestrator']!.indicators.cpu!.query).toContain('[15s]');
+    expect(catalog.alerts.MaestroHighErrorRate!.expr).not.toContain('[5m]');
+    expect(catalog.alerts.NotificationAgentPodCrashes!.expr).toContain('[10m]');
+    expect(catalog.services['notification-agent']!.indicators.token_budget!.query).toContain('[1d]');
+  });
+
+  it('is refused when it is not a Prometheus duration', () => {
+    const text = shippedWith((raw) => {
+      raw.defaults.range = 'five minutes';
+    });
+    expect(problemsOf(text)).toEqual(['defaults.range: must be a duration like 0s, 5m or 1h']);
+  });
+});

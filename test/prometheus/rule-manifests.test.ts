@@ -33,7 +33,7 @@ describe('manifests/prometheus, generated from the catalog', () => {
   it('are reported stale, both of them, once an alert threshold in the catalog changes', () => {
     const dir = workspace();
     const catalog = join(dir, SHIPPED);
-    writeFileSync(catalog, readFileSync(catalog, 'utf8').replace('maestro_orchestration_requests_total[5m])) > 0.1', 'maestro_orchestration_requests_total[5m])) > 0.2'));
+    writeFileSync(catalog, readFileSync(catalog, 'utf8').replace('maestro_orchestration_requests_total[{range}])) > 0.1', 'maestro_orchestration_requests_total[{range}])) > 0.2'));
     expect(staleRuleManifests(catalog, dir)).toEqual(['manifests/prometheus/maestro-rules.yaml', 'manifests/prometheus/maestro-prometheusrule.yaml']);
   });
 
