@@ -35,9 +35,9 @@ export function backfill(openMetrics: string): string {
   return dir;
 }
 
-export async function startPrometheus(options: { config?: string; dir?: string; args?: string[] } = {}): Promise<RealPrometheus> {
+export async function startPrometheus(options: { config?: string; dir?: string; port?: number; args?: string[] } = {}): Promise<RealPrometheus> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'maestro-prom-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const configFile = join(dir, 'prometheus.yml');
   writeFileSync(configFile, options.config ?? 'global: {}\n');
   const child: ChildProcess = spawn(
