@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Catalog, Indicator } from '../config/catalog-schema.js';
-import { fillQuery } from '../core/health.js';
 import type { WarmJobs } from './admin.js';
 import { indicatorValue } from './metrics.js';
 import { type Selector, type Shape, shapeOf } from './metric-shapes.js';
@@ -9,6 +8,7 @@ import { selectorMatcher } from './selectors.js';
 import type { Store } from './store.js';
 import type { Deployment, Pod } from './types.js';
 import type { ReleaseQuality } from './workload.js';
+import { catalogWorkloads } from './workloads.js';
 
 /**
  * The simulated workloads' metrics in the Prometheus text format, at /metrics, so
@@ -91,15 +91,12 @@ export class SandboxExposition {
     private readonly warm: WarmJobs,
     catalog: Catalog,
   ) {
-    for (const [service, svc] of Object.entries(catalog.services)) {
-      for (const env of Object.values(svc.envs)) {
-        const vars = { namespace: env.namespace, deployment: env.deployment, service };
-        const indicators = Object.entries(svc.indicators).flatMap(([name, indicator]) => {
-          const shape = shapeOf(fillQuery(indicator.query, vars));
-          return shape ? [{ name, indicator, shape }] : [];
-        });
-        this.workloads.push({ service, namespace: env.namespace, deployment: env.deployment, container: env.container, indicators });
-      }
+    for (const w of catalogWorkloads(catalog)) {
+      const indicators = w.indicators.flatMap(({ name, indicator, promql }) => {
+        const shape = shapeOf(promql);
+        return shape ? [{ name, indicator, shape }] : [];
+      });
+      this.workloads.push({ ...w, indicators });
     }
   }
 

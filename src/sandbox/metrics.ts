@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Catalog, Indicator } from '../config/catalog-schema.js';
-import { fillQuery } from '../core/health.js';
 import type { WarmJobs } from './admin.js';
 import { sendJson } from './server.js';
 import { PODS } from './resources.js';
 import type { Store } from './store.js';
 import { type ReleaseQuality, type WorkloadHealth, workloadHealth } from './workload.js';
+import { catalogWorkloads } from './workloads.js';
 
 /**
  * A Prometheus stand-in for the catalog's own queries. Values follow the
@@ -69,12 +69,9 @@ export class SandboxMetrics {
     private readonly warm: WarmJobs,
     catalog: Catalog,
   ) {
-    for (const [service, svc] of Object.entries(catalog.services)) {
-      for (const env of Object.values(svc.envs)) {
-        for (const [name, indicator] of Object.entries(svc.indicators)) {
-          const promql = fillQuery(indicator.query, { namespace: env.namespace, deployment: env.deployment, service });
-          this.series.set(normalise(promql), { key: `${env.namespace}/${env.deployment}`, name, indicator, namespace: env.namespace, deployment: env.deployment });
-        }
+    for (const w of catalogWorkloads(catalog)) {
+      for (const { name, indicator, promql } of w.indicators) {
+        this.series.set(normalise(promql), { key: `${w.namespace}/${w.deployment}`, name, indicator, namespace: w.namespace, deployment: w.deployment });
       }
     }
     // A snapshot per pod change gives query_range a history to draw a trend from.
