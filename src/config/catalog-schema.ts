@@ -9,6 +9,9 @@ import { z } from 'zod';
 const name = z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'must be a lowercase DNS-style name');
 const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 
+/** A Prometheus duration as rules take it in `for:` (`0s` fires on the first evaluation) and ranges. */
+const ruleDuration = z.string().regex(/^\d+[smhd]$/, 'must be a duration like 0s, 5m or 1h');
+
 export const Severity = z.enum(['P0', 'P1', 'P2', 'P3', 'P4']);
 export type Severity = z.infer<typeof Severity>;
 
@@ -57,7 +60,8 @@ export const IndicatorSchema = z
   .strictObject({
     description: z.string(),
     query: z.string().min(1),
-    unit: z.enum(['ratio', 'seconds', 'bytes', 'percent']),
+    /** `count` is a level (queue depth); `per_second` a rate of events (lease renewal failures). */
+    unit: z.enum(['ratio', 'seconds', 'bytes', 'percent', 'count', 'per_second']),
     /** Which way is bad: `above` — higher values are worse (error rate); `below` — lower are worse (cache hit rate). */
     badWhen: z.enum(['above', 'below']),
     warning: z.number(),
@@ -137,6 +141,18 @@ export const AlertSchema = z.strictObject({
   severity: Severity,
   summary: z.string(),
   runbook: z.string().optional(),
+  /**
+   * The PromQL that fires the alert. manifests/prometheus/ is generated from it
+   * (scripts/prometheus-rules.ts); an alert without one is only routed, for rules
+   * someone else's Prometheus owns.
+   */
+  expr: z.string().min(1).optional(),
+  /** How long `expr` must hold before the alert fires. */
+  for: ruleDuration.optional(),
+  /** The runbook gives a prose trigger only: which metric, threshold or duration this expression chose, and why. */
+  derived: z.string().min(1).optional(),
+  /** The service's health indicator that shows this alert's signal in `status`. */
+  indicator: z.string().min(1).optional(),
   actions: AlertActions,
 });
 
@@ -195,6 +211,12 @@ export const CatalogSchema = z
        * service, or its service has no channel on that platform.
        */
       alertChannels: AlertChannelsSchema.optional(),
+      /**
+       * The range of the `[{range}]` selectors in indicator queries and alert exprs: the
+       * runbooks' 5m. A drill sets it short to compress time; windows that mean something
+       * of their own (restarts in 10m, a day's tokens) are written out instead.
+       */
+      range: ruleDuration.default('5m'),
     }),
     environments: z.record(name, EnvironmentSchema),
     services: z.record(name, ServiceSchema),
@@ -237,10 +259,35 @@ export const CatalogSchema = z
           message: `unknown service '${alert.service}'`,
         });
       }
+      checkAlertRule(alertName, alert, catalog.services[alert.service]?.indicators ?? {}, ctx);
     }
-  });
+  })
+  .transform(withRange);
 
 export type Catalog = z.infer<typeof CatalogSchema>;
+
+/** Every `{range}` in indicator queries and alert exprs, filled with `defaults.range`. */
+function withRange<C extends { defaults: { range: string }; services: Record<string, { indicators: Record<string, { query: string }> }>; alerts: Record<string, { expr?: string }> }>(catalog: C): C {
+  const fill = (text: string) => text.replaceAll('{range}', catalog.defaults.range);
+  for (const svc of Object.values(catalog.services)) for (const indicator of Object.values(svc.indicators)) indicator.query = fill(indicator.query);
+  for (const alert of Object.values(catalog.alerts)) if (alert.expr) alert.expr = fill(alert.expr);
+  return catalog;
+}
+
+/** An alert's rule fields make sense only together, and its indicator must be one its service has. */
+function checkAlertRule(alertName: string, alert: z.infer<typeof AlertSchema>, indicators: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  const at = (field: string) => ['alerts', alertName, field];
+  if (alert.expr && !alert.for) ctx.addIssue({ code: 'custom', path: at('for'), message: 'required when the alert has an expr' });
+  if (alert.expr && !alert.runbook) ctx.addIssue({ code: 'custom', path: at('runbook'), message: 'required when the alert has an expr (the rule links it)' });
+  if (!alert.expr) {
+    for (const field of ['for', 'derived'] as const) {
+      if (alert[field] !== undefined) ctx.addIssue({ code: 'custom', path: at(field), message: 'only means something with an expr' });
+    }
+  }
+  if (alert.indicator && !(alert.indicator in indicators)) {
+    ctx.addIssue({ code: 'custom', path: at('indicator'), message: `unknown indicator '${alert.indicator}' of service '${alert.service}' (known: ${Object.keys(indicators).join(', ') || 'none'})` });
+  }
+}
 
 /** Cross-references zod cannot see: rule roles, approvers and `*` members must make sense. */
 function checkPolicy(

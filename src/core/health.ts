@@ -62,6 +62,10 @@ export function formatValue(unit: Indicator['unit'], value: number): string {
       return value < 1 ? `${trim(value * 1000, 0)} ms` : `${trim(value, 2)} s`;
     case 'bytes':
       return `${trim(value / 1024 ** 3, 2)} GB`;
+    case 'count':
+      return trim(value, 0);
+    case 'per_second':
+      return `${trim(value, 3)}/s`;
   }
 }
 

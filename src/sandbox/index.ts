@@ -10,6 +10,8 @@ import { EventRecorder } from './events.js';
 import { sandboxKubeConfig, writeKubeconfigFile } from './kubeconfig.js';
 import { LogSource } from './logs.js';
 import { HEALTH_PREFIX, handleHealth } from './health.js';
+import { handleExposition, SandboxExposition } from './exposition.js';
+import { type HistoryStep, metricsHistory } from './metrics-history.js';
 import { handlePrometheus, SandboxMetrics } from './metrics.js';
 import { FAULTY_RELEASES, seedCatalog } from './seed.js';
 import { createApiServer } from './server.js';
@@ -38,6 +40,11 @@ export interface Sandbox {
   healthUrl(namespace: string, deployment: string): string;
   /** Base URL of the service's fake admin API (the catalog's cacheWarm.path is appended). */
   adminUrl(namespace: string, deployment: string): string;
+  /**
+   * OpenMetrics text of what scraping /metrics over `steps` would have given, the pods
+   * as they are now (metrics-history.ts): backfill for a real Prometheus.
+   */
+  metricsHistory(steps: readonly HistoryStep[]): string;
   kubeConfig(): KubeConfig;
   writeKubeconfig(file: string): Promise<void>;
   /** Pods running this image crash-loop and never become Ready, so a rollout to it stalls and times out. */
@@ -70,9 +77,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const quality = { isFaultyRelease: (i: string) => faulty.has(i) };
   const warm = new WarmJobs(intervalMs);
   const metrics = new SandboxMetrics(store, quality, warm, options.catalog);
+  const exposition = new SandboxExposition(store, quality, warm, options.catalog);
   const server = createApiServer(new Api(store, access, logs), access, options.log, async (req, res, url) => {
     if (url.pathname.startsWith(HEALTH_PREFIX)) return handleHealth(store, quality, req, res, url);
     if (url.pathname.startsWith(ADMIN_PREFIX)) return handleAdmin(options.catalog, warm, req, res, url);
+    if (handleExposition(exposition, req, res, url)) return true;
     return handlePrometheus(metrics, req, res, url);
   });
   await new Promise<void>((resolve, reject) => {
@@ -89,6 +98,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   return {
     url,
     prometheusUrl: url,
+    metricsHistory: (steps) => metricsHistory(new SandboxExposition(store, quality, warm, options.catalog), steps),
     healthUrl: (namespace, deployment) => `${url}${HEALTH_PREFIX}${encodeURIComponent(namespace)}/${encodeURIComponent(deployment)}`,
     adminUrl: (namespace, deployment) => `${url}${ADMIN_PREFIX}${encodeURIComponent(namespace)}/${encodeURIComponent(deployment)}`,
     kubeConfig: () => sandboxKubeConfig(url),

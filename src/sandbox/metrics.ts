@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Catalog, Indicator } from '../config/catalog-schema.js';
-import { fillQuery } from '../core/health.js';
 import type { WarmJobs } from './admin.js';
 import { sendJson } from './server.js';
 import { PODS } from './resources.js';
 import type { Store } from './store.js';
 import { type ReleaseQuality, type WorkloadHealth, workloadHealth } from './workload.js';
+import { catalogWorkloads } from './workloads.js';
 
 /**
  * A Prometheus stand-in for the catalog's own queries. Values follow the
@@ -40,8 +40,23 @@ function baseline(indicator: Indicator): { good: number; bad: number } {
   return { good: warning * 0.35, bad: unit === 'ratio' ? Math.min(1, critical * 2.4) : critical * 1.4 };
 }
 
-function affectedByRelease(name: string, indicator: Indicator): boolean {
+export function affectedByRelease(name: string, indicator: Indicator): boolean {
   return /error|latency|duration|p9\d/i.test(`${name} ${indicator.query}`) && indicator.badWhen === 'above';
+}
+
+/**
+ * An indicator's value for pods of which `faultyShare` run the faulty release and whose
+ * cache is `warmth` warm: the one model behind both the built-in answers and the
+ * scrapeable exposition (exposition.ts), so a real Prometheus computes the same numbers.
+ */
+export function indicatorValue(name: string, indicator: Indicator, faultyShare: number, warmth: number, at: number): number {
+  const { good, bad } = baseline(indicator);
+  let value = good;
+  if (indicator.badWhen === 'below') value = bad + (good - bad) * warmth;
+  else if (affectedByRelease(name, indicator)) value = good + (bad - good) * faultyShare;
+  // A slow wobble, so a trend line looks like a real one rather than a ruler.
+  const v = value * (1 + 0.05 * Math.sin(at / 300_000 + name.length));
+  return indicator.unit === 'ratio' ? Math.min(1, v) : v;
 }
 
 export class SandboxMetrics {
@@ -54,12 +69,9 @@ export class SandboxMetrics {
     private readonly warm: WarmJobs,
     catalog: Catalog,
   ) {
-    for (const [service, svc] of Object.entries(catalog.services)) {
-      for (const env of Object.values(svc.envs)) {
-        for (const [name, indicator] of Object.entries(svc.indicators)) {
-          const promql = fillQuery(indicator.query, { namespace: env.namespace, deployment: env.deployment, service });
-          this.series.set(normalise(promql), { key: `${env.namespace}/${env.deployment}`, name, indicator, namespace: env.namespace, deployment: env.deployment });
-        }
+    for (const w of catalogWorkloads(catalog)) {
+      for (const { name, indicator, promql } of w.indicators) {
+        this.series.set(normalise(promql), { key: `${w.namespace}/${w.deployment}`, name, indicator, namespace: w.namespace, deployment: w.deployment });
       }
     }
     // A snapshot per pod change gives query_range a history to draw a trend from.
@@ -76,22 +88,13 @@ export class SandboxMetrics {
     if (!s) return undefined;
     const health = this.healthAt(s, at);
     if (!health.exists) return undefined;
-    const { good, bad } = baseline(s.indicator);
-    let value: number;
-    if (s.indicator.badWhen === 'below') {
-      value = bad + (good - bad) * this.warm.warmth(s.key, at);
-    } else if (affectedByRelease(s.name, s.indicator)) {
-      // No pod serving: every request fails, and nothing reports a latency.
-      if (health.ready === 0) return /latency|duration/i.test(s.indicator.query) ? undefined : bad;
-      value = good + (bad - good) * (health.readyFaulty / health.ready);
-    } else {
-      if (health.ready === 0) return undefined;
-      value = good;
+    const affected = affectedByRelease(s.name, s.indicator);
+    // No pod serving: every request fails, and nothing reports a latency.
+    if (health.ready === 0 && s.indicator.badWhen === 'above') {
+      if (!affected || /latency|duration/i.test(s.indicator.query)) return undefined;
+      return indicatorValue(s.name, s.indicator, 1, 0, at);
     }
-    // A slow wobble, so a trend line looks like a real one rather than a ruler.
-    const wobble = 1 + 0.05 * Math.sin(at / 300_000 + s.name.length);
-    const v = value * wobble;
-    return s.indicator.unit === 'ratio' ? Math.min(1, v) : v;
+    return indicatorValue(s.name, s.indicator, health.ready > 0 ? health.readyFaulty / health.ready : 0, this.warm.warmth(s.key, at), at);
   }
 
   private snapshot(s: Series, at: number): WorkloadHealth {

@@ -1,12 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runBot } from '../support/bot-process.js';
 import { cleanPrefix, REDIS_URL, testPrefix, testRedis } from '../support/redis.js';
-
-// The drill needs main.ts to build verification (src/verification/index.ts); until the
-// composition root does, the test is listed as a todo rather than failing.
-const wired = readFileSync('src/main.ts', 'utf8').includes('startVerification');
-const drill = wired ? it : it.todo;
 
 const redis = testRedis();
 let prefix: string | undefined;
@@ -18,7 +12,7 @@ afterAll(async () => {
 });
 
 describe('the sandbox rollback drill in the console', () => {
-  drill('status shows the faulty release critical; the rollback ends with a verification pass and the evidence record', async () => {
+  it('status shows the faulty release critical; the rollback ends with a verification pass and the evidence record', async () => {
     prefix = testPrefix('drill').replace(/:/g, '-');
     const run = await runBot('status maestro-orchestrator\nrollback maestro-orchestrator --env prod --yes\n', {
       REDIS_URL,
