@@ -29,7 +29,9 @@ afterAll(async () => {
 });
 
 describe('the cluster a bot acts on is chosen explicitly', () => {
-  it('refuses to start with Slack configured and no cluster, within 5 s, in one line naming where it looked', async () => {
+  it('refuses to start with Slack configured and no cluster, before loading any SDK, in one line naming where it looked', async () => {
+    // The floor on this machine, measured in the same test: the process with its first imports and nothing else.
+    const bare = await runBot('', { ...noCluster, ...slack }, 20_000, ['--help']);
     const run = await runBot('', { ...noCluster, ...slack }, 20_000);
     expect(run.code).toBe(2);
     const lines = run.stderr.trim().split('\n');
@@ -38,8 +40,11 @@ describe('the cluster a bot acts on is chosen explicitly', () => {
     for (const place of ['service-account token', 'KUBECONFIG is not set', '/.kube/config', 'MAESTRO_SANDBOX=1']) {
       expect(lines[0]).toContain(place);
     }
-    expect(run.ms).toBeLessThan(5000);
-  }, 20_000);
+    // Loading Bolt alone takes seconds under tsx: a refusal within ~2 s of the bare start means none was loaded.
+    // (Idle, both take 2-3 s, well within the 5 s; a loaded 2-core machine stretches both alike.)
+    expect(bare.code).toBe(0);
+    expect(run.ms).toBeLessThan(bare.ms + 2000);
+  }, 40_000);
 
   it('refuses a worker with no cluster', async () => {
     const run = await runBot('', { ...noCluster, MAESTRO_ROLE: 'worker' }, 20_000);

@@ -22,10 +22,10 @@ export interface BotRun {
 }
 
 /** Runs `src/main.ts` as `npm start` would, feeding `input` on stdin, and waits for it to exit. */
-export function runBot(input: string, env: Record<string, string>, timeoutMs = 60_000): Promise<BotRun> {
+export function runBot(input: string, env: Record<string, string>, timeoutMs = 60_000, args: string[] = []): Promise<BotRun> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
       env: { ...botBaseEnv(), ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
