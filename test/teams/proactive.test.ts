@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MessageRef } from '../../src/core/chat-port.js';
 import type { SlackTestPorts } from '../fixtures/slack-actions.js';
-import { botAddedToTeam, CHANNEL_ID, installationUpdate, TEAM_ID } from './support/activities.js';
+import { botAddedToTeam, CHANNEL_ID, channelEvent, installationUpdate, TEAM_ID } from './support/activities.js';
 import { startTeamsHarness, type TeamsHarness } from './support/harness.js';
 
 const INCIDENTS = '19:incidents0000000000000000000000@thread.tacv2';
@@ -38,6 +38,14 @@ describe('Teams proactive messages', () => {
     expect((await h.send(installationUpdate(h.fake.url, 'add'))).status).toBe(200);
     await h.workerChat().post('Release Train', { title: 'train leaves' });
     expect(h.fake.activityCalls('send')[0]!.conversationId).toBe(releases);
+  });
+
+  it('learns a channel created later by the name its channelCreated event gives, without listing the team', async () => {
+    const postmortems = '19:postmortems0000000000000000000000@thread.tacv2';
+    expect((await h.send(channelEvent(h.fake.url, 'channelCreated', { id: postmortems, name: 'Postmortems' }))).status).toBe(200);
+    expect(h.fake.calls.filter((c) => c.kind === 'channels')).toHaveLength(0);
+    await h.workerChat().post('Postmortems', { title: 'write-up due' });
+    expect(h.fake.activityCalls('send')[0]!.conversationId).toBe(postmortems);
   });
 
   it('does not list the channels of a team the app is removed from (installationUpdate remove)', async () => {

@@ -17,9 +17,9 @@ import { randomBytes } from 'node:crypto';
  * - task-modules-and-cards/cards/universal-actions-for-adaptive-cards (and
  *   adaptive-cards/authoring-cards/universal-action-model#request-format): the
  *   `adaptiveCard/action` invoke's value is {action: {type, id, verb, data}, trigger}.
- * - bots/how-to/conversations/subscribe-to-conversation-events.md: the `teamMemberAdded`
- *   conversationUpdate and the `installationUpdate` JSON examples (the only places team.name
- *   and settings.selectedChannel appear).
+ * - bots/how-to/conversations/subscribe-to-conversation-events.md: the JSON examples of the
+ *   `channelCreated`/`channelRenamed` and `teamMemberAdded` conversationUpdates and of
+ *   `installationUpdate` (team.name and settings.selectedChannel appear only in the last two).
  */
 
 export const APP_ID = '6f1c2a4e-8d3b-4c7a-9e21-0b5d7f3a1c90';
@@ -142,6 +142,20 @@ export function botAddedToTeam(serviceUrl: string) {
     type: 'conversationUpdate',
     id: `f:${activityId()}`,
     membersAdded: [{ id: BOT.id }],
+  };
+}
+
+/**
+ * A channel created (or renamed) in the team: a conversationUpdate in the team's conversation
+ * whose channelData names the channel — and gives the team by id only.
+ */
+export function channelEvent(serviceUrl: string, eventType: 'channelCreated' | 'channelRenamed', channel: { id: string; name: string }) {
+  return {
+    ...envelope(serviceUrl, { id: ALICE.id }),
+    conversation: inChannel(TEAM_ID),
+    channelData: { channel, team: { id: TEAM_ID }, eventType, tenant: { id: TENANT_ID } },
+    type: 'conversationUpdate',
+    id: `f:${activityId()}`,
   };
 }
 
