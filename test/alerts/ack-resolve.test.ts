@@ -166,8 +166,7 @@ describe('Acknowledge and ack on Teams', () => {
 
   it("takes the incident from the card's reply chain when `ack` is typed there", async () => {
     const { p, channel, cardId } = await teamsCard();
-    const typed = channelCommand(h.bot!.fake.url, 'ack', { from: BOB });
-    const inThread = { ...typed, conversation: { ...typed.conversation, id: `${channel};messageid=${cardId}` }, channelData: { ...typed.channelData, channel: { id: channel } } };
+    const inThread = channelCommand(h.bot!.fake.url, 'ack', { from: BOB, channelId: channel, threadId: cardId });
     expect((await h.bot!.send(inThread)).status).toBe(200);
     expect(await audited('ack')).toMatchObject({ decision: 'denied', text: 'ack', detail: { rule: UNKNOWN_USERS_RULE, incident: p.id } });
     expect(statusPuts()).toHaveLength(0);

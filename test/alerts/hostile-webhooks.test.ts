@@ -3,7 +3,8 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AlertmanagerPayload } from '../../src/incidents/alertmanager-payload.js';
 import { highErrorRate } from '../fixtures/alertmanager/payloads.js';
-import { type AlertHarness, PD_SECRETS, pdEvent, startAlertHarness } from './support/harness.js';
+import { pdEvent, pdIncident } from '../fixtures/pagerduty/webhook-events.js';
+import { type AlertHarness, PD_SECRETS, startAlertHarness } from './support/harness.js';
 
 let h: AlertHarness;
 beforeAll(async () => {
@@ -42,7 +43,7 @@ describe('webhook bodies that can never be stored', () => {
   });
 
   it('answers 400 to a signed PagerDuty body nested thousands deep', async () => {
-    const raw = withRaw(pdEvent(`ev-deep-${Date.now()}`, 'incident.triggered', { id: 'PDEEP' }), 'extra', nested(5_000));
+    const raw = withRaw(pdEvent(`ev-deep-${Date.now()}`, 'incident.triggered', pdIncident('PDEEP', { status: 'triggered' })), 'extra', nested(5_000));
     const response = await fetch(`${h.url}/webhooks/pagerduty`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-pagerduty-signature': `v1=${createHmac('sha256', PD_SECRETS[0]!).update(raw).digest('hex')}` },

@@ -1,7 +1,8 @@
 import type { types } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { incidentIdFor } from '../../src/incidents/incident.js';
-import { type AlertHarness, PD_SECRETS, pagedIncident, pdEvent, startAlertHarness } from '../alerts/support/harness.js';
+import { type AlertHarness, PD_SECRETS, pagedIncident, startAlertHarness } from '../alerts/support/harness.js';
+import { pdEvent, pdIncident, pdNote } from '../fixtures/pagerduty/webhook-events.js';
 import { buttonBody, postSlack } from '../slack/support/slack-requests.js';
 
 let h: AlertHarness;
@@ -17,7 +18,7 @@ beforeEach(() => {
 });
 
 function ackEvent(id: string, pdId: string, dedupKey: string) {
-  return pdEvent(id, 'incident.acknowledged', { id: pdId, type: 'incident', html_url: `https://example.pagerduty.com/incidents/${pdId}`, incident_key: dedupKey, status: 'acknowledged' });
+  return pdEvent(id, 'incident.acknowledged', pdIncident(pdId, { status: 'acknowledged', incidentKey: dedupKey }));
 }
 
 const replies = (ts: string) => h.slackApi.succeeded('chat.postMessage').filter((c) => c.body.thread_ts === ts);
@@ -30,7 +31,7 @@ describe('POST /webhooks/pagerduty', () => {
   });
 
   it('accepts a rotated secret when the second signature is the valid one', async () => {
-    const body = pdEvent(`ev-rotated-${Date.now()}`, 'incident.triggered', { id: 'PNONE', type: 'incident' });
+    const body = pdEvent(`ev-rotated-${Date.now()}`, 'incident.triggered', pdIncident('PNONE', { status: 'triggered' }));
     const { createHmac } = await import('node:crypto');
     const valid = createHmac('sha256', PD_SECRETS[1]!).update(JSON.stringify(body)).digest('hex');
     expect((await h.pagerdutyWebhook(body, { signature: `v1=${'0'.repeat(64)},v1=${valid}` })).status).toBe(202);
@@ -58,7 +59,7 @@ describe('POST /webhooks/pagerduty', () => {
 
   it('processes a replayed event once', async () => {
     const { ts, pdId, dedupKey } = await pagedIncident(h);
-    const note = pdEvent(`ev-note-${pdId}`, 'incident.annotated', { type: 'incident_note', content: 'DB failover in progress', incident: { id: pdId } });
+    const note = pdEvent(`ev-note-${pdId}`, 'incident.annotated', pdNote(pdId, 'DB failover in progress'));
     await h.pagerdutyWebhook(ackEvent(`ev-first-${pdId}`, pdId, dedupKey));
     await h.incidents.settled();
     await h.pagerdutyWebhook(note);
@@ -86,7 +87,7 @@ describe('POST /webhooks/pagerduty', () => {
 
     // PagerDuty echoes the change back: the card keeps its one reply.
     await h.pagerdutyWebhook(ackEvent(`ev-echo-${pdId}`, pdId, dedupKey));
-    await h.pagerdutyWebhook(pdEvent(`ev-echo-note-${pdId}`, 'incident.annotated', { type: 'incident_note', content: String((notes[0]!.body.note as { content: string }).content), incident: { id: pdId } }));
+    await h.pagerdutyWebhook(pdEvent(`ev-echo-note-${pdId}`, 'incident.annotated', pdNote(pdId, String((notes[0]!.body.note as { content: string }).content))));
     await h.incidents.settled();
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(replies(ts).map((r) => String(r.body.text))).toEqual([expect.stringContaining('Acknowledged by ada (PagerDuty updated).')]);

@@ -3,7 +3,8 @@ import { Queue } from 'bullmq';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_QUEUE } from '../../src/jobs/job-data.js';
-import { type AlertHarness, ALERTMANAGER_TOKEN, PD_SECRETS, pdEvent, startAlertHarness } from '../alerts/support/harness.js';
+import { type AlertHarness, ALERTMANAGER_TOKEN, PD_SECRETS, startAlertHarness } from '../alerts/support/harness.js';
+import { pdEvent, pdIncident } from '../fixtures/pagerduty/webhook-events.js';
 import { highErrorRate } from '../fixtures/alertmanager/payloads.js';
 import { postSlack, slashCommandPayload } from '../slack/support/slack-requests.js';
 import { recordingLog } from '../support/recording-log.js';
@@ -82,7 +83,7 @@ describe('malformed bodies at every endpoint (fixed seed)', () => {
   });
 
   it('PagerDuty: every broken signed event gets a 4xx and is not queued', { timeout: BUDGET_MS }, async () => {
-    const valid = pdEvent('ev-fuzz', 'incident.acknowledged', { id: 'PFUZZ', type: 'incident' }) as unknown as Record<string, unknown>;
+    const valid = pdEvent('ev-fuzz', 'incident.acknowledged', pdIncident('PFUZZ', { status: 'acknowledged' })) as unknown as Record<string, unknown>;
     const brokenEvent = fc.oneof(
       broken(valid, ['event']),
       broken(valid.event as Record<string, unknown>, ['id', 'event_type']).map((event) => `{"event":${event}}`),

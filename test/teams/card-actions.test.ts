@@ -75,7 +75,7 @@ describe('Teams card actions', () => {
 
   it('refuses a Confirm replayed from another conversation', async () => {
     const { cardId, confirmId } = await planFor('maestro-orchestrator');
-    const response = await h.send(cardAction(h.fake.url, { verb: 'plan.confirm', value: confirmId, cardId, conversationId: '19:other@thread.tacv2' }));
+    const response = await h.send(cardAction(h.fake.url, { verb: 'plan.confirm', value: confirmId, cardId, channelId: '19:other@thread.tacv2' }));
     expect(String(response.json?.value)).toContain('belongs to another conversation');
     expect(ports.executions).toHaveLength(0);
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MessageRef } from '../../src/core/chat-port.js';
 import type { SlackTestPorts } from '../fixtures/slack-actions.js';
-import { botAddedToTeam, CHANNEL_ID, TEAM_ID } from './support/activities.js';
+import { botAddedToTeam, CHANNEL_ID, channelEvent, installationUpdate, TEAM_ID } from './support/activities.js';
 import { startTeamsHarness, type TeamsHarness } from './support/harness.js';
 
 const INCIDENTS = '19:incidents0000000000000000000000@thread.tacv2';
@@ -30,6 +30,30 @@ describe('Teams proactive messages', () => {
     await h.workerChat().post('  maestro   incidents ', { title: 'one' });
     await h.workerChat().post('Maestro/General', { title: 'two' });
     expect(h.fake.activityCalls('send').map((c) => c.conversationId)).toEqual([INCIDENTS, TEAM_ID]);
+  });
+
+  it('learns a channel added since, when the app is installed again (installationUpdate add)', async () => {
+    const releases = '19:releases000000000000000000000000@thread.tacv2';
+    h.fake.channels = [...h.fake.channels, { id: releases, name: 'Release Train' }];
+    expect((await h.send(installationUpdate(h.fake.url, 'add'))).status).toBe(200);
+    await h.workerChat().post('Release Train', { title: 'train leaves' });
+    expect(h.fake.activityCalls('send')[0]!.conversationId).toBe(releases);
+  });
+
+  it('learns a channel created later by the name its channelCreated event gives, without listing the team', async () => {
+    const postmortems = '19:postmortems0000000000000000000000@thread.tacv2';
+    expect((await h.send(channelEvent(h.fake.url, 'channelCreated', { id: postmortems, name: 'Postmortems' }))).status).toBe(200);
+    expect(h.fake.calls.filter((c) => c.kind === 'channels')).toHaveLength(0);
+    await h.workerChat().post('Postmortems', { title: 'write-up due' });
+    expect(h.fake.activityCalls('send')[0]!.conversationId).toBe(postmortems);
+  });
+
+  it('does not list the channels of a team the app is removed from (installationUpdate remove)', async () => {
+    const later = '19:later00000000000000000000000000@thread.tacv2';
+    h.fake.channels = [...h.fake.channels, { id: later, name: 'Later' }];
+    expect((await h.send(installationUpdate(h.fake.url, 'remove'))).status).toBe(200);
+    expect(h.fake.calls.filter((c) => c.kind === 'channels')).toHaveLength(0);
+    await expect(h.workerChat().post('Later', { title: 'lost' })).rejects.toThrow(/has not seen the Teams conversation 'Later'/);
   });
 
   it('lets a process that did not post a card edit it and reply under it, from a ref that went through JSON', async () => {

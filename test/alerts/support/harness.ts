@@ -234,21 +234,6 @@ function teamsBot(url: string, fake: FakeBotConnector, adapter: TeamsAdapter): T
   return { fake, adapter, send: (activity) => postActivity(url, activity, fake.token({ audience: APP_ID, serviceUrl: activity.serviceUrl })) };
 }
 
-/** A PagerDuty v3 webhook body. */
-export function pdEvent(id: string, eventType: string, data: Record<string, unknown>, agent = 'Grace Hopper') {
-  return {
-    event: {
-      id,
-      event_type: eventType,
-      resource_type: eventType === 'incident.annotated' ? 'incident_note' : 'incident',
-      occurred_at: new Date().toISOString(),
-      agent: { id: 'PUSER1', type: 'user_reference', summary: agent, html_url: 'https://example.pagerduty.com/users/PUSER1' },
-      client: null,
-      data,
-    },
-  };
-}
-
 let paged = 0;
 /**
  * A fresh paging incident (MaestroHighErrorRate, a group of its own): its group key,

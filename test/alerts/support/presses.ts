@@ -52,9 +52,8 @@ export function slackPress(card: SlackCall, button: types.Button, user: { id: st
  * A press of `execute` on the card `cardId` in the Teams channel `channelId`: an
  * invoke named `adaptiveCard/action` whose value carries the Action.Execute's id,
  * verb and data (learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/universal-actions-for-adaptive-cards/work-with-universal-actions-for-adaptive-cards;
- * botframework-schema AdaptiveCardInvokeAction), sent in the card's reply chain.
+ * botframework-schema AdaptiveCardInvokeAction), sent in the card's reply chain with that channel's ids in channelData.
  */
 export function teamsPress(serviceUrl: string, channelId: string, cardId: string, execute: ExecuteAction, from?: { id: string; name: string; aadObjectId?: string }) {
-  const activity = cardAction(serviceUrl, { verb: execute.verb, value: execute.data.value, cardId, conversationId: `${channelId};messageid=${cardId}`, ...(from ? { from } : {}) });
-  return { ...activity, channelData: { ...activity.channelData, channel: { id: channelId } } };
+  return cardAction(serviceUrl, { verb: execute.verb, value: execute.data.value, cardId, channelId, ...(from ? { from } : {}) });
 }
