@@ -14,8 +14,8 @@ const RETRIES = 'maestro_bot_chat_retries_total';
 
 /**
  * Slack's Web API calls, counted where the WebClient sends them: each call once after its
- * retries, each retry by its reason. The fake answers 429 with Retry-After and 5xx as
- * Slack's rate-limit docs and the WebClient's own tests describe (test/fakes/slack-api.ts).
+ * retries, each retry by its reason. The fake (test/fakes/slack-api.ts) answers 429 with a
+ * Retry-After header in seconds, as https://api.slack.com/docs/rate-limits documents, and 5xx.
  */
 describe('Slack chat API calls and retries', () => {
   let fake: FakeSlackApi;

@@ -12,7 +12,8 @@ const RETRIES = 'maestro_bot_chat_retries_total';
 /**
  * Bot Connector calls, counted where TeamsChat sends them: each post or edit once after its
  * retries, each retry of its own by the status Teams answered (the fake connector answers 412,
- * 429 and 5xx as Teams' rate-limit guidance describes; test/fakes/bot-connector.ts). The SDK's
+ * 429 and 5xx, the answers learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit
+ * tells bots to retry; test/fakes/bot-connector.ts). The SDK's
  * HTTP pipeline retries 429 and 5xx itself before TeamsChat sees them; those are not counted yet.
  */
 describe('Teams chat API calls and retries', () => {
