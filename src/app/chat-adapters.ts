@@ -5,6 +5,7 @@ import type { SlackConfig } from '../adapters/slack/config.js';
 import type { SlackAdapter } from '../adapters/slack/index.js';
 import type { TeamsConfig } from '../adapters/teams/config.js';
 import type { ChatPort } from '../core/chat-port.js';
+import type { Metrics } from '../core/metrics.js';
 import type { Platform } from '../core/request.js';
 import type { CommandHandler } from '../handlers/command.js';
 import type { InteractionHandler } from '../handlers/interaction.js';
@@ -21,6 +22,8 @@ export interface ChatAdapterOptions {
   log: Logger;
   updateIntervalMs: number;
   chats: Map<Platform, ChatPort>;
+  /** Each chat counts its API calls and retries here, request-scoped replies included. */
+  metrics: Metrics;
   /** Called with each adapter's stop, for shutdown. */
   onStop(stop: () => Promise<void>): void;
 }
@@ -33,28 +36,28 @@ export interface ChatAdapterOptions {
  * start-up time and memory a console or Teams-only bot has no use for.
  */
 export async function startChatAdapters(options: ChatAdapterOptions): Promise<{ slackEdge?: SlackAdapter['edge'] }> {
-  const { web, app, handler, interactions, redis, prefix, log, chats } = options;
+  const { web, app, handler, interactions, redis, prefix, log, chats, metrics } = options;
   let slackEdge: SlackAdapter['edge'];
   if (options.slack) {
     const { createSlackAdapter, createSlackChat } = await import('../adapters/slack/index.js');
     if (web) {
-      const slack = await createSlackAdapter({ handler, interactions, redis, prefix, log, config: options.slack });
+      const slack = await createSlackAdapter({ handler, interactions, redis, prefix, log, config: options.slack, metrics });
       chats.set('slack', slack.chat);
       options.onStop(() => slack.stop());
       slackEdge = slack.edge;
     } else {
-      chats.set('slack', createSlackChat({ config: options.slack, log }));
+      chats.set('slack', createSlackChat({ config: options.slack, log, metrics }));
     }
   }
   if (options.teams) {
     const { createTeamsAdapter, createTeamsChat } = await import('../adapters/teams/index.js');
     const config = options.teams;
     if (web) {
-      const teams = createTeamsAdapter({ app, handler, interactions, redis, prefix, log, config, updateIntervalMs: options.updateIntervalMs });
+      const teams = createTeamsAdapter({ app, handler, interactions, redis, prefix, log, config, updateIntervalMs: options.updateIntervalMs, metrics });
       chats.set('teams', teams.chat);
       options.onStop(() => teams.stop());
     } else {
-      chats.set('teams', createTeamsChat({ redis, prefix, log, config }));
+      chats.set('teams', createTeamsChat({ redis, prefix, log, config, metrics }));
     }
   }
   return slackEdge ? { slackEdge } : {};

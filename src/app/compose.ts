@@ -16,7 +16,9 @@ import type { TeamsConfig } from '../adapters/teams/config.js';
 import type { Catalog } from '../config/catalog-schema.js';
 import { durationMs } from '../config/env.js';
 import { RedisAuditSink } from '../core/audit.js';
+import type { ChatPort } from '../core/chat-port.js';
 import { Metrics } from '../core/metrics.js';
+import type { Platform } from '../core/request.js';
 import { registerSecretValues } from '../core/secret-values.js';
 import { ActionRegistry } from '../core/registry.js';
 import { ApprovalStore } from '../handlers/approval-store.js';
@@ -32,7 +34,6 @@ import { startChatAdapters } from './chat-adapters.js';
 import { externalClients } from './clients.js';
 import { type ClusterChoice, connectCluster } from './cluster.js';
 import { MeteredAudit } from './metered-audit.js';
-import { MeteredChats } from './metered-chats.js';
 import { serveRole } from './serve-role.js';
 import { consoleClusterLine, startupFields } from './startup-line.js';
 
@@ -75,7 +76,8 @@ export async function runBot(setup: BotSetup): Promise<number> {
       const counts = await queue.queue.getJobCounts('waiting', 'delayed', 'prioritized');
       return Object.values(counts).reduce((sum, n) => sum + n, 0);
     });
-    const chats = new MeteredChats(metrics);
+    // Each adapter's chat counts its own API calls, where they reach the platform (maestro_bot_chat_calls_total).
+    const chats = new Map<Platform, ChatPort>();
     const consoleChat = new ConsoleChat(process.stdout);
     if (consoleMode) chats.set('console', consoleChat);
 
@@ -212,6 +214,7 @@ export async function runBot(setup: BotSetup): Promise<number> {
       log,
       updateIntervalMs: durationMs(env.PROGRESS_INTERVAL),
       chats,
+      metrics,
       onStop: (stop) => closers.unshift(stop),
     });
 

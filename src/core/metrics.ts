@@ -1,5 +1,8 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
+/** Why a chat API call was sent again: Retry-After (429), Teams' 412, another HTTP failure, or no answer at all. */
+export type ChatRetryReason = '429' | '412' | '4xx' | '5xx' | 'network';
+
 export type CommandOutcome = 'ok' | 'parse_error' | 'user_error' | 'error' | 'dry_run' | 'queued' | 'needs_confirmation';
 
 /**
@@ -27,6 +30,7 @@ export class Metrics {
   readonly webhooks: Counter<'source' | 'outcome'>;
   readonly verdicts: Counter<'verdict'>;
   readonly chatCalls: Counter<'platform' | 'method' | 'outcome'>;
+  readonly chatRetries: Counter<'platform' | 'method' | 'reason'>;
   readonly httpDuration: Histogram<'route' | 'method' | 'status'>;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
@@ -53,8 +57,14 @@ export class Metrics {
     this.verdicts = new Counter({ name: 'maestro_bot_verification_verdicts_total', help: 'Verification verdicts after a rollback, by verdict', labelNames: ['verdict'], registers });
     this.chatCalls = new Counter({
       name: 'maestro_bot_chat_calls_total',
-      help: 'Calls to a chat platform, by platform, method (post, update, reply, ephemeral) and outcome (ok, error)',
+      help: "Chat platform API calls, each counted once after its retries, by platform, the platform's method (chat.postMessage, response_url, sendActivity, ...) and outcome (ok, error)",
       labelNames: ['platform', 'method', 'outcome'],
+      registers,
+    });
+    this.chatRetries = new Counter({
+      name: 'maestro_bot_chat_retries_total',
+      help: "Chat platform API requests sent again, by platform, the platform's method and reason (429, 412, 4xx, 5xx, network)",
+      labelNames: ['platform', 'method', 'reason'],
       registers,
     });
     this.httpDuration = new Histogram({

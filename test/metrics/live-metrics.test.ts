@@ -73,8 +73,8 @@ describe('a live /metrics', () => {
     expect(text).toMatch(/maestro_bot_http_request_duration_seconds_count\{route="\/health\/ready",method="GET",status="200"\} 1/);
   });
 
-  it('declares the job, verification and chat metrics', () => {
-    for (const name of ['maestro_bot_jobs_queued', 'maestro_bot_jobs_running', 'maestro_bot_job_duration_seconds', 'maestro_bot_verification_verdicts_total', 'maestro_bot_chat_calls_total']) {
+  it('declares the job, verification, chat call and chat retry metrics', () => {
+    for (const name of ['maestro_bot_jobs_queued', 'maestro_bot_jobs_running', 'maestro_bot_job_duration_seconds', 'maestro_bot_verification_verdicts_total', 'maestro_bot_chat_calls_total', 'maestro_bot_chat_retries_total']) {
       expect(families(text), name).toContain(name);
     }
     expect(text).toMatch(/^maestro_bot_jobs_queued 0$/m);
@@ -92,6 +92,12 @@ describe('the Grafana dashboard in manifests/grafana', () => {
     const run = spawnSync('promtool', ['check', 'rules', file], { encoding: 'utf8' });
     expect(run.error, 'promtool not found: apt-get install prometheus').toBeUndefined();
     expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
+  });
+
+  it('graphs chat API errors and retries', () => {
+    expect(exprs.map((e) => e.expr)).toEqual(
+      expect.arrayContaining([expect.stringContaining('maestro_bot_chat_calls_total{outcome="error"}'), expect.stringContaining('rate(maestro_bot_chat_retries_total[')]),
+    );
   });
 
   it('names only metrics a live /metrics serves', () => {

@@ -1,4 +1,5 @@
 import type { Authorize, AuthorizeResult, webApi } from '@slack/bolt';
+import type { SlackCallMeter } from './call-meter.js';
 
 /**
  * The single-workspace authorization Bolt would build from `token`, except that a
@@ -6,11 +7,11 @@ import type { Authorize, AuthorizeResult, webApi } from '@slack/bolt';
  * answer, failure included, so a network blip at start-up would turn every later
  * command away until a restart.
  */
-export function authorizeBotToken(client: webApi.WebClient, botToken: string): Authorize<boolean> {
+export function authorizeBotToken(client: webApi.WebClient, botToken: string, meter: SlackCallMeter): Authorize<boolean> {
   let cached: Promise<AuthorizeResult> | undefined;
   return () => {
     if (!cached) {
-      const attempt = client.auth.test({ token: botToken }).then((r) => ({ botToken, botId: r.bot_id, botUserId: r.user_id, teamId: r.team_id }));
+      const attempt = meter.call('auth.test', () => client.auth.test({ token: botToken })).then((r) => ({ botToken, botId: r.bot_id, botUserId: r.user_id, teamId: r.team_id }));
       cached = attempt;
       attempt.catch(() => {
         if (cached === attempt) cached = undefined;

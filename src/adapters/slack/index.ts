@@ -2,11 +2,13 @@ import { App, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Policy } from '../../config/catalog-schema.js';
+import type { Metrics } from '../../core/metrics.js';
 import type { CommandHandler } from '../../handlers/command.js';
 import { InteractionHandler } from '../../handlers/interaction.js';
 import { AfterAck, drainWithin } from '../http/after-ack.js';
 import { authorizeBotToken } from './authorize.js';
 import { boltLogger } from './bolt-logger.js';
+import { SlackCallMeter } from './call-meter.js';
 import type { SlackConfig } from './config.js';
 import { DeliveryDedupe } from './dedupe.js';
 import { registerListeners } from './listeners.js';
@@ -33,6 +35,8 @@ export interface SlackAdapterOptions {
   /** Tests shorten the Web API client's backoff; production keeps the default. */
   retryConfig?: webApi.RetryOptions;
   updateIntervalMs?: number;
+  /** Where the chat's Web API calls and their retries are counted. */
+  metrics?: Metrics;
   /** Acknowledged requests worked on at once (default 8); the rest wait their turn. */
   workConcurrency?: number;
   /** Acknowledged requests allowed in flight, over HTTP or the socket (default 2000); beyond it new ones are turned away with a reason. */
@@ -68,8 +72,10 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
   const log = options.log.child({ platform: 'slack' });
   const sdkLogger = boltLogger(log);
   const clientOptions = clientOptionsFor(config, options.retryConfig, sdkLogger);
-  const client = new webApi.WebClient(config.botToken, clientOptions);
-  const authorize = authorizeBotToken(client, config.botToken);
+  // Every call to Slack the bot makes itself goes through this client (Bolt's own is left idle), so it is the one metered.
+  const meter = new SlackCallMeter(options.metrics);
+  const client = new webApi.WebClient(config.botToken, { ...clientOptions, retryConfig: meter.retryConfig(clientOptions.retryConfig ?? DEFAULT_RETRY) });
+  const authorize = authorizeBotToken(client, config.botToken, meter);
   const afterAck = new AfterAck(options.workConcurrency ?? 8, (error) => log.error({ err: error }, 'Slack work after the ack failed'));
   // Bolt would build the Socket Mode receiver itself, but its stop() does not wait for the socket to close; ours does, through the client.
   const socket = config.appToken
@@ -82,7 +88,7 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
   const common = { authorize, clientOptions, logger: sdkLogger, convoStore: false } as const;
   const bolt = socket ? new App({ ...common, receiver: socket, socketMode: true }) : new App({ ...common, receiver });
 
-  const chat = new SlackChat(client, log, { updateIntervalMs: options.updateIntervalMs, responseUrlBase: config.responseUrlBase });
+  const chat = new SlackChat(client, log, { updateIntervalMs: options.updateIntervalMs, responseUrlBase: config.responseUrlBase, meter });
   registerListeners(bolt, {
     handler: options.handler,
     interactions: options.interactions ?? new InteractionHandler(options.handler),
@@ -116,10 +122,11 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
 }
 
 /** For a worker-only process: edits and replies with just the bot token, no Bolt app. */
-export function createSlackChat(options: { config: SlackConfig; log: Logger; retryConfig?: webApi.RetryOptions; updateIntervalMs?: number }): SlackChat {
+export function createSlackChat(options: { config: SlackConfig; log: Logger; retryConfig?: webApi.RetryOptions; updateIntervalMs?: number; metrics?: Metrics }): SlackChat {
   const log = options.log.child({ platform: 'slack' });
-  const client = new webApi.WebClient(options.config.botToken, clientOptionsFor(options.config, options.retryConfig, boltLogger(log)));
-  return new SlackChat(client, log, { updateIntervalMs: options.updateIntervalMs });
+  const meter = new SlackCallMeter(options.metrics);
+  const client = new webApi.WebClient(options.config.botToken, clientOptionsFor(options.config, meter.retryConfig(options.retryConfig ?? DEFAULT_RETRY), boltLogger(log)));
+  return new SlackChat(client, log, { updateIntervalMs: options.updateIntervalMs, responseUrlBase: options.config.responseUrlBase, meter });
 }
 
 /** A command waits on a group lookup: one quick retry, no waiting out a 429, then the cached members or a failure. */

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { renderBlocks } from './block-kit.js';
+import type { SlackCallMeter } from './call-meter.js';
 
 /** Where Slack's response_urls live; SLACK_RESPONSE_URL_BASE points tests at a fake. */
 export const SLACK_RESPONSE_URL_BASE = 'https://hooks.slack.com/';
@@ -25,6 +26,7 @@ export class ResponseUrl {
     private readonly url: string,
     private readonly base: string,
     private readonly log: Logger,
+    private readonly meter?: SlackCallMeter,
   ) {}
 
   /** Sends `rendered` as an ephemeral message; false, with a warning saying why, when it could not. */
@@ -48,11 +50,13 @@ export class ResponseUrl {
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
       const answer = (await response.text()).slice(0, 100);
+      this.meter?.count('response_url', response.ok);
       if (response.ok) return true;
       this.broken = true;
       this.log.warn({ status: response.status, answer }, `response_url answered ${response.status}`);
     } catch (error) {
       this.broken = true;
+      this.meter?.count('response_url', false);
       this.log.warn({ reason: reasonOf(error) }, 'response_url could not be reached');
     }
     return false;

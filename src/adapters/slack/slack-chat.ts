@@ -5,6 +5,7 @@ import { UserError } from '../../core/errors.js';
 import type { Message } from '../../core/message.js';
 import { maskSecretsIn } from '../../core/secret-values.js';
 import { renderBlocks } from './block-kit.js';
+import { SlackCallMeter } from './call-meter.js';
 import { ResponseUrl, SLACK_RESPONSE_URL_BASE } from './response-url.js';
 import { UpdateCoalescer } from './update-coalescer.js';
 
@@ -25,6 +26,8 @@ export interface SlackChatOptions {
   updateIntervalMs?: number;
   /** Where a request's response_url may point (SLACK_RESPONSE_URL_BASE); default https://hooks.slack.com/. */
   responseUrlBase?: string;
+  /** Counts every call this chat makes, the WebClient's retries included: give the same meter the client's `retryConfig`. */
+  meter?: SlackCallMeter;
 }
 
 /** Who made a request, where, and the response_url Slack gave it. */
@@ -56,6 +59,7 @@ export class SlackChat implements ChatPort {
   readonly platform = 'slack' as const;
   private readonly updates: UpdateCoalescer<{ ref: MessageRef; message: Message }>;
   private readonly responseUrlBase: string;
+  private readonly meter: SlackCallMeter;
 
   constructor(
     private readonly client: webApi.WebClient,
@@ -63,6 +67,7 @@ export class SlackChat implements ChatPort {
     options: SlackChatOptions = {},
   ) {
     this.responseUrlBase = options.responseUrlBase ?? SLACK_RESPONSE_URL_BASE;
+    this.meter = options.meter ?? new SlackCallMeter(undefined);
     this.updates = new UpdateCoalescer(async (_key, { ref, message }) => {
       await this.call('chat.update', () => this.client.chat.update({ channel: ref.conversation, ts: ref.id, ...render(message) }));
     }, options.updateIntervalMs ?? 1000);
@@ -103,7 +108,7 @@ export class SlackChat implements ChatPort {
    * response_url; a plan or card, which must be posted for all, is refused with how to fix it.
    */
   forRequest(requester: Requester): ChatPort {
-    const fallback = requester.responseUrl ? new ResponseUrl(requester.responseUrl, this.responseUrlBase, requester.log ?? this.log) : undefined;
+    const fallback = requester.responseUrl ? new ResponseUrl(requester.responseUrl, this.responseUrlBase, requester.log ?? this.log, this.meter) : undefined;
     const log = requester.log ?? this.log;
     return {
       platform: this.platform,
@@ -125,7 +130,7 @@ export class SlackChat implements ChatPort {
    */
   private async postWhereAsked(conversation: string, message: Message, options: PostOptions, fallback: ResponseUrl | undefined, log: Logger): Promise<MessageRef> {
     try {
-      return this.ref(await this.postMessage(conversation, message, options), conversation, options.threadId);
+      return this.ref(await this.meter.call('chat.postMessage', () => this.postMessage(conversation, message, options)), conversation, options.threadId);
     } catch (error) {
       const code = errorCode(error);
       if (!MEMBERSHIP_ERRORS.has(code)) throw this.failed('chat.postMessage', error);
@@ -142,12 +147,14 @@ export class SlackChat implements ChatPort {
   private async sendEphemeral(conversation: string, userId: string, message: Message, options: PostOptions, fallback?: ResponseUrl): Promise<void> {
     const rendered = render(message);
     try {
-      await this.client.chat.postEphemeral({
-        channel: conversation,
-        user: userId,
-        ...rendered,
-        ...(options.threadId ? { thread_ts: options.threadId } : {}),
-      });
+      await this.meter.call('chat.postEphemeral', () =>
+        this.client.chat.postEphemeral({
+          channel: conversation,
+          user: userId,
+          ...rendered,
+          ...(options.threadId ? { thread_ts: options.threadId } : {}),
+        }),
+      );
     } catch (error) {
       const code = errorCode(error);
       if (fallback && MEMBERSHIP_ERRORS.has(code) && (await fallback.ephemeral(rendered))) {
@@ -171,7 +178,7 @@ export class SlackChat implements ChatPort {
   /** The WebClient has already honoured Retry-After and retried 5xx; what reaches here is final. */
   private async call<T>(method: string, run: () => Promise<T>): Promise<T> {
     try {
-      return await run();
+      return await this.meter.call(method, run);
     } catch (error) {
       throw this.failed(method, error);
     }

@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { errorRef } from '../../core/errors.js';
 import type { CommandHandler } from '../../handlers/command.js';
+import type { Metrics } from '../../core/metrics.js';
 import type { InteractionHandler } from '../../handlers/interaction.js';
 import { AfterAck, drainWithin } from '../http/after-ack.js';
 import { authenticationFor, RefusingAuthentication } from './authentication.js';
@@ -37,6 +38,8 @@ interface TeamsCommonOptions {
   authentication?: BotFrameworkAuthentication;
   updateIntervalMs?: number;
   retry?: RetryOptions;
+  /** Where the chat's connector calls and their retries are counted. */
+  metrics?: Metrics;
 }
 
 export interface TeamsAdapterOptions extends TeamsCommonOptions {
@@ -100,6 +103,10 @@ function build(options: TeamsCommonOptions, log: Logger) {
   const authentication = new RefusingAuthentication(options.authentication ?? authenticationFor(options.config), log);
   const adapter = new CloudAdapter(authentication);
   const conversations = new ConversationStore(options.redis, options.prefix);
-  const chat = new TeamsChat(adapter, options.config.appId, conversations, log, { updateIntervalMs: options.updateIntervalMs, retry: options.retry });
+  const chat = new TeamsChat(adapter, options.config.appId, conversations, log, {
+    updateIntervalMs: options.updateIntervalMs,
+    retry: options.retry,
+    metrics: options.metrics,
+  });
   return { adapter, chat, conversations };
 }

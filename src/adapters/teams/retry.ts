@@ -1,3 +1,5 @@
+import type { ChatRetryReason } from '../../core/metrics.js';
+
 /**
  * Retries a Bot Connector call that Teams throttled or could not serve. Teams asks
  * bots to retry 429, 412, 502 and 504 with exponential backoff and jitter
@@ -16,6 +18,13 @@ export interface RetryOptions {
 }
 
 const RETRYABLE = new Set([412, 429, 502, 504]);
+
+/** The bounded label a retry is counted under (the connector retries only the statuses above). */
+export function retryReason(status: number): ChatRetryReason {
+  if (status === 429) return '429';
+  if (status === 412) return '412';
+  return status >= 500 ? '5xx' : '4xx';
+}
 
 export async function withConnectorRetry<T>(call: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
   const attempts = options.attempts ?? 5;

@@ -2,11 +2,12 @@ import type { Activity, CloudAdapter, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { ChatPort, MessageRef, PostOptions } from '../../core/chat-port.js';
 import type { Message } from '../../core/message.js';
+import type { Metrics } from '../../core/metrics.js';
 import { maskSecretsIn } from '../../core/secret-values.js';
 import { UpdateCoalescer } from '../slack/update-coalescer.js';
 import { cardAttachment } from './adaptive-card.js';
 import { type ConversationStore, hasThreads, type StoredReference } from './conversations.js';
-import { type RetryOptions, statusOf, withConnectorRetry } from './retry.js';
+import { type RetryOptions, retryReason, statusOf, withConnectorRetry } from './retry.js';
 
 /** A Bot Connector call that failed after every retry; carries no token or payload. */
 export class TeamsApiError extends Error {
@@ -24,6 +25,8 @@ export interface TeamsChatOptions {
   /** Minimum gap between two edits of one card. */
   updateIntervalMs?: number;
   retry?: RetryOptions;
+  /** Where each connector call and each of its retries is counted, by operation. */
+  metrics?: Metrics;
 }
 
 /**
@@ -108,13 +111,21 @@ export class TeamsChat implements ChatPort {
     return { ...reference, conversation: { ...reference.conversation, id: `${reference.conversation.id};messageid=${threadId}` } };
   }
 
+  /** Every post, edit and reply reaches the connector here, so each is counted here once, with its retries. */
   private async send(operation: string, reference: StoredReference, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    const { metrics, retry } = this.options;
     try {
       await withConnectorRetry(() => this.proactive(reference, logic), {
-        ...this.options.retry,
-        onRetry: (info) => this.log.warn({ teamsOperation: operation, ...info }, `Teams ${operation} throttled or failed, retrying`),
+        ...retry,
+        onRetry: (info) => {
+          this.log.warn({ teamsOperation: operation, ...info }, `Teams ${operation} throttled or failed, retrying`);
+          metrics?.chatRetries.inc({ platform: 'teams', method: operation, reason: retryReason(info.status) });
+          retry?.onRetry?.(info);
+        },
       });
+      metrics?.chatCalls.inc({ platform: 'teams', method: operation, outcome: 'ok' });
     } catch (error) {
+      metrics?.chatCalls.inc({ platform: 'teams', method: operation, outcome: 'error' });
       const status = statusOf(error);
       this.log.error({ teamsOperation: operation, status, err: status ? undefined : error }, `Teams ${operation} failed`);
       throw new TeamsApiError(operation, status, status ? hints[status] : undefined);

@@ -57,6 +57,8 @@ export async function startSlackHarness(
      * listener serves no /slack/events.
      */
     appToken?: string;
+    /** Where the adapter's Web API calls, response_url posts and retries are counted. */
+    metrics?: Metrics;
   } = {},
 ): Promise<SlackHarness> {
   const log = options.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -100,6 +102,7 @@ export async function startSlackHarness(
     ...(options.workConcurrency !== undefined ? { workConcurrency: options.workConcurrency } : {}),
     ...(options.capacity !== undefined ? { capacity: options.capacity } : {}),
     ...(options.drainTimeoutMs !== undefined ? { drainTimeoutMs: options.drainTimeoutMs } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   finishHttpApp(app, log);
   // Socket Mode needs no HTTP edge: main.ts then starts the plain listener for the other routes.

@@ -42,6 +42,8 @@ export interface HarnessOptions<P> {
   ports: P;
   catalog?: Catalog;
   updateIntervalMs?: number;
+  /** Where the adapter's and the worker chat's connector calls are counted. */
+  metrics?: Metrics;
 }
 
 /**
@@ -78,6 +80,7 @@ export async function startTeamsHarness<P>(name: string, options: HarnessOptions
     authentication: fakeAuthentication(fake, APP_ID),
     updateIntervalMs: options.updateIntervalMs ?? 50,
     retry: { baseDelayMs: 20, maxDelayMs: 200 },
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   };
   const teams = createTeamsAdapter({ ...common, app, handler, interactions: new InteractionHandler(handler) });
   finishHttpApp(app, log);
