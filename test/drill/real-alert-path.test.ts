@@ -7,8 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { rulesFile } from '../../src/config/alert-rules.js';
 import { parseCatalog } from '../../src/config/catalog.js';
-import { FakeSlackApi } from '../fakes/slack-api.js';
+import { slackButtons, slackPress } from '../alerts/support/presses.js';
+import { FakeSlackApi, type SlackCall } from '../fakes/slack-api.js';
 import { type BotProcess, startBotProcess } from '../slack/support/bot-process.js';
+import { postSlack, slashCommandBody } from '../slack/support/slack-requests.js';
 import { shippedWith } from '../support/catalog-fixtures.js';
 import { freePort, hasPrometheus, type RealPrometheus, startPrometheus } from '../support/real-prometheus.js';
 import { cleanPrefix, testPrefix, testRedis } from '../support/redis.js';
@@ -38,7 +40,10 @@ describe.runIf((hasPrometheus && hasAlertmanager) || process.env.CI)('an alert f
 
   beforeAll(async () => {
     const catalogText = shippedWith((raw) => {
-      raw.defaults.range = '10s';
+      // Verification reads rates over defaults.range from its first check (a tenth of the
+      // window in), so the range is kept no longer than that interval: a longer one reads
+      // the bad release's own samples after the rollback (see the report on issue 19).
+      raw.defaults.range = '4s';
       raw.alerts.MaestroHighErrorRate.for = '5s';
     });
     const catalogFile = join(dir, 'catalog.yaml');
@@ -52,7 +57,16 @@ describe.runIf((hasPrometheus && hasAlertmanager) || process.env.CI)('an alert f
     bot = await startBotProcess({
       prefix,
       slackApiUrl: fake.url,
-      env: { MAESTRO_SANDBOX: '1', MAESTRO_CATALOG: catalogFile, ALERTMANAGER_TOKEN: TOKEN, PROMETHEUS_URL: `http://127.0.0.1:${promPort}` },
+      env: {
+        MAESTRO_SANDBOX: '1',
+        MAESTRO_CATALOG: catalogFile,
+        ALERTMANAGER_TOKEN: TOKEN,
+        // Verification reads the real Prometheus, not the sandbox's own answers; its window is the runbook's 10m compressed.
+        PROMETHEUS_URL: `http://127.0.0.1:${promPort}`,
+        MAESTRO_VERIFY_WINDOW: '40s',
+        SLACK_RESPONSE_URL_BASE: fake.hooksBase,
+        PROGRESS_INTERVAL: '500ms',
+      },
     });
     // The 'maestro-bot started' line names the cluster it changes: here the built-in sandbox.
     const sandboxUrl = new URL(String(bot.started.clusterServer));
@@ -101,16 +115,57 @@ describe.runIf((hasPrometheus && hasAlertmanager) || process.env.CI)('an alert f
     rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 
+  const sam = { id: 'U0SAM', name: 'sam' };
+  const sky = { id: 'U0SKY', name: 'sky' };
+  const textOf = (c: SlackCall) => `${String(c.body.text)} ${JSON.stringify(c.body.blocks ?? [])}`;
+  async function nextCall(method: string, matching: (c: SlackCall) => boolean, timeoutMs: number): Promise<SlackCall> {
+    await fake.waitFor(() => fake.succeeded(method).some(matching), timeoutMs);
+    return fake.succeeded(method).find(matching)!;
+  }
+  // One group per namespace (the route's group_by); the prod one is the drill's.
+  const isProdCard = (c: SlackCall) => !c.body.thread_ts && textOf(c).includes('MaestroHighErrorRate') && textOf(c).includes('*Environment*\\nprod');
+  let card: SlackCall;
+  let cardTs: string;
+
   it('posts MaestroHighErrorRate for the bad release as an incident card with a Roll back button', { timeout: 90_000 }, async () => {
-    // One group per namespace (the route's group_by); the prod one is the drill's.
-    const isProdCard = (c: { body: Record<string, unknown> }) => {
-      const text = JSON.stringify(c.body.blocks ?? []);
-      return text.includes('MaestroHighErrorRate') && text.includes('*Environment*\\nprod');
-    };
-    await fake.waitFor(() => fake.succeeded('chat.postMessage').some(isProdCard), 60_000);
-    const card = fake.succeeded('chat.postMessage').find(isProdCard)!;
+    card = await nextCall('chat.postMessage', isProdCard, 60_000);
+    cardTs = String(card.response!.ts);
     expect(card.body.channel).toBe('#maestro-pager');
-    const actions = (card.body.blocks as { type: string; elements?: { text?: { text: string } }[] }[]).find((b) => b.type === 'actions')!;
-    expect(actions.elements!.map((e) => e.text?.text)).toContain('Roll back');
+    expect(slackButtons(card).map((b) => b.text.text)).toContain('Roll back');
+  });
+
+  it("rolls back on an sre member's press of Roll back once a second sre member approves", { timeout: 60_000 }, async () => {
+    const rollBack = slackButtons(card).find((b) => b.text.text === 'Roll back')!;
+    expect(rollBack.action_id).toMatch(/^alert\.action\./);
+    expect((await postSlack(bot.url, slackPress(card, rollBack, sam))).status).toBe(200);
+
+    const approval = await nextCall('chat.postMessage', (c) => c.body.thread_ts === cardTs && textOf(c).includes('Waiting for approval by sre'), 15_000);
+    const approve = slackButtons(approval).find((b) => b.action_id === 'approval.approve')!;
+    expect((await postSlack(bot.url, slackPress(approval, approve, sky))).status).toBe(200);
+
+    const result = await nextCall('chat.postMessage', (c) => c.body.thread_ts === cardTs && textOf(c).includes('Rolled back maestro-orchestrator'), 45_000);
+    expect(result.body.channel).toBe(card.response!.channel);
+  });
+
+  it('verifies the rollback against the real Prometheus and says it passed in the thread', { timeout: 90_000 }, async () => {
+    const passed = await nextCall('chat.postMessage', (c) => c.body.thread_ts === cardTs && textOf(c).includes('Verification passed: maestro-orchestrator in prod'), 80_000);
+    // The error-rate reading came from the real Prometheus (a number, not "no data" or "metrics unavailable").
+    expect(textOf(passed)).toMatch(/\*error_rate\*\\n[\d.]+% healthy/);
+    expect(textOf(passed)).not.toContain('metrics unavailable');
+  });
+
+  it('edits the card in place to resolved when Alertmanager sends resolved', { timeout: 60_000 }, async () => {
+    const resolved = await nextCall('chat.update', (c) => c.body.ts === cardTs && textOf(c).includes('Resolved') && textOf(c).includes('0 firing'), 50_000);
+    expect(resolved.body.channel).toBe(card.response!.channel);
+  });
+
+  it('keeps a complete evidence record of the rollback: revision, image, who, approver, verdict', { timeout: 30_000 }, async () => {
+    const before = fake.calls.length;
+    const asked = slashCommandBody({ text: 'history maestro-orchestrator --evidence', user_id: sam.id, user_name: sam.name, channel_id: 'C0PAGER', channel_name: 'maestro-pager' });
+    expect((await postSlack(bot.url, asked)).status).toBe(200);
+    const record = await nextCall('chat.postMessage', (c) => fake.calls.indexOf(c) >= before && textOf(c).includes('Rollback evidence of maestro-orchestrator'), 15_000);
+    const text = textOf(record);
+    expect(text).toContain('1 rollback recorded');
+    for (const cell of ['prod', 'k8s', '7 → 8 (template 6)', 'v2.8.0 → v2.7.3', 'sam', 'pass', 'approved by sky', 'held for 40s']) expect(text).toContain(cell);
   });
 });
