@@ -8,9 +8,11 @@ import { parse, stringify } from 'yaml';
 import { rulesFile } from '../../src/config/alert-rules.js';
 import { parseCatalog } from '../../src/config/catalog.js';
 import { slackButtons, slackPress } from '../alerts/support/presses.js';
+import { FakeBotConnector } from '../fakes/bot-connector.js';
 import { FakeSlackApi, type SlackCall } from '../fakes/slack-api.js';
 import { type BotProcess, startBotProcess } from '../slack/support/bot-process.js';
 import { postSlack, slashCommandBody } from '../slack/support/slack-requests.js';
+import { botAddedToTeam, TEAM_ID } from '../teams/support/activities.js';
 import { shippedWith } from '../support/catalog-fixtures.js';
 import { freePort, hasPrometheus, type RealPrometheus, startPrometheus } from '../support/real-prometheus.js';
 import { cleanPrefix, testPrefix, testRedis } from '../support/redis.js';
@@ -34,6 +36,9 @@ const prefix = testPrefix('drill').replaceAll(':', '-');
 describe.runIf((hasPrometheus && hasAlertmanager) || process.env.CI)('an alert from a real Prometheus through a real Alertmanager', () => {
   const dir = mkdtempSync(join(tmpdir(), 'maestro-drill-'));
   let fake: FakeSlackApi;
+  let connector: FakeBotConnector;
+  // The channel the shipped catalog names for maestro-orchestrator's incidents in Teams.
+  const INCIDENTS = '19:incidents0000000000000000000000@thread.tacv2';
   let bot: BotProcess;
   let prometheus: RealPrometheus | undefined;
   let alertmanager: ReturnType<typeof spawn> | undefined;
@@ -53,6 +58,8 @@ describe.runIf((hasPrometheus && hasAlertmanager) || process.env.CI)('an alert f
 
     fake = await new FakeSlackApi().start();
     fake.setUserGroup('S0MAESTROSRE', ['U0SAM', 'U0SKY']);
+    connector = await new FakeBotConnector().start();
+    connector.channels = [{ id: TEAM_ID }, { id: INCIDENTS, name: 'Maestro Incidents' }];
     const promPort = await freePort();
     bot = await startBotProcess({
       prefix,
@@ -66,8 +73,13 @@ describe.runIf((hasPrometheus && hasAlertmanager) || process.env.CI)('an alert f
         MAESTRO_VERIFY_WINDOW: '40s',
         SLACK_RESPONSE_URL_BASE: fake.hooksBase,
         PROGRESS_INTERVAL: '500ms',
+        // Teams without an app id: the bot then sends to the fake connector unsigned (development mode).
+        TEAMS_ALLOW_UNAUTHENTICATED: '1',
       },
     });
+    // Installing the bot in the team gives it the conversation reference it posts incident cards with.
+    const installed = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(botAddedToTeam(connector.url)) });
+    expect(installed.status).toBe(200);
     // The 'maestro-bot started' line names the cluster it changes: here the built-in sandbox.
     const sandboxUrl = new URL(String(bot.started.clusterServer));
 
@@ -110,6 +122,7 @@ describe.runIf((hasPrometheus && hasAlertmanager) || process.env.CI)('an alert f
       if (bot.process.exitCode === null) bot.process.kill('SIGKILL');
     }
     await fake?.stop();
+    await connector?.stop();
     await cleanPrefix(redis, prefix);
     await redis.quit();
     rmSync(dir, { recursive: true, force: true });
@@ -157,6 +170,13 @@ describe.runIf((hasPrometheus && hasAlertmanager) || process.env.CI)('an alert f
   it('edits the card in place to resolved when Alertmanager sends resolved', { timeout: 60_000 }, async () => {
     const resolved = await nextCall('chat.update', (c) => c.body.ts === cardTs && textOf(c).includes('Resolved') && textOf(c).includes('0 firing'), 50_000);
     expect(resolved.body.channel).toBe(card.response!.channel);
+  });
+
+  it("sends the same card to the catalog's Teams channel and edits it there to resolved", { timeout: 30_000 }, async () => {
+    const isProd = (c: { body: Record<string, unknown> }) => JSON.stringify(c.body).includes('MaestroHighErrorRate') && JSON.stringify(c.body).includes('prod');
+    const sent = connector.activityCalls('send').find((c) => c.conversationId === INCIDENTS && isProd(c));
+    expect(sent).toBeDefined();
+    await connector.waitFor(() => connector.activityCalls('update').some((u) => u.conversationId === INCIDENTS && isProd(u) && JSON.stringify(u.body).includes('RESOLVED')), 20_000);
   });
 
   it('keeps a complete evidence record of the rollback: revision, image, who, approver, verdict', { timeout: 30_000 }, async () => {
