@@ -1,118 +1,98 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
-import { rulesFile } from '../../src/config/alert-rules.js';
-import { parseCatalog } from '../../src/config/catalog.js';
-import { FakeSlackApi } from '../fakes/slack-api.js';
-import { type BotProcess, startBotProcess } from '../slack/support/bot-process.js';
-import { shippedWith } from '../support/catalog-fixtures.js';
-import { freePort, hasPrometheus, type RealPrometheus, startPrometheus } from '../support/real-prometheus.js';
-import { cleanPrefix, testPrefix, testRedis } from '../support/redis.js';
+import { slackButtons, slackPress } from '../alerts/support/presses.js';
+import type { SlackCall } from '../fakes/slack-api.js';
+import { postSlack, slashCommandBody } from '../slack/support/slack-requests.js';
+import { type DrillStack, hasDrillParts, isProdCard, nextCall as nextSlackCall, textOf, SAM, SKY, startDrillStack, TEAMS_INCIDENTS, VERIFY_WINDOW } from '../support/drill-stack.js';
+import { testPrefix } from '../support/redis.js';
 
 /**
- * The first half of the drill on real parts: the bot's built-in sandbox runs the bad
- * release, Debian's Prometheus scrapes its /metrics and evaluates the catalog's rules,
- * Debian's Alertmanager routes MaestroHighErrorRate with the shipped receiver.yaml to
- * the bot's webhook (bearer token), and an incident card lands in Slack. Time is
- * compressed only through configuration: the catalog's defaults.range and the alert's
- * `for`, Prometheus's intervals, the route's group_wait.
+ * The drill on real parts (issue 19): the bot's built-in sandbox runs the bad release,
+ * Debian's Prometheus scrapes its /metrics and evaluates the catalog's rules, Debian's
+ * Alertmanager routes MaestroHighErrorRate with the shipped receiver.yaml to the bot's
+ * webhook (bearer token), the card lands in Slack and Teams, two sre members roll back,
+ * verification reads the real Prometheus, and the resolved alert closes the card.
+ * `npm run drill` runs the same parts (test/support/drill-stack.ts) for people.
  */
 
-const hasAlertmanager = spawnSync('prometheus-alertmanager', ['--version']).status === 0;
-
-const TOKEN = 'drill-token-0123456789abcdef';
-const redis = testRedis();
-const prefix = testPrefix('drill').replaceAll(':', '-');
-
-// CI budget: 60 s for the alert to reach Slack; it takes about 15 s on two cores.
-describe.runIf((hasPrometheus && hasAlertmanager) || process.env.CI)('an alert from a real Prometheus through a real Alertmanager', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'maestro-drill-'));
-  let fake: FakeSlackApi;
-  let bot: BotProcess;
-  let prometheus: RealPrometheus | undefined;
-  let alertmanager: ReturnType<typeof spawn> | undefined;
+// CI budget: 3 minutes for the whole walk (the tests' timeouts add up to 180 s, after a
+// 60 s start); it takes about 75 s on two cores. No retry: each step stands on the one
+// before, so a retried step would only wait again on a walk already broken.
+describe.runIf(hasDrillParts || process.env.CI)('the drill on a real Prometheus and Alertmanager', { retry: 0 }, () => {
+  let stack: DrillStack;
+  let fake: DrillStack['slack'];
+  let connector: DrillStack['connector'];
+  let bot: DrillStack['bot'];
 
   beforeAll(async () => {
-    const catalogText = shippedWith((raw) => {
-      raw.defaults.range = '10s';
-      raw.alerts.MaestroHighErrorRate.for = '5s';
-    });
-    const catalogFile = join(dir, 'catalog.yaml');
-    writeFileSync(catalogFile, catalogText);
-    writeFileSync(join(dir, 'rules.yaml'), rulesFile(parseCatalog(catalogText)));
-    writeFileSync(join(dir, 'token'), TOKEN);
-
-    fake = await new FakeSlackApi().start();
-    fake.setUserGroup('S0MAESTROSRE', ['U0SAM', 'U0SKY']);
-    const promPort = await freePort();
-    bot = await startBotProcess({
-      prefix,
-      slackApiUrl: fake.url,
-      env: { MAESTRO_SANDBOX: '1', MAESTRO_CATALOG: catalogFile, ALERTMANAGER_TOKEN: TOKEN, PROMETHEUS_URL: `http://127.0.0.1:${promPort}` },
-    });
-    const sandboxUrl = new URL(bot.stderr().match(/built-in sandbox cluster at (\S+)/)![1]!);
-
-    // The shipped route and receiver, pointed at this bot; only the waits are shortened.
-    const amConfig = parse(readFileSync('manifests/alertmanager/receiver.yaml', 'utf8'));
-    Object.assign(amConfig.route.routes[0], { group_wait: '1s', group_interval: '2s' });
-    const hook = amConfig.receivers.find((r: { name: string }) => r.name === 'maestro-bot').webhook_configs[0];
-    hook.url = `${bot.url}/webhooks/alertmanager`;
-    hook.http_config.authorization.credentials_file = join(dir, 'token');
-    // Alertmanager 0.25 (Debian's) has no webhook `timeout` (0.28 added it); the branch making
-    // receiver.yaml valid for 0.25 removes it there, and this copy then drops nothing.
-    delete hook.timeout;
-    writeFileSync(join(dir, 'alertmanager.yml'), stringify(amConfig));
-    execFileSync('amtool', ['check-config', join(dir, 'alertmanager.yml')], { stdio: 'pipe' });
-    const amPort = await freePort();
-    alertmanager = spawn(
-      'prometheus-alertmanager',
-      [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'am')}`, `--web.listen-address=127.0.0.1:${amPort}`, '--cluster.listen-address=', '--log.level=warn'],
-      { stdio: 'ignore' },
-    );
-
-    prometheus = await startPrometheus({
-      config: stringify({
-        global: { scrape_interval: '1s', evaluation_interval: '1s' },
-        rule_files: [join(dir, 'rules.yaml')],
-        alerting: { alertmanagers: [{ static_configs: [{ targets: [`127.0.0.1:${amPort}`] }] }] },
-        // honor_labels: the sandbox speaks for every pod, and its namespace/pod labels are the pods'.
-        scrape_configs: [{ job_name: 'sandbox', honor_labels: true, metrics_path: '/metrics', static_configs: [{ targets: [sandboxUrl.host] }] }],
-      }),
-      port: promPort,
-    });
+    stack = await startDrillStack(testPrefix('drill').replaceAll(':', '-'));
+    ({ slack: fake, connector, bot } = stack);
   }, 60_000);
 
   afterAll(async () => {
-    await prometheus?.stop();
-    if (alertmanager && alertmanager.exitCode === null) {
-      alertmanager.kill('SIGTERM');
-      await once(alertmanager, 'exit');
-    }
-    if (bot?.process.exitCode === null) {
-      bot.process.kill('SIGTERM');
-      await Promise.race([once(bot.process, 'exit'), new Promise((resolve) => setTimeout(resolve, 5000))]);
-      if (bot.process.exitCode === null) bot.process.kill('SIGKILL');
-    }
-    await fake?.stop();
-    await cleanPrefix(redis, prefix);
-    await redis.quit();
-    rmSync(dir, { recursive: true, force: true });
+    await stack?.stop();
   }, 30_000);
 
-  it('posts MaestroHighErrorRate for the bad release as an incident card with a Roll back button', { timeout: 90_000 }, async () => {
-    // One group per namespace (the route's group_by); the prod one is the drill's.
-    const isProdCard = (c: { body: Record<string, unknown> }) => {
-      const text = JSON.stringify(c.body.blocks ?? []);
-      return text.includes('MaestroHighErrorRate') && text.includes('*Environment*\\nprod');
-    };
-    await fake.waitFor(() => fake.succeeded('chat.postMessage').some(isProdCard), 60_000);
-    const card = fake.succeeded('chat.postMessage').find(isProdCard)!;
+  const sam = SAM;
+  const sky = SKY;
+  const nextCall = (method: string, matching: (c: SlackCall) => boolean, timeoutMs: number) => nextSlackCall(fake, method, matching, timeoutMs);
+  /** Prometheus's own count of answered /api/v1/query requests (its prometheus_http_requests_total). */
+  async function instantQueriesServed(url: string): Promise<number> {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith('prometheus_http_requests_total{code="200",handler="/api/v1/query"}'));
+    return line ? Number(line.split(' ').pop()) : 0;
+  }
+  let card: SlackCall;
+  let cardTs: string;
+
+  it('posts MaestroHighErrorRate for the bad release as an incident card with a Roll back button', { timeout: 50_000 }, async () => {
+    card = await nextCall('chat.postMessage', isProdCard, 45_000);
+    cardTs = String(card.response!.ts);
     expect(card.body.channel).toBe('#maestro-pager');
-    const actions = (card.body.blocks as { type: string; elements?: { text?: { text: string } }[] }[]).find((b) => b.type === 'actions')!;
-    expect(actions.elements!.map((e) => e.text?.text)).toContain('Roll back');
+    expect(slackButtons(card).map((b) => b.text.text)).toContain('Roll back');
+  });
+
+  it("rolls back on an sre member's press of Roll back once a second sre member approves", { timeout: 25_000 }, async () => {
+    const rollBack = slackButtons(card).find((b) => b.text.text === 'Roll back')!;
+    expect(rollBack.action_id).toMatch(/^alert\.action\./);
+    expect((await postSlack(bot.url, slackPress(card, rollBack, sam))).status).toBe(200);
+
+    const approval = await nextCall('chat.postMessage', (c) => c.body.thread_ts === cardTs && textOf(c).includes('Waiting for approval by sre'), 5_000);
+    const approve = slackButtons(approval).find((b) => b.action_id === 'approval.approve')!;
+    expect((await postSlack(bot.url, slackPress(approval, approve, sky))).status).toBe(200);
+
+    const result = await nextCall('chat.postMessage', (c) => c.body.thread_ts === cardTs && textOf(c).includes('Rolled back maestro-orchestrator'), 18_000);
+    expect(result.body.channel).toBe(card.response!.channel);
+  });
+
+  it('verifies the rollback against the real Prometheus and says it passed in the thread', { timeout: 65_000 }, async () => {
+    const queriesBefore = await instantQueriesServed(stack.prometheus.url);
+    const passed = await nextCall('chat.postMessage', (c) => c.body.thread_ts === cardTs && textOf(c).includes('Verification passed: maestro-orchestrator in prod'), 60_000);
+    // The error-rate reading came from the real Prometheus (a number, not "no data" or "metrics unavailable").
+    expect(textOf(passed)).toMatch(/\*error_rate\*\\n[\d.]+% healthy/);
+    expect(textOf(passed)).not.toContain('metrics unavailable');
+    // Ten checks, each reading every indicator: the readings were the real Prometheus's answers, not the sandbox's.
+    expect((await instantQueriesServed(stack.prometheus.url)) - queriesBefore).toBeGreaterThanOrEqual(10);
+  });
+
+  it('edits the card in place to resolved when Alertmanager sends resolved', { timeout: 15_000 }, async () => {
+    const resolved = await nextCall('chat.update', (c) => c.body.ts === cardTs && textOf(c).includes('Resolved') && textOf(c).includes('0 firing'), 10_000);
+    expect(resolved.body.channel).toBe(card.response!.channel);
+  });
+
+  it("sends the same card to the catalog's Teams channel and edits it there to resolved", { timeout: 10_000 }, async () => {
+    const isProd = (c: { body: Record<string, unknown> }) => JSON.stringify(c.body).includes('MaestroHighErrorRate') && JSON.stringify(c.body).includes('prod');
+    const sent = connector.activityCalls('send').find((c) => c.conversationId === TEAMS_INCIDENTS && isProd(c));
+    expect(sent).toBeDefined();
+    await connector.waitFor(() => connector.activityCalls('update').some((u) => u.conversationId === TEAMS_INCIDENTS && isProd(u) && JSON.stringify(u.body).includes('RESOLVED')), 5_000);
+  });
+
+  it('keeps a complete evidence record of the rollback: revision, image, who, approver, verdict', { timeout: 15_000 }, async () => {
+    const before = fake.calls.length;
+    const asked = slashCommandBody({ text: 'history maestro-orchestrator --evidence', user_id: sam.id, user_name: sam.name, channel_id: 'C0PAGER', channel_name: 'maestro-pager' });
+    expect((await postSlack(bot.url, asked)).status).toBe(200);
+    const record = await nextCall('chat.postMessage', (c) => fake.calls.indexOf(c) >= before && textOf(c).includes('Rollback evidence of maestro-orchestrator'), 10_000);
+    const text = textOf(record);
+    expect(text).toContain('1 rollback recorded');
+    for (const cell of ['prod', 'k8s', '7 → 8 (template 6)', 'v2.8.0 → v2.7.3', 'sam', 'pass', 'approved by sky', `held for ${VERIFY_WINDOW}`]) expect(text).toContain(cell);
   });
 });
