@@ -30,11 +30,18 @@ export function startedMessage(data: VerifyJobData): Message {
   };
 }
 
-export function progressMessage(data: VerifyJobData, result: CheckResult): Message {
+/** `settlingRange`: the readings are critical but still average the `range` before the change. */
+export function progressMessage(data: VerifyJobData, result: CheckResult, settlingRange?: string): Message {
+  const watching = `Watching: ${result.problems.join('; ')}`;
   return {
     title: title(data),
     severity: result.verdict === 'ok' ? 'info' : 'warning',
-    text: result.verdict === 'ok' ? 'Holding so far.' : `Watching: ${result.problems.join('; ')}`,
+    text:
+      result.verdict === 'ok'
+        ? 'Holding so far.'
+        : settlingRange
+          ? `${watching} (settling: these readings still average the ${settlingRange} before the change)`
+          : watching,
     fields: valueFields(result),
     progress: { done: data.check, total: checksIn(data), label: 'checks passed' },
   };

@@ -11,7 +11,7 @@ import { type CheckResult, checkOnce } from './check.js';
 import type { EvidenceRecord, EvidenceStore } from './evidence-store.js';
 import * as say from './messages.js';
 import { catalogEndpoints, type IncidentResolver, type ServiceEndpoints } from './ports.js';
-import { checksIn, formatWindow, VERIFY_QUEUE, type VerifyJobData } from './verify-data.js';
+import { checksIn, formatWindow, parseWindow, VERIFY_QUEUE, type VerifyJobData } from './verify-data.js';
 import type { VerificationQueue } from './verify-queue.js';
 
 export interface VerifyWorkerDeps {
@@ -110,7 +110,8 @@ async function runCheck(deps: VerifyWorkerDeps, data: VerifyJobData, parentLog: 
   log.info({ verdict: result.verdict, problems: result.problems }, 'verification check');
   const current = { ...data, ...(statusRef ? { statusRef } : {}) };
   const last = data.check >= checksIn(data);
-  if (result.verdict === 'critical' || (last && result.verdict === 'warning')) {
+  const settling = !last && result.verdict === 'critical' && stillAveragingTheChange(deps.catalog.defaults.range, data, result);
+  if ((result.verdict === 'critical' && !settling) || (last && result.verdict === 'warning')) {
     await regression(deps, current, result, log);
     return 'regression';
   }
@@ -118,9 +119,21 @@ async function runCheck(deps: VerifyWorkerDeps, data: VerifyJobData, parentLog: 
     await pass(deps, current, result, log);
     return 'pass';
   }
-  await new Thread(deps, current, log).status(say.progressMessage(current, result));
+  await new Thread(deps, current, log).status(say.progressMessage(current, result, settling ? deps.catalog.defaults.range : undefined));
   await deps.queue.schedule({ ...current, check: data.check + 1 });
   return 'holding';
+}
+
+/**
+ * The catalog's indicators are `rate(...[range])` averages: until `range` has passed since
+ * the mitigation, a critical reading still averages in the minutes before it, so it is not yet
+ * a verdict on the change (a good rollback would read as a regression at its first check).
+ * The health endpoint and an unreadable Prometheus speak for the present and stay conclusive,
+ * and the last check decides whatever it reads.
+ */
+function stillAveragingTheChange(range: string, data: VerifyJobData, result: CheckResult): boolean {
+  const onlyReadings = (!result.health || result.health.ok) && !result.metricsUnavailable;
+  return onlyReadings && Date.now() - data.startedAt < parseWindow(range);
 }
 
 async function verdict(

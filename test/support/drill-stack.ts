@@ -65,9 +65,8 @@ export async function startDrillStack(prefix: string): Promise<DrillStack> {
   };
   try {
     const catalogText = shippedWith((raw) => {
-      // Verification reads rates over defaults.range from its first check (a tenth of the
-      // window in), so the range is kept no longer than that interval: a longer one reads
-      // the bad release's own samples after the rollback (see docs/alerts.md, the drill).
+      // Short, so the alert fires and clears within the drill; verification waits out the
+      // range before a critical reading counts (docs/verification.md, settling).
       raw.defaults.range = '4s';
       raw.alerts.MaestroHighErrorRate.for = '5s';
     });
