@@ -107,7 +107,8 @@ async function planKubernetes(ctx: ActionContext<RollbackPorts>, args: RollbackA
 }
 
 function sameImages(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && [...a].sort().every((image, i) => image === [...b].sort()[i]);
+  const [x, y] = [[...a].sort(), [...b].sort()];
+  return x.length === y.length && x.every((image, i) => image === y[i]);
 }
 
 async function execute(

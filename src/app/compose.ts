@@ -266,7 +266,7 @@ export async function runBot(setup: BotSetup): Promise<number> {
       ...(slackEdge ? { slackEdge } : {}),
       console: { handler, chat: consoleChat, queue, verification },
     });
-    log.info(startupFields({ cluster, env, url: served.url, platforms: [...chats.keys()], clients: { ...clients, metrics: healthMetrics } }), 'maestro-bot started');
+    log.info(startupFields({ cluster, env, url: served.url, platforms: [...chats.keys()], clients }), 'maestro-bot started');
     return await served.done;
   } finally {
     for (const close of closers) {

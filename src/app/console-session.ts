@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { runConsole } from '../adapters/console/console-adapter.js';
 import type { ConsoleChat } from '../adapters/console/console-chat.js';
@@ -34,7 +33,7 @@ export async function runConsoleSession(deps: ConsoleSessionDeps, signalled: Pro
     drain: async () => {
       const pending = await pendingVerifications(deps.verification.queue, Date.now());
       if (pending.length > 0) process.stdout.write(`${waitingLine(pending)}\n`);
-      while (!stop.signal.aborted && !(await deps.verification.queue.idle())) await sleep(200);
+      await deps.verification.queue.settled(200, stop.signal);
       if (!stop.signal.aborted) await deps.verification.settled();
     },
     stop: stop.signal,

@@ -49,7 +49,7 @@ export function rulesFile(catalog: Catalog): string {
   return GENERATED + stringify({ groups: ruleGroups(catalog) }, { lineWidth: 0 });
 }
 
-export function prometheusRuleObject(catalog: Catalog) {
+function prometheusRuleObject(catalog: Catalog) {
   return {
     apiVersion: 'monitoring.coreos.com/v1' as const,
     kind: 'PrometheusRule' as const,

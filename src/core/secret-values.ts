@@ -35,11 +35,6 @@ export function registerSecretValues(values: ReadonlyArray<string | undefined>):
   known = [...forms].sort((a, b) => b.length - a.length);
 }
 
-/** For tests: forget every registered value. */
-export function forgetSecretValues(): void {
-  known = [];
-}
-
 /** Every occurrence of a registered value replaced by [redacted]: one linear scan per value. */
 export function maskSecretValues(text: string): string {
   let out = text;

@@ -1,3 +1,4 @@
+import { durationMs } from '../config/env.js';
 /**
  * The shapes of PromQL the catalog's indicators take, read back into what a
  * workload must export for that query to give a chosen value. Only these shapes
@@ -42,10 +43,12 @@ function selector(name: string, matchers: string): Selector {
   return { name, labels, regex };
 }
 
-export function durationSeconds(text: string): number {
-  const n = Number(text.slice(0, -1));
-  return n * { s: 1, m: 60, h: 3600, d: 86_400 }[text.slice(-1) as 's' | 'm' | 'h' | 'd'];
+function durationSeconds(text: string): number {
+  return durationMs(text) / 1000;
 }
+
+/** Queries compared as the catalog fills them, whatever their spacing. */
+export const normaliseQuery = (q: string) => q.replace(/\s+/g, '');
 
 const PATTERNS: [RegExp, (m: RegExpMatchArray) => Shape][] = [
   [
@@ -71,7 +74,7 @@ const PATTERNS: [RegExp, (m: RegExpMatchArray) => Shape][] = [
 
 /** The shape of a filled-in indicator query, or undefined when it is none of the known ones. */
 export function shapeOf(promql: string): Shape | undefined {
-  const q = promql.replace(/\s+/g, '');
+  const q = normaliseQuery(promql);
   for (const [pattern, build] of PATTERNS) {
     const m = q.match(pattern);
     if (m) return build(m);

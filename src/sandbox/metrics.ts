@@ -5,6 +5,7 @@ import { sendJson } from './server.js';
 import { PODS } from './resources.js';
 import type { Store } from './store.js';
 import { type ReleaseQuality, type WorkloadHealth, workloadHealth } from './workload.js';
+import { normaliseQuery } from './metric-shapes.js';
 import { catalogWorkloads } from './workloads.js';
 
 /**
@@ -28,7 +29,6 @@ interface Snapshot {
   health: WorkloadHealth;
 }
 
-const normalise = (q: string) => q.replace(/\s+/g, '');
 
 /** Where the value of an indicator sits for a healthy and a misbehaving service. */
 function baseline(indicator: Indicator): { good: number; bad: number } {
@@ -40,7 +40,7 @@ function baseline(indicator: Indicator): { good: number; bad: number } {
   return { good: warning * 0.35, bad: unit === 'ratio' ? Math.min(1, critical * 2.4) : critical * 1.4 };
 }
 
-export function affectedByRelease(name: string, indicator: Indicator): boolean {
+function affectedByRelease(name: string, indicator: Indicator): boolean {
   return /error|latency|duration|p9\d/i.test(`${name} ${indicator.query}`) && indicator.badWhen === 'above';
 }
 
@@ -71,7 +71,7 @@ export class SandboxMetrics {
   ) {
     for (const w of catalogWorkloads(catalog)) {
       for (const { name, indicator, promql } of w.indicators) {
-        this.series.set(normalise(promql), { key: `${w.namespace}/${w.deployment}`, name, indicator, namespace: w.namespace, deployment: w.deployment });
+        this.series.set(normaliseQuery(promql), { key: `${w.namespace}/${w.deployment}`, name, indicator, namespace: w.namespace, deployment: w.deployment });
       }
     }
     // A snapshot per pod change gives query_range a history to draw a trend from.
@@ -84,7 +84,7 @@ export class SandboxMetrics {
 
   /** The value of a known query at `at`, or undefined (no series). */
   valueAt(promql: string, at: number): number | undefined {
-    const s = this.series.get(normalise(promql));
+    const s = this.series.get(normaliseQuery(promql));
     if (!s) return undefined;
     const health = this.healthAt(s, at);
     if (!health.exists) return undefined;

@@ -54,8 +54,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, api: Api, acces
   if (!route) throw pathNotFound(path);
   const verb = verbOf(method, route, url.searchParams);
   const resourceName = route.sub ? `${route.resource.plural}/${route.sub}` : route.resource.plural;
-  access.record({ verb, resource: resourceName, namespace: route.namespace, name: route.name });
-  if (access.isDenied({ verb, resource: resourceName, namespace: route.namespace, name: route.name })) {
+  const asked = { verb, resource: resourceName, namespace: route.namespace, name: route.name };
+  access.record(asked);
+  if (access.isDenied(asked)) {
     throw forbidden(SANDBOX_USER, verb, route.resource, route.sub, route.namespace, route.name);
   }
   const body = ['POST', 'PUT', 'PATCH'].includes(method) ? await readBody(req) : '';

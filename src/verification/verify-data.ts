@@ -1,3 +1,4 @@
+import { durationMs } from '../config/env.js';
 import type { MessageRef } from '../core/chat-port.js';
 import type { Actor, Conversation } from '../core/request.js';
 
@@ -42,12 +43,8 @@ export function intervalFor(windowMs: number): number {
   return Math.min(60_000, Math.max(1000, Math.round(windowMs / 10)));
 }
 
-export function parseWindow(text: string): number {
-  const match = /^(\d+)(ms|s|m|h|d)$/.exec(text);
-  if (!match) throw new Error(`not a duration: ${text}`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
-  return Number(match[1]) * unit;
-}
+/** A verification window (or the catalog's rate range) in ms: the configuration's one duration rule. */
+export const parseWindow = durationMs;
 
 export function formatWindow(ms: number): string {
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;

@@ -33,9 +33,9 @@ export class VerificationQueue {
     return Object.values(counts).every((n) => n === 0);
   }
 
-  /** Resolves once idle() holds. */
-  async settled(pollMs = 200): Promise<void> {
-    while (!(await this.idle())) await new Promise((resolve) => setTimeout(resolve, pollMs));
+  /** Resolves once idle() holds, or once `signal` aborts (the console stops waiting on Ctrl-C). */
+  async settled(pollMs = 200, signal?: AbortSignal): Promise<void> {
+    while (!signal?.aborted && !(await this.idle())) await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 
   async close(): Promise<void> {
