@@ -1,7 +1,7 @@
 /**
  * Writes manifests/k8s/base/rbac.yaml from config/catalog.yaml: in each catalog
  * namespace, a read Role (bound to web and worker) and a write Role (bound to the
- * worker only), holding exactly the calls src/adapters/kubernetes.ts makes, with
+ * worker only), holding exactly the calls src/clients/kubernetes/client.ts makes, with
  * resourceNames wherever Kubernetes honours them (get and patch of named objects; not
  * list, and not pods/log, whose pod names are not known in advance).
  * test/manifests/rbac.test.ts fails when the file and this output differ, and when the

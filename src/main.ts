@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { slackConfigFrom } from './adapters/slack/config.js';
-import { teamsConfigFrom } from './adapters/teams/config.js';
+import { slackConfigFrom } from './platforms/slack/config.js';
+import { teamsConfigFrom } from './platforms/teams/config.js';
 import { AppEnvSchema } from './app/app-env.js';
 import { chooseCluster } from './app/cluster.js';
 import { startupFailure, untilSignalled } from './app/process.js';

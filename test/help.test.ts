@@ -1,9 +1,9 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { createHelpAction, type HelpArgs } from '../src/actions/help.js';
-import { page } from '../src/actions/page.js';
-import { rollback } from '../src/actions/rollback.js';
-import { statuspageActions } from '../src/actions/statuspage.js';
+import { createHelpAction, type HelpArgs } from '../src/verbs/help/help.js';
+import { page } from '../src/verbs/page/page.js';
+import { rollback } from '../src/verbs/rollback/rollback.js';
+import { statuspageActions } from '../src/verbs/statuspage/statuspage.js';
 import { loadCatalog } from '../src/config/catalog.js';
 import type { ActionContext } from '../src/core/action.js';
 import { UserError } from '../src/core/errors.js';

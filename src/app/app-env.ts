@@ -1,11 +1,11 @@
 import type { z } from 'zod';
-import { GitHubEnvShape } from '../adapters/github.js';
-import { PagerDutyEnvShape } from '../adapters/pagerduty.js';
-import { PrometheusEnvShape } from '../adapters/prometheus.js';
-import { SlackEnvShape } from '../adapters/slack/config.js';
-import { StatuspageEnvShape } from '../adapters/statuspage.js';
-import { TeamsEnvShape } from '../adapters/teams/config.js';
-import { AlertmanagerEnvShape } from '../adapters/webhooks/auth.js';
+import { GitHubEnvShape } from '../clients/github.js';
+import { PagerDutyEnvShape } from '../clients/pagerduty.js';
+import { PrometheusEnvShape } from '../clients/prometheus.js';
+import { SlackEnvShape } from '../platforms/slack/config.js';
+import { StatuspageEnvShape } from '../clients/statuspage.js';
+import { TeamsEnvShape } from '../platforms/teams/config.js';
+import { AlertmanagerEnvShape } from '../http/webhooks/auth.js';
 import { EnvSchema } from '../config/env.js';
 import { VerificationEnvShape } from '../verification/index.js';
 

@@ -1,14 +1,14 @@
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { SlackConfig } from '../adapters/slack/config.js';
-import type { SlackAdapter } from '../adapters/slack/index.js';
-import type { TeamsConfig } from '../adapters/teams/config.js';
+import type { SlackConfig } from '../platforms/slack/config.js';
+import type { SlackAdapter } from '../platforms/slack/index.js';
+import type { TeamsConfig } from '../platforms/teams/config.js';
 import type { ChatPort } from '../core/chat-port.js';
 import type { Metrics } from '../core/metrics.js';
 import type { Platform } from '../core/request.js';
-import type { CommandHandler } from '../handlers/command.js';
-import type { InteractionHandler } from '../handlers/interaction.js';
+import type { CommandHandler } from '../pipeline/command.js';
+import type { InteractionHandler } from '../pipeline/interaction.js';
 
 export interface ChatAdapterOptions {
   web: boolean;
@@ -39,7 +39,7 @@ export async function startChatAdapters(options: ChatAdapterOptions): Promise<{ 
   const { web, app, handler, interactions, redis, prefix, log, chats, metrics } = options;
   let slackEdge: SlackAdapter['edge'];
   if (options.slack) {
-    const { createSlackAdapter, createSlackChat } = await import('../adapters/slack/index.js');
+    const { createSlackAdapter, createSlackChat } = await import('../platforms/slack/index.js');
     if (web) {
       const slack = await createSlackAdapter({ handler, interactions, redis, prefix, log, config: options.slack, metrics });
       chats.set('slack', slack.chat);
@@ -50,7 +50,7 @@ export async function startChatAdapters(options: ChatAdapterOptions): Promise<{ 
     }
   }
   if (options.teams) {
-    const { createTeamsAdapter, createTeamsChat } = await import('../adapters/teams/index.js');
+    const { createTeamsAdapter, createTeamsChat } = await import('../platforms/teams/index.js');
     const config = options.teams;
     if (web) {
       const teams = createTeamsAdapter({ app, handler, interactions, redis, prefix, log, config, updateIntervalMs: options.updateIntervalMs, metrics });

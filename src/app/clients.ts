@@ -1,7 +1,7 @@
-import { GitHubClient } from '../adapters/github.js';
-import { PagerDutyClient, routingKeysFrom } from '../adapters/pagerduty.js';
-import { PrometheusClient } from '../adapters/prometheus.js';
-import { StatuspageClient } from '../adapters/statuspage.js';
+import { GitHubClient } from '../clients/github.js';
+import { PagerDutyClient, routingKeysFrom } from '../clients/pagerduty.js';
+import { PrometheusClient } from '../clients/prometheus.js';
+import { StatuspageClient } from '../clients/statuspage.js';
 import type { Catalog } from '../config/catalog-schema.js';
 import type { Sandbox } from '../sandbox/index.js';
 import { catalogEndpoints, sandboxEndpoints } from '../verification/index.js';

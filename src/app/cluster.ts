@@ -6,7 +6,7 @@ import {
   type KubeConfigSources,
   loadKubeConfig,
   locateKubeConfig,
-} from '../adapters/kubernetes/kubeconfig-search.js';
+} from '../clients/kubernetes/kubeconfig-search.js';
 import type { Catalog } from '../config/catalog-schema.js';
 import type { Sandbox } from '../sandbox/index.js';
 

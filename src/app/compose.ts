@@ -1,18 +1,18 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { approve, reject } from '../actions/approve.js';
-import { audit as auditVerb } from '../actions/audit.js';
-import { createHelpAction } from '../actions/help.js';
-import { incidentActions, kubernetesActions } from '../actions/index.js';
-import { ack, resolve } from '../actions/incident-response.js';
-import { cancel, jobs } from '../actions/jobs.js';
-import { page } from '../actions/page.js';
-import { StatuspageLinks } from '../actions/statuspage.js';
-import { ConsoleChat } from '../adapters/console/console-chat.js';
-import { createHttpApp } from '../adapters/http/server.js';
-import { kubernetesFromConfig } from '../adapters/kubernetes.js';
-import type { SlackConfig } from '../adapters/slack/config.js';
-import type { TeamsConfig } from '../adapters/teams/config.js';
+import { approve, reject } from '../verbs/approvals/approve.js';
+import { audit as auditVerb } from '../verbs/audit/audit.js';
+import { createHelpAction } from '../verbs/help/help.js';
+import { incidentActions, kubernetesActions } from '../verbs/index.js';
+import { ack, resolve } from '../verbs/incident-response/incident-response.js';
+import { cancel, jobs } from '../verbs/jobs/jobs.js';
+import { page } from '../verbs/page/page.js';
+import { StatuspageLinks } from '../verbs/statuspage/statuspage.js';
+import { ConsoleChat } from '../platforms/console/console-chat.js';
+import { createHttpApp } from '../http/server.js';
+import { kubernetesFromConfig } from '../clients/kubernetes/client.js';
+import type { SlackConfig } from '../platforms/slack/config.js';
+import type { TeamsConfig } from '../platforms/teams/config.js';
 import type { Catalog } from '../config/catalog-schema.js';
 import { durationMs } from '../config/env.js';
 import { RedisAuditSink } from '../core/audit.js';
@@ -21,10 +21,10 @@ import { Metrics } from '../core/metrics.js';
 import type { Platform } from '../core/request.js';
 import { registerSecretValues } from '../core/secret-values.js';
 import { ActionRegistry } from '../core/registry.js';
-import { ApprovalStore } from '../handlers/approval-store.js';
-import { CommandHandler } from '../handlers/command.js';
-import { ConfirmationStore } from '../handlers/confirmations.js';
-import { InteractionHandler } from '../handlers/interaction.js';
+import { ApprovalStore } from '../pipeline/approval-store.js';
+import { CommandHandler } from '../pipeline/command.js';
+import { ConfirmationStore } from '../pipeline/confirmations.js';
+import { InteractionHandler } from '../pipeline/interaction.js';
 import { startIncidents } from '../incidents/index.js';
 import { JobQueue } from '../jobs/queue.js';
 import { type JobWorker, startWorker } from '../jobs/worker.js';
@@ -142,7 +142,7 @@ export async function runBot(setup: BotSetup): Promise<number> {
     // Loaded only with Slack configured, like the rest of Bolt.
     const slackGroups =
       slackConfig && web
-        ? (await import('../adapters/slack/index.js')).createSlackUserGroups({ config: slackConfig, redis, prefix: env.REDIS_PREFIX, policy: catalog.policy, log })
+        ? (await import('../platforms/slack/index.js')).createSlackUserGroups({ config: slackConfig, redis, prefix: env.REDIS_PREFIX, policy: catalog.policy, log })
         : undefined;
     const stopGroupRefresh = slackGroups?.start();
     if (stopGroupRefresh) closers.unshift(async () => stopGroupRefresh());

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import { runConsole } from '../adapters/console/console-adapter.js';
-import type { ConsoleChat } from '../adapters/console/console-chat.js';
-import type { CommandHandler } from '../handlers/command.js';
+import { runConsole } from '../platforms/console/console-adapter.js';
+import type { ConsoleChat } from '../platforms/console/console-chat.js';
+import type { CommandHandler } from '../pipeline/command.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Verification } from '../verification/index.js';
 import { pendingVerifications, waitingLine } from './pending-verifications.js';

@@ -1,9 +1,9 @@
 import { durationMs } from '../config/env.js';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import { listenBehindEdge } from '../adapters/http/edge.js';
-import { finishHttpApp, listen } from '../adapters/http/server.js';
-import type { SlackAdapter } from '../adapters/slack/index.js';
+import { listenBehindEdge } from '../http/edge.js';
+import { finishHttpApp, listen } from '../http/server.js';
+import type { SlackAdapter } from '../platforms/slack/index.js';
 import type { Metrics } from '../core/metrics.js';
 import type { AppEnv } from './app-env.js';
 import { type ConsoleSessionDeps, runConsoleSession } from './console-session.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { PagerDutySync, PagerDutyWebhook } from '../handlers/pagerduty-sync.js';
+import type { PagerDutySync, PagerDutyWebhook } from '../pipeline/pagerduty-sync.js';
 import type { AlertmanagerPayload } from './alertmanager-payload.js';
 
 export const ALERT_QUEUE = 'alerts';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { PagerDutyClient } from '../adapters/pagerduty.js';
-import { eventSeverity } from '../adapters/pagerduty.js';
+import type { PagerDutyClient } from '../clients/pagerduty.js';
+import { eventSeverity } from '../clients/pagerduty.js';
 import type { Catalog } from '../config/catalog-schema.js';
 import type { ChatPort, MessageRef } from '../core/chat-port.js';
 import type { Platform } from '../core/request.js';

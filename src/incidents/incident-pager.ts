@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { eventSeverity, type PagerDutyClient } from '../adapters/pagerduty.js';
+import { eventSeverity, type PagerDutyClient } from '../clients/pagerduty.js';
 import type { Catalog, Severity } from '../config/catalog-schema.js';
 import { UserError } from '../core/errors.js';
 import type { IncidentStore } from './incident-store.js';
@@ -18,7 +18,7 @@ export interface IncidentPagerDeps {
 /**
  * PagerDuty as the rest of the bot needs it: `page` (break-glass, the `page` verb),
  * `resolve` and `repage` (verification). Structurally it is the Pager of
- * src/handlers/break-glass.ts and the IncidentResolver of src/verification/ports.ts.
+ * src/pipeline/break-glass.ts and the IncidentResolver of src/verification/ports.ts.
  */
 export class IncidentPager {
   constructor(private readonly deps: IncidentPagerDeps) {}

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { type PagerDutyClient, PagerDutyError } from '../adapters/pagerduty.js';
+import { type PagerDutyClient, PagerDutyError } from '../clients/pagerduty.js';
 import type { Platform } from '../core/request.js';
 import type { PagerDutyEchoes } from './echoes.js';
 import type { Incident } from './incident.js';

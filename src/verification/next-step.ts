@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { FlagArgs } from '../actions/flag.js';
-import type { DeploymentReader, RevisionReader } from '../actions/ports.js';
-import { ProviderArgs } from '../actions/provider.js';
-import { lastRevisionWithOtherImage } from '../actions/revisions.js';
+import { FlagArgs } from '../verbs/flag/flag.js';
+import type { DeploymentReader, RevisionReader } from '../verbs/shared/kubernetes-ports.js';
+import { ProviderArgs } from '../verbs/provider/provider.js';
+import { lastRevisionWithOtherImage } from '../verbs/shared/revisions.js';
 import type { Catalog } from '../config/catalog-schema.js';
 import type { QueuedJobData } from '../jobs/job-data.js';
 

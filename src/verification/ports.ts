@@ -2,7 +2,7 @@ import type { ServiceEnv } from '../config/catalog-schema.js';
 
 /**
  * What verification needs from PagerDuty (and the incident card), declared here by
- * its consumer; main.ts fills it from src/adapters/pagerduty.ts.
+ * its consumer; main.ts fills it from src/clients/pagerduty.ts.
  */
 export interface IncidentResolver {
   /** The mitigation held: resolve the service's open incident and mark its card mitigated. */

@@ -1,4 +1,4 @@
-import { resultingRevisionOf } from '../actions/rollback-result.js';
+import { resultingRevisionOf } from '../verbs/rollback/rollback-result.js';
 import type { Message } from '../core/message.js';
 import { redactText } from '../core/redact.js';
 import type { QueuedJobData } from '../jobs/job-data.js';

@@ -1,7 +1,7 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { StatuspageLinkReader } from '../actions/status.js';
+import type { StatuspageLinkReader } from '../verbs/status/status.js';
 import type { Catalog } from '../config/catalog-schema.js';
 import type { MessageRef } from '../core/chat-port.js';
 import type { MetricsPort } from '../core/health.js';

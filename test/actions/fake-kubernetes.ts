@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { KubernetesPort } from '../../src/actions/index.js';
-import { RESTARTED_AT, sameTemplate, withoutHash } from '../../src/actions/pod-template.js';
+import type { KubernetesPort } from '../../src/verbs/index.js';
+import { RESTARTED_AT, sameTemplate, withoutHash } from '../../src/verbs/shared/pod-template.js';
 import type {
   DeploymentState,
   EventInfo,
@@ -9,9 +9,9 @@ import type {
   PodTemplate,
   RevisionInfo,
   WorkloadRef,
-} from '../../src/actions/ports.js';
-import { chooseRollbackTarget } from '../../src/actions/revisions.js';
-import type { RollbackOutcome } from '../../src/actions/rollback.js';
+} from '../../src/verbs/shared/kubernetes-ports.js';
+import { chooseRollbackTarget } from '../../src/verbs/shared/revisions.js';
+import type { RollbackOutcome } from '../../src/verbs/rollback/rollback.js';
 import { UserError } from '../../src/core/errors.js';
 
 interface FakeDeployment {

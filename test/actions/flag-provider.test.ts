@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { flag } from '../../src/actions/flag.js';
-import { provider } from '../../src/actions/provider.js';
+import { flag } from '../../src/verbs/flag/flag.js';
+import { provider } from '../../src/verbs/provider/provider.js';
 import { actionContext, recorder } from './context.js';
 import { seededCluster } from './seed.js';
 

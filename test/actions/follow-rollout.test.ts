@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { followRollout, rolloutWaitingFor } from '../../src/actions/follow-rollout.js';
-import type { DeploymentState } from '../../src/actions/ports.js';
-import { resolveTarget } from '../../src/actions/target.js';
+import { followRollout, rolloutWaitingFor } from '../../src/verbs/shared/follow-rollout.js';
+import type { DeploymentState } from '../../src/verbs/shared/kubernetes-ports.js';
+import { resolveTarget } from '../../src/verbs/shared/target.js';
 import { actionContext, recorder } from './context.js';
 import { seededCluster } from './seed.js';
 

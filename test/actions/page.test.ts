@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { type PagePort, type PagePorts, page } from '../../src/actions/page.js';
+import { type PagePort, type PagePorts, page } from '../../src/verbs/page/page.js';
 import type { ActionContext } from '../../src/core/action.js';
 import { UserError } from '../../src/core/errors.js';
 import { catalog } from './context.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { events } from '../../src/actions/events.js';
-import { history } from '../../src/actions/history.js';
-import { kubernetesActions } from '../../src/actions/index.js';
-import { logs } from '../../src/actions/logs.js';
-import { status } from '../../src/actions/status.js';
+import { events } from '../../src/verbs/events/events.js';
+import { history } from '../../src/verbs/history/history.js';
+import { kubernetesActions } from '../../src/verbs/index.js';
+import { logs } from '../../src/verbs/logs/logs.js';
+import { status } from '../../src/verbs/status/status.js';
 import { ActionRegistry } from '../../src/core/registry.js';
 import { actionContext, recorder } from './context.js';
 import { IMAGE, seededCluster } from './seed.js';

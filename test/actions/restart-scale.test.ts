@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { restart } from '../../src/actions/restart.js';
-import { scale } from '../../src/actions/scale.js';
+import { restart } from '../../src/verbs/restart/restart.js';
+import { scale } from '../../src/verbs/scale/scale.js';
 import { actionContext, recorder } from './context.js';
 import { seededCluster } from './seed.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rollback } from '../../src/actions/rollback.js';
+import { rollback } from '../../src/verbs/rollback/rollback.js';
 import { UserError } from '../../src/core/errors.js';
 import { actionContext, recorder } from './context.js';
 import { IMAGE, seededCluster } from './seed.js';

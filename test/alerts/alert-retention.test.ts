@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { PagerDutySync } from '../../src/handlers/pagerduty-sync.js';
+import type { PagerDutySync } from '../../src/pipeline/pagerduty-sync.js';
 import { AlertQueue, startAlertWorker } from '../../src/incidents/alert-queue.js';
 import { AlertmanagerPayload } from '../../src/incidents/alertmanager-payload.js';
 import { highErrorRate } from '../fixtures/alertmanager/payloads.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertmanagerAuthorized } from '../../src/adapters/webhooks/index.js';
+import { alertmanagerAuthorized } from '../../src/http/webhooks/index.js';
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LIMITS } from '../../src/adapters/slack/block-kit.js';
+import { LIMITS } from '../../src/platforms/slack/block-kit.js';
 import { notification } from '../fixtures/alertmanager/payloads.js';
 import { problemsOf, shippedWith } from '../support/catalog-fixtures.js';
 import type { SlackCall } from '../fakes/slack-api.js';

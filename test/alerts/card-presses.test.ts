@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { incidentActions, kubernetesActions } from '../../src/actions/index.js';
+import { incidentActions, kubernetesActions } from '../../src/verbs/index.js';
 import type { AuditEntry } from '../../src/core/audit.js';
 import { parseCommand } from '../../src/core/grammar.js';
 import { ActionRegistry } from '../../src/core/registry.js';

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpApp, finishHttpApp, listen } from '../../src/adapters/http/server.js';
+import { createHttpApp, finishHttpApp, listen } from '../../src/http/server.js';
 import type { ChatPort } from '../../src/core/chat-port.js';
 import { Metrics } from '../../src/core/metrics.js';
 import type { Platform } from '../../src/core/request.js';

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpApp, finishHttpApp, listen } from '../../src/adapters/http/server.js';
+import { createHttpApp, finishHttpApp, listen } from '../../src/http/server.js';
 import { Metrics } from '../../src/core/metrics.js';
 import { type Incidents, startIncidents } from '../../src/incidents/index.js';
 import { botAddedToTeam, TEAM_ID } from '../teams/support/activities.js';

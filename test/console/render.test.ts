@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { progressBar, renderText } from '../../src/adapters/console/render.js';
+import { progressBar, renderText } from '../../src/platforms/console/render.js';
 
 describe('the console renderer', () => {
   it('renders title, text, aligned fields, code, progress, buttons and footer in that order', () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GitHubClient } from '../../src/adapters/github.js';
-import { rollback } from '../../src/actions/rollback.js';
+import { GitHubClient } from '../../src/clients/github.js';
+import { rollback } from '../../src/verbs/rollback/rollback.js';
 import { actionContext, recorder } from '../actions/context.js';
 import { seededCluster } from '../actions/seed.js';
 import { FakeGitHub } from '../fakes/github.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AfterAck, drainWithin } from '../../src/adapters/http/after-ack.js';
+import { AfterAck, drainWithin } from '../../src/http/after-ack.js';
 import { recordingLog } from '../support/recording-log.js';
 
 /** A piece of work that runs until released, recording that it started. */

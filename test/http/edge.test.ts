@@ -3,9 +3,9 @@ import { createServer } from 'node:net';
 import express from 'express';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Edge, listenBehindEdge } from '../../src/adapters/http/edge.js';
-import { createHttpApp, finishHttpApp } from '../../src/adapters/http/server.js';
-import type { SlackDelivery } from '../../src/adapters/slack/ingress.js';
+import { type Edge, listenBehindEdge } from '../../src/http/edge.js';
+import { createHttpApp, finishHttpApp } from '../../src/http/server.js';
+import type { SlackDelivery } from '../../src/platforms/slack/ingress.js';
 import { Metrics } from '../../src/core/metrics.js';
 import { postSlack, SIGNING_SECRET, signature, slashCommandBody } from '../slack/support/slack-requests.js';
 

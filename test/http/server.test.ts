@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHttpApp, finishHttpApp, listen, type ReadinessCheck } from '../../src/adapters/http/server.js';
+import { createHttpApp, finishHttpApp, listen, type ReadinessCheck } from '../../src/http/server.js';
 import { Metrics } from '../../src/core/metrics.js';
 
 const log = pino({ level: 'silent' });

@@ -2,9 +2,9 @@ import { connect, type Socket } from 'node:net';
 import express from 'express';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Edge, listenBehindEdge } from '../../src/adapters/http/edge.js';
-import type { HttpLimits } from '../../src/adapters/http/listener.js';
-import { createHttpApp, finishHttpApp, listen } from '../../src/adapters/http/server.js';
+import { type Edge, listenBehindEdge } from '../../src/http/edge.js';
+import type { HttpLimits } from '../../src/http/listener.js';
+import { createHttpApp, finishHttpApp, listen } from '../../src/http/server.js';
 import { Metrics } from '../../src/core/metrics.js';
 import { SIGNING_SECRET } from '../slack/support/slack-requests.js';
 

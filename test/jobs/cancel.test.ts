@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src/core/audit.js';
 import type { MessageRef, PostOptions } from '../../src/core/chat-port.js';
-import { cancel } from '../../src/actions/jobs.js';
+import { cancel } from '../../src/verbs/jobs/jobs.js';
 import { UserError } from '../../src/core/errors.js';
 import type { Message } from '../../src/core/message.js';
 import { CancelRequests } from '../../src/jobs/cancel.js';

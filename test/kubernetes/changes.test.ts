@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { events } from '../../src/actions/events.js';
-import { flag } from '../../src/actions/flag.js';
-import { logs } from '../../src/actions/logs.js';
-import { provider } from '../../src/actions/provider.js';
-import { restart } from '../../src/actions/restart.js';
-import { scale } from '../../src/actions/scale.js';
+import { events } from '../../src/verbs/events/events.js';
+import { flag } from '../../src/verbs/flag/flag.js';
+import { logs } from '../../src/verbs/logs/logs.js';
+import { provider } from '../../src/verbs/provider/provider.js';
+import { restart } from '../../src/verbs/restart/restart.js';
+import { scale } from '../../src/verbs/scale/scale.js';
 import { type Harness, noProgress, ORCHESTRATOR, startHarness } from './sandbox.js';
 
 describe('scale, flag, provider, logs and events against the sandbox API server', () => {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findKubeConfig, KubeConfigNotFound, SERVICE_ACCOUNT_TOKEN } from '../../src/adapters/kubernetes/kubeconfig-search.js';
+import { findKubeConfig, KubeConfigNotFound, SERVICE_ACCOUNT_TOKEN } from '../../src/clients/kubernetes/kubeconfig-search.js';
 
 // The kubeconfig file format: https://kubernetes.io/docs/concepts/configuration/organize-cluster-access-kubeconfig/
 const KUBECONFIG = `apiVersion: v1

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { history } from '../../src/actions/history.js';
-import { restart } from '../../src/actions/restart.js';
-import { rollback } from '../../src/actions/rollback.js';
-import { status } from '../../src/actions/status.js';
+import { history } from '../../src/verbs/history/history.js';
+import { restart } from '../../src/verbs/restart/restart.js';
+import { rollback } from '../../src/verbs/rollback/rollback.js';
+import { status } from '../../src/verbs/status/status.js';
 import type { Progress } from '../../src/core/message.js';
 import { type Harness, image, noProgress, ORCHESTRATOR, startHarness } from './sandbox.js';
 

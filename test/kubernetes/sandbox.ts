@@ -1,6 +1,6 @@
 import { pino } from 'pino';
-import type { KubernetesPorts } from '../../src/actions/index.js';
-import { type KubernetesClient, kubernetesFromConfig } from '../../src/adapters/kubernetes.js';
+import type { KubernetesPorts } from '../../src/verbs/index.js';
+import { type KubernetesClient, kubernetesFromConfig } from '../../src/clients/kubernetes/client.js';
 import type { ActionContext, ProgressReporter } from '../../src/core/action.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import { catalog } from '../actions/context.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { kubernetesFromConfig } from '../../src/adapters/kubernetes.js';
+import { kubernetesFromConfig } from '../../src/clients/kubernetes/client.js';
 import { loadCatalog } from '../../src/config/catalog.js';
 import { type AccessRequest, type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { RBAC_FILE, rbacYaml } from '../../scripts/k8s-rbac.js';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { status } from '../../src/actions/status.js';
-import { PrometheusClient } from '../../src/adapters/prometheus.js';
+import { status } from '../../src/verbs/status/status.js';
+import { PrometheusClient } from '../../src/clients/prometheus.js';
 import { fillQuery, MetricsUnavailableError } from '../../src/core/health.js';
 import { actionContext, catalog } from '../actions/context.js';
 import { seededCluster } from '../actions/seed.js';

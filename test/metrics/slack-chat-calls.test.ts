@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createSlackChat } from '../../src/adapters/slack/index.js';
+import { createSlackChat } from '../../src/platforms/slack/index.js';
 import { Metrics } from '../../src/core/metrics.js';
 import { FakeSlackApi } from '../fakes/slack-api.js';
 import { type SlackHarness, startSlackHarness } from '../slack/support/harness.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandResult } from '../../src/handlers/command.js';
+import type { CommandResult } from '../../src/pipeline/command.js';
 import type { RecordingChat } from '../fixtures/recording-chat.js';
 import { PolicyHarness, people, randomChannel } from './support.js';
 

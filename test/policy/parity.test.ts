@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { parseCatalog } from '../../src/config/catalog.js';
 import type { Platform } from '../../src/core/request.js';
-import type { CommandResult } from '../../src/handlers/command.js';
+import type { CommandResult } from '../../src/pipeline/command.js';
 import type { RecordingChat } from '../fixtures/recording-chat.js';
 import { PolicyHarness, people } from './support.js';
 

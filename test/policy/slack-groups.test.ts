@@ -1,10 +1,10 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createSlackUserGroups, type SlackUserGroups } from '../../src/adapters/slack/index.js';
+import { createSlackUserGroups, type SlackUserGroups } from '../../src/platforms/slack/index.js';
 import { loadCatalog } from '../../src/config/catalog.js';
 import { NO_GROUPS } from '../../src/core/group-lookup.js';
 import type { Actor } from '../../src/core/request.js';
-import type { CommandResult } from '../../src/handlers/command.js';
+import type { CommandResult } from '../../src/pipeline/command.js';
 import { FakeSlackApi } from '../fakes/slack-api.js';
 import { SHIPPED_CATALOG } from '../support/catalog-fixtures.js';
 import { SIGNING_SECRET } from '../slack/support/slack-requests.js';

@@ -1,6 +1,6 @@
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PrometheusClient } from '../../src/adapters/prometheus.js';
+import { PrometheusClient } from '../../src/clients/prometheus.js';
 import { fillQuery, grade } from '../../src/core/health.js';
 import { IMAGE, MAESTRO, PROD, catalog, rolledOut, startTestCluster, type TestCluster, waitFor } from '../sandbox/support.js';
 import { backfill, hasPrometheus, type RealPrometheus, startPrometheus } from '../support/real-prometheus.js';

@@ -28,7 +28,7 @@ describe('secrets are compared in constant time', () => {
   });
 
   it('leaves Slack signature checking to Bolt, which compares with tsscmp (constant time)', () => {
-    const receiver = readFileSync('src/adapters/slack/receiver.ts', 'utf8');
+    const receiver = readFileSync('src/platforms/slack/receiver.ts', 'utf8');
     expect(receiver).toContain('signingSecret: options.signingSecret');
     const bolt = readFileSync('node_modules/@slack/bolt/dist/receivers/ExpressReceiver.js', 'utf8');
     expect(bolt).toMatch(/tsscmp_1\.default\)\(hash, hmac\.digest\('hex'\)\)/);

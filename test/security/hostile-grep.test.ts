@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logs } from '../../src/actions/logs.js';
-import { createHttpApp, listen } from '../../src/adapters/http/server.js';
+import { logs } from '../../src/verbs/logs/logs.js';
+import { createHttpApp, listen } from '../../src/http/server.js';
 import { Metrics } from '../../src/core/metrics.js';
 import { MAX_PATTERN_LENGTH } from '../../src/core/user-pattern.js';
 import { actionContext, recorder } from '../actions/context.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandResult } from '../../src/handlers/command.js';
+import type { CommandResult } from '../../src/pipeline/command.js';
 import { PolicyHarness, people, randomChannel } from '../policy/support.js';
 
 let h: PolicyHarness;

@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { renderBlocks } from '../../src/adapters/slack/block-kit.js';
+import { renderBlocks } from '../../src/platforms/slack/block-kit.js';
 import type { Message } from '../../src/core/message.js';
-import { planMessage, userErrorMessage } from '../../src/handlers/replies.js';
-import { logs } from '../../src/actions/logs.js';
+import { planMessage, userErrorMessage } from '../../src/pipeline/replies.js';
+import { logs } from '../../src/verbs/logs/logs.js';
 import { actionContext } from '../actions/context.js';
 import { seededCluster } from '../actions/seed.js';
 import { expectGolden } from '../support/golden.js';

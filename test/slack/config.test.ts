@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SlackEnvSchema, slackConfigFrom } from '../../src/adapters/slack/index.js';
+import { SlackEnvSchema, slackConfigFrom } from '../../src/platforms/slack/index.js';
 import { ConfigError } from '../../src/config/env.js';
 
 const token = 'xoxb-1111-2222-abcd';

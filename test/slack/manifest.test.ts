@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { SLACK_EVENTS_PATH } from '../../src/adapters/slack/index.js';
+import { SLACK_EVENTS_PATH } from '../../src/platforms/slack/index.js';
 
 const text = readFileSync(fileURLToPath(new URL('../../manifests/slack-app.yaml', import.meta.url)), 'utf8');
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createSlackUserGroups, type SlackUserGroups } from '../../src/adapters/slack/index.js';
-import { catalogSlackGroups } from '../../src/adapters/slack/user-groups.js';
+import { createSlackUserGroups, type SlackUserGroups } from '../../src/platforms/slack/index.js';
+import { catalogSlackGroups } from '../../src/platforms/slack/user-groups.js';
 import { loadCatalog } from '../../src/config/catalog.js';
 import type { Actor } from '../../src/core/request.js';
 import { FakeSlackApi } from '../fakes/slack-api.js';

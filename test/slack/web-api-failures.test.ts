@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createSlackChat, SlackApiError } from '../../src/adapters/slack/index.js';
+import { createSlackChat, SlackApiError } from '../../src/platforms/slack/index.js';
 import { FakeSlackApi } from '../fakes/slack-api.js';
 import { recordingLog } from '../support/recording-log.js';
 import { type SlackHarness, startSlackHarness } from './support/harness.js';

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StatuspageClient } from '../../src/adapters/statuspage.js';
-import { StatuspageLinks, type StatuspagePorts, statuspageOpen, statuspageResolve, statuspageUpdate } from '../../src/actions/statuspage.js';
-import { status } from '../../src/actions/status.js';
+import { StatuspageClient } from '../../src/clients/statuspage.js';
+import { StatuspageLinks, type StatuspagePorts, statuspageOpen, statuspageResolve, statuspageUpdate } from '../../src/verbs/statuspage/statuspage.js';
+import { status } from '../../src/verbs/status/status.js';
 import type { ActionContext } from '../../src/core/action.js';
 import { UserError } from '../../src/core/errors.js';
 import { actionContext } from '../actions/context.js';

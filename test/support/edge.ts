@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import { type Edge, listenBehindEdge } from '../../src/adapters/http/edge.js';
-import type { SlackAdapter } from '../../src/adapters/slack/index.js';
+import { type Edge, listenBehindEdge } from '../../src/http/edge.js';
+import type { SlackAdapter } from '../../src/platforms/slack/index.js';
 
 /** The bot's listener behind the HTTP edge as main.ts starts it (with Slack over HTTP when given), on a free local port. */
 export function listenForTests(app: Express, log: Logger, slack?: SlackAdapter): Promise<Edge> {

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type ExecuteAction, renderAdaptiveCard, type ShowCardAction } from '../../src/adapters/teams/adaptive-card.js';
+import { type ExecuteAction, renderAdaptiveCard, type ShowCardAction } from '../../src/platforms/teams/adaptive-card.js';
 import type { Message } from '../../src/core/message.js';
 import { everyCard } from '../fixtures/teams/messages.js';
 import { expectGolden } from '../support/golden.js';

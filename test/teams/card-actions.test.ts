@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AdaptiveCard, ExecuteAction, ShowCardAction } from '../../src/adapters/teams/adaptive-card.js';
+import type { AdaptiveCard, ExecuteAction, ShowCardAction } from '../../src/platforms/teams/adaptive-card.js';
 import type { SlackTestPorts } from '../fixtures/slack-actions.js';
 import { CHANNEL_ID, cardAction, channelCommand, submitAction } from './support/activities.js';
 import { startTeamsHarness, type TeamsHarness } from './support/harness.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AdaptiveCard } from '../../src/adapters/teams/adaptive-card.js';
+import type { AdaptiveCard } from '../../src/platforms/teams/adaptive-card.js';
 import type { SlackTestPorts } from '../fixtures/slack-actions.js';
 import { ALICE, CHANNEL_ID, channelCommand, personalCommand } from './support/activities.js';
 import { OUTBOUND_TOKEN } from './support/credentials.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TeamsEnvSchema, teamsConfigFrom } from '../../src/adapters/teams/index.js';
+import { TeamsEnvSchema, teamsConfigFrom } from '../../src/platforms/teams/index.js';
 import { ConfigError } from '../../src/config/env.js';
 
 const appId = '6f1c2a4e-8d3b-4c7a-9e21-0b5d7f3a1c90';

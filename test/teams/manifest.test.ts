@@ -7,9 +7,9 @@ import { promisify } from 'node:util';
 import JSZip from 'jszip';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createHelpAction } from '../../src/actions/help.js';
-import { kubernetesActions } from '../../src/actions/index.js';
-import { cancel, jobs } from '../../src/actions/jobs.js';
+import { createHelpAction } from '../../src/verbs/help/help.js';
+import { kubernetesActions } from '../../src/verbs/index.js';
+import { cancel, jobs } from '../../src/verbs/jobs/jobs.js';
 import { ActionRegistry } from '../../src/core/registry.js';
 
 const manifestDir = fileURLToPath(new URL('../../manifests/teams/', import.meta.url));

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { escapeMrkdwn, renderBlocks, severityEmoji } from '../../src/adapters/slack/block-kit.js';
-import { type AdaptiveCard, type CardElement, renderAdaptiveCard } from '../../src/adapters/teams/adaptive-card.js';
+import { escapeMrkdwn, renderBlocks, severityEmoji } from '../../src/platforms/slack/block-kit.js';
+import { type AdaptiveCard, type CardElement, renderAdaptiveCard } from '../../src/platforms/teams/adaptive-card.js';
 import type { Message } from '../../src/core/message.js';
 import { everyCard } from '../fixtures/teams/messages.js';
 

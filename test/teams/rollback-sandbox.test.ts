@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type KubernetesPorts, kubernetesActions } from '../../src/actions/index.js';
-import type { AdaptiveCard, ShowCardAction } from '../../src/adapters/teams/adaptive-card.js';
-import { kubernetesFromConfig } from '../../src/adapters/kubernetes.js';
+import { type KubernetesPorts, kubernetesActions } from '../../src/verbs/index.js';
+import type { AdaptiveCard, ShowCardAction } from '../../src/platforms/teams/adaptive-card.js';
+import { kubernetesFromConfig } from '../../src/clients/kubernetes/client.js';
 import { ActionRegistry } from '../../src/core/registry.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { CHANNEL_ID, cardAction, channelCommand } from './support/activities.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cacheWarm } from '../../src/actions/cache-warm.js';
-import { PrometheusClient } from '../../src/adapters/prometheus.js';
+import { cacheWarm } from '../../src/verbs/cache-warm/cache-warm.js';
+import { PrometheusClient } from '../../src/clients/prometheus.js';
 import type { Progress } from '../../src/core/message.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { sandboxEndpoints } from '../../src/verification/ports.js';

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { history } from '../../src/actions/history.js';
-import { exportMarkdown, incidentExport } from '../../src/actions/incident-export.js';
+import { history } from '../../src/verbs/history/history.js';
+import { exportMarkdown, incidentExport } from '../../src/verbs/incident-export/incident-export.js';
 import { EvidenceStore } from '../../src/verification/evidence-store.js';
 import { actionContext } from '../actions/context.js';
 import { seededCluster } from '../actions/seed.js';

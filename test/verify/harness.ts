@@ -1,7 +1,7 @@
 import pino from 'pino';
-import { kubernetesActions } from '../../src/actions/index.js';
-import { kubernetesFromConfig } from '../../src/adapters/kubernetes.js';
-import { PrometheusClient } from '../../src/adapters/prometheus.js';
+import { kubernetesActions } from '../../src/verbs/index.js';
+import { kubernetesFromConfig } from '../../src/clients/kubernetes/client.js';
+import { PrometheusClient } from '../../src/clients/prometheus.js';
 import { loadCatalog } from '../../src/config/catalog.js';
 import { ActionRegistry } from '../../src/core/registry.js';
 import type { ActionJobData } from '../../src/jobs/job-data.js';

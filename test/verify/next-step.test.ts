@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubernetesActions, type KubernetesPort } from '../../src/actions/index.js';
-import { kubernetesFromConfig } from '../../src/adapters/kubernetes.js';
+import { kubernetesActions, type KubernetesPort } from '../../src/verbs/index.js';
+import { kubernetesFromConfig } from '../../src/clients/kubernetes/client.js';
 import type { ActionContext } from '../../src/core/action.js';
 import { ActionRegistry } from '../../src/core/registry.js';
 import type { QueuedJobData } from '../../src/jobs/job-data.js';

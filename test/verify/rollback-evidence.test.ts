@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { kubernetesFromConfig } from '../../src/adapters/kubernetes.js';
+import { kubernetesFromConfig } from '../../src/clients/kubernetes/client.js';
 import { evidenceLines, startVerification, type Verification } from '../../src/verification/index.js';
 import { catalog, silent, VerifyHarness } from './harness.js';
 

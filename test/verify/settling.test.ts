@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PrometheusClient } from '../../src/adapters/prometheus.js';
+import { PrometheusClient } from '../../src/clients/prometheus.js';
 import { parseCatalog } from '../../src/config/catalog.js';
 import { fillQuery } from '../../src/core/health.js';
 import { startVerification, type Verification } from '../../src/verification/index.js';

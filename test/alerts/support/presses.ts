@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import type { AdaptiveCard, ExecuteAction } from '../../../src/adapters/teams/adaptive-card.js';
+import type { AdaptiveCard, ExecuteAction } from '../../../src/platforms/teams/adaptive-card.js';
 import type { SlackCall } from '../../fakes/slack-api.js';
 import { buttonPayload } from '../../slack/support/slack-requests.js';
 import { cardAction } from '../../teams/support/activities.js';

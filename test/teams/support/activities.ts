@@ -111,7 +111,7 @@ export function cardAction(
 /**
  * An Action.Submit press: a message whose `value` is the button's data. The bot's cards
  * carry no Action.Submit (nor a fallback to one), so {verb, value} is the shape
- * src/adapters/teams/activities.ts#submittedAction reads, not data a card of ours sends.
+ * src/platforms/teams/activities.ts#submittedAction reads, not data a card of ours sends.
  */
 export function submitAction(serviceUrl: string, fields: { verb: string; value: string; cardId: string; threadId?: string; from?: Account }) {
   return {

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import type { Action } from '../../core/action.js';
+import type { AuditReader, StoredAuditEntry } from '../../core/audit.js';
+import { CODE_BLOCK_LIMIT, table } from '../shared/code-block.js';
+
+/** What `audit` reads from: the Redis stream (RedisAuditSink implements it). */
+export type AuditPorts = { auditTrail: AuditReader };
+
+export const AuditArgs = z.object({
+  service: z.string().optional(),
+  actor: z.string().min(1).max(200).optional(),
+  since: z.number().int().positive().max(90 * 86_400).default(86_400),
+  limit: z.number().int().min(1).max(500).default(20),
+  json: z.boolean().default(false),
+});
+type AuditArgs = z.infer<typeof AuditArgs>;
+
+export const audit: Action<AuditArgs, AuditPorts> = {
+  name: 'audit',
+  summary: 'The audit trail: requests, decisions, approvals, jobs and changes, newest first',
+  params: {
+    positional: [],
+    flags: {
+      service: { kind: 'service', description: 'only records about this service', placeholder: 'S' },
+      actor: { kind: 'string', description: 'only records by this user (id or name)', placeholder: 'U' },
+      since: { kind: 'duration', description: 'how far back (default 24h)', placeholder: '24h' },
+      limit: { kind: 'int', description: 'at most this many records (default 20, up to 500)', placeholder: 'N' },
+      json: { kind: 'boolean', description: 'export as JSON lines' },
+    },
+  },
+  args: AuditArgs,
+  risk: 'read',
+  examples: ['audit', 'audit --service maestro-orchestrator --since 2h', 'audit --actor ada --limit 50 --json'],
+  async execute(ctx, args) {
+    const entries = await ctx.ports.auditTrail.query({ service: args.service, actor: args.actor, sinceMs: args.since * 1000, limit: args.limit });
+    const scope = [args.service, args.actor && `by ${args.actor}`, `last ${shown(args.since)}`].filter(Boolean).join(', ');
+    if (entries.length === 0) return { title: `No audit records (${scope})`, severity: 'info', text: 'Nothing matched.' };
+    if (args.json) {
+      return { title: `Audit export: ${entries.length} records (${scope})`, severity: 'info', code: entries.map((e) => JSON.stringify(e)).join('\n'), footer: 'One JSON record per line, newest first.' };
+    }
+    const rows = [['TIME', 'ACTOR', 'RECORD', 'ACTION', 'TARGET', 'OUTCOME']];
+    for (const e of entries) rows.push([e.at.slice(0, 19).replace('T', ' '), actorOf(e), record(e), e.action ?? '', targetOf(e), outcome(e)]);
+    const code = table(rows).join('\n');
+    return {
+      title: `Audit trail: ${entries.length} records (${scope})`,
+      severity: 'info',
+      code: code.length > CODE_BLOCK_LIMIT ? `${code.slice(0, CODE_BLOCK_LIMIT - 20)}\n…[cut]` : code,
+      footer: code.length > CODE_BLOCK_LIMIT ? 'Cut to fit the message; use --json, a smaller --limit or a filter.' : undefined,
+    };
+  },
+};
+
+function actorOf(e: StoredAuditEntry): string {
+  return e.actor ? `${e.actor.name} (${e.actor.platform})` : '?';
+}
+
+function record(e: StoredAuditEntry): string {
+  const flagged = e.detail?.breakGlass === true ? ' BREAK-GLASS' : '';
+  return `${e.type}${e.decision ? ` ${e.decision}` : ''}${flagged}`;
+}
+
+function targetOf(e: StoredAuditEntry): string {
+  if (!e.service) return '';
+  return e.env ? `${e.service}/${e.env}` : e.service;
+}
+
+function outcome(e: StoredAuditEntry): string {
+  const rule = typeof e.detail?.rule === 'string' ? `rule ${e.detail.rule}` : '';
+  const text = [rule, e.result ?? ''].filter(Boolean).join(': ');
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function shown(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${seconds}s`;
+}
