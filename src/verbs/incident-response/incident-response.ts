@@ -1,8 +1,15 @@
 import { z } from 'zod';
 import type { Action } from '../../core/action.js';
+import { argMeta } from '../../core/arg-meta.js';
 
 const IncidentArgs = z.object({
-  incident: z.number().int().positive().optional().describe("the incident number in the card's footer"),
+  incident: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe("the incident number in the card's footer; leave it out in the card's thread")
+    .register(argMeta, { positional: true }),
 });
 export type IncidentArgs = z.infer<typeof IncidentArgs>;
 
@@ -19,17 +26,6 @@ function incidentVerb(name: 'ack' | 'resolve', summary: string): Action<Incident
   return {
     name,
     summary,
-    params: {
-      positional: [
-        {
-          name: 'incident',
-          kind: 'int',
-          optional: true,
-          description: "the incident number in the card's footer; leave it out in the card's thread",
-        },
-      ],
-      flags: {},
-    },
     args: IncidentArgs,
     risk: 'low',
     examples: [name, `${name} 42`],
