@@ -7,9 +7,6 @@ import type { PagerDutyClient } from '../clients/pagerduty.js';
 import { type AlertmanagerAuth, mountWebhooks } from '../http/webhooks/index.js';
 import type { Catalog } from '../config/catalog-schema.js';
 import type { MessageRef } from '../core/chat-port.js';
-import { registerAlertRoutes } from '../pipeline/alert.js';
-import type { CommandHandler } from '../pipeline/command.js';
-import type { InteractionHandler } from '../pipeline/interaction.js';
 import { PagerDutySync } from '../pipeline/pagerduty-sync.js';
 import { type FallbackChannels, UnroutedAlerts } from './alert-channels.js';
 import { AlertQueue, type AlertJob, startAlertWorker } from './alert-queue.js';
@@ -67,8 +64,6 @@ export interface Incidents {
   start(): void;
   /** Mounts /webhooks/alertmanager and /webhooks/pagerduty (before finishHttpApp). */
   mount(app: Express, auth: AlertmanagerAuth, pagerdutySecrets: string[]): void;
-  /** Routes the card buttons (alert.action.<slot>, alert.ack, alert.resolve) and hands the `ack`/`resolve` verbs to the responder. */
-  registerRoutes(interactions: InteractionHandler, commands: CommandHandler): void;
   /** Resolves when every queued notification is processed and every card is flushed. */
   settled(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -134,9 +129,6 @@ export function startIncidents(options: IncidentsOptions): Incidents {
     },
     mount(app, auth, pagerdutySecrets) {
       mountWebhooks({ app, queue, log, alertmanager: auth, pagerdutySecrets });
-    },
-    registerRoutes(interactions, commands) {
-      registerAlertRoutes(interactions, { store, responder, commands, log });
     },
     async settled(timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
