@@ -35,8 +35,8 @@ export interface CommandHandlerDeps {
   log: Logger;
   confirmations: ConfirmationStore;
   jobs: JobSubmitter;
-  /** Handed to actions as ctx.ports. */
-  ports: unknown;
+  /** Handed to actions as ctx.ports: built in src/app/compose.ts against what the verbs declare (PortsOf), checked there. */
+  ports: object;
   /** Budget for a read-only action answered in the request. */
   readTimeoutMs?: number;
   /** The catalog's policy, enforced when given: who may do what, approvals, break-glass. */
@@ -168,7 +168,7 @@ export class CommandHandler {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new Error('timed out')), this.deps.readTimeoutMs ?? 20_000);
     try {
-      const message = await action.execute(this.context(request, parsed, log, controller.signal), parsed.args, async () => {});
+      const { message } = await action.execute(this.context(request, parsed, log, controller.signal), parsed.args, async () => {});
       // Help is for the asker; everything else is shared with the channel.
       if (verb === 'help') {
         await chat.ephemeral(request.conversation.id, request.actor.id, message, { threadId: request.threadId });

@@ -1,5 +1,6 @@
 import axios from 'axios';
 import { z } from 'zod';
+import { done } from '../../core/action-result.js';
 import type { Action, ActionContext, Plan } from '../../core/action.js';
 import { UserError } from '../../core/errors.js';
 import { describeReading, fillQuery, grade, type MetricsPort } from '../../core/health.js';
@@ -127,6 +128,7 @@ export const cacheWarm: Action<CacheWarmArgs, CacheWarmPorts, CacheWarmPlanData>
   },
   args: CacheWarmArgs,
   risk: 'low',
+  mitigates: true,
   examples: ['cache warm victor-coordinators', 'cache warm victor-coordinators --coordinator ChatCoordinator --items 1000'],
   plan,
   async execute(ctx, args, progress, given) {
@@ -149,6 +151,6 @@ export const cacheWarm: Action<CacheWarmArgs, CacheWarmPorts, CacheWarmPlanData>
       text: check.ok ? undefined : 'The hit rate is still below its threshold: check for an invalidation storm (runbook: Cache Miss Burst).',
       fields: [{ label: 'Warm-up', value: `${state.id}: ${state.done}/${state.total}` }, ...(check.field ? [check.field] : [])],
     };
-    return message;
+    return done(message);
   },
 };
