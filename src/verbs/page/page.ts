@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { Action, ActionContext, Plan, Unavailable } from '../../core/action.js';
 import { done } from '../../core/action-result.js';
 import { UserError } from '../../core/errors.js';
-import type { Message } from '../../core/message.js';
 import { resolveTarget } from '../shared/target.js';
 
 /** What `page` needs; src/incidents/incident-pager.ts implements it over PagerDuty Events v2. */

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { done } from '../../core/action-result.js';
 import type { Action, ActionContext, ActionResult, Plan, ProgressReporter } from '../../core/action.js';
 import { UserError } from '../../core/errors.js';
-import type { Message } from '../../core/message.js';
 import { followRollout, replicasField, unfinishedResult } from '../shared/follow-rollout.js';
 import { restartedAt } from '../shared/pod-template.js';
 import type { DeploymentReader, DeploymentState, FollowOptions, RolloutReader, WorkloadRef } from '../shared/kubernetes-ports.js';

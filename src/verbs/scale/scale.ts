@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { done } from '../../core/action-result.js';
 import type { Action, ActionContext, ActionResult, Plan, ProgressReporter } from '../../core/action.js';
 import { UserError } from '../../core/errors.js';
-import type { Message } from '../../core/message.js';
 import { followRollout, unfinishedResult } from '../shared/follow-rollout.js';
 import type { FollowOptions, RolloutReader, WorkloadRef } from '../shared/kubernetes-ports.js';
 import { resolveTarget, type Target } from '../shared/target.js';
