@@ -27,10 +27,10 @@ function setup(registry: ActionRegistry = grammarRegistry(), ports: Record<strin
     ports,
   };
   /** Parses the command as a user would type it, then runs help with what the grammar produced. */
-  const help = (text: string): Promise<Message> => {
+  const help = async (text: string): Promise<Message> => {
     const parsed = parseCommand(text, { registry, catalog });
     expect(parsed.verb).toBe('help');
-    return parsed.action.execute(ctx, parsed.args as HelpArgs, async () => {});
+    return (await parsed.action.execute(ctx, parsed.args as HelpArgs, async () => {})).message;
   };
   return { registry, help };
 }

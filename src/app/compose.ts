@@ -3,11 +3,21 @@ import type { Logger } from 'pino';
 import { approve, reject } from '../verbs/approvals/approve.js';
 import { audit as auditVerb } from '../verbs/audit/audit.js';
 import { createHelpAction } from '../verbs/help/help.js';
-import { incidentActions, kubernetesActions } from '../verbs/index.js';
+import { cacheWarm } from '../verbs/cache-warm/cache-warm.js';
+import { events } from '../verbs/events/events.js';
+import { flag } from '../verbs/flag/flag.js';
+import { history } from '../verbs/history/history.js';
+import { incidentExport } from '../verbs/incident-export/incident-export.js';
+import { logs } from '../verbs/logs/logs.js';
+import { provider } from '../verbs/provider/provider.js';
+import { restart } from '../verbs/restart/restart.js';
+import { rollback } from '../verbs/rollback/rollback.js';
+import { scale } from '../verbs/scale/scale.js';
+import { status } from '../verbs/status/status.js';
 import { ack, resolve } from '../verbs/incident-response/incident-response.js';
 import { cancel, jobs } from '../verbs/jobs/jobs.js';
 import { page } from '../verbs/page/page.js';
-import { StatuspageLinks } from '../verbs/statuspage/statuspage.js';
+import { StatuspageLinks, statuspageOpen, statuspageResolve, statuspageUpdate } from '../verbs/statuspage/statuspage.js';
 import { ConsoleChat } from '../platforms/console/console-chat.js';
 import { createHttpApp } from '../http/server.js';
 import { kubernetesFromConfig } from '../clients/kubernetes/client.js';
@@ -21,6 +31,7 @@ import { Metrics } from '../core/metrics.js';
 import type { Platform } from '../core/request.js';
 import { registerSecretValues } from '../core/secret-values.js';
 import { ActionRegistry } from '../core/registry.js';
+import type { PortsOf } from '../core/action.js';
 import { ApprovalStore } from '../pipeline/approval-store.js';
 import { CommandHandler } from '../pipeline/command.js';
 import { ConfirmationStore } from '../pipeline/confirmations.js';
@@ -36,6 +47,43 @@ import { type ClusterChoice, connectCluster } from './cluster.js';
 import { MeteredAudit } from './metered-audit.js';
 import { serveRole } from './serve-role.js';
 import { consoleClusterLine, startupFields } from './startup-line.js';
+
+/**
+ * Every verb the bot understands, in the order help lists them (the command table in
+ * ARCHITECTURE.md); `help` itself is made from the registry they fill. Adding a verb
+ * is its folder under src/verbs/ and one line here; the ports it declares are then
+ * required of the `ports` object below by the compiler.
+ */
+export const verbs = [
+  status,
+  history,
+  rollback,
+  restart,
+  scale,
+  flag,
+  provider,
+  logs,
+  events,
+  cacheWarm,
+  statuspageOpen,
+  statuspageUpdate,
+  statuspageResolve,
+  incidentExport,
+  page,
+  ack,
+  resolve,
+  jobs,
+  cancel,
+  approve,
+  reject,
+  auditVerb,
+] as const;
+
+/** What the verbs together need as ctx.ports: each verb's declared ports, intersected. */
+export type VerbPorts = PortsOf<typeof verbs>;
+
+/** The Kubernetes calls the verbs together make; src/clients/kubernetes/client.ts provides them. */
+export type KubernetesPort = VerbPorts['kubernetes'];
 
 export interface BotSetup {
   env: AppEnv;
@@ -71,7 +119,8 @@ export async function runBot(setup: BotSetup): Promise<number> {
     const queue = new JobQueue({ connection: redis, prefix: env.REDIS_PREFIX });
     closers.unshift(() => queue.close());
     const metrics = new Metrics();
-    const audit = new MeteredAudit(new RedisAuditSink(redis, `${env.REDIS_PREFIX}:audit`, log), metrics);
+    const auditTrail = new RedisAuditSink(redis, `${env.REDIS_PREFIX}:audit`, log);
+    const audit = new MeteredAudit(auditTrail, metrics);
     metrics.gaugeQueued(async () => {
       const counts = await queue.queue.getJobCounts('waiting', 'delayed', 'prioritized');
       return Object.values(counts).reduce((sum, n) => sum + n, 0);
@@ -117,7 +166,7 @@ export async function runBot(setup: BotSetup): Promise<number> {
     });
     closers.unshift(() => verification.close());
 
-    const ports = {
+    const ports: VerbPorts = {
       kubernetes,
       jobs: queue,
       // The sandbox moves fast; a real cluster is polled like kubectl rollout status would.
@@ -126,7 +175,8 @@ export async function runBot(setup: BotSetup): Promise<number> {
       endpoints,
       statuspageLinks,
       evidence: verification.evidence,
-      auditTrail: audit,
+      // The stream itself: the metering wrapper records, it does not read (typed ports caught `audit` failing here).
+      auditTrail,
       ...(incidents.pager ? { pager: incidents.pager } : {}),
       ...(clients.statuspage ? { statuspage: clients.statuspage } : {}),
       ...(clients.github ? { github: clients.github } : {}),
@@ -134,9 +184,7 @@ export async function runBot(setup: BotSetup): Promise<number> {
 
     const registry = new ActionRegistry();
     registry.register(createHelpAction(registry));
-    for (const action of [...kubernetesActions(), ...incidentActions(), page, ack, resolve, jobs, cancel, approve, reject, auditVerb]) {
-      registry.register(action);
-    }
+    for (const verb of verbs) registry.register(verb);
 
     // Roles granted by Slack user group need the groups' members; only the web role decides policy.
     // Loaded only with Slack configured, like the rest of Bolt.

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Catalog } from '../config/catalog-schema.js';
+import type { VerbEvidence } from './evidence-record.js';
 import type { Message, Progress } from './message.js';
 import type { Actor, Conversation } from './request.js';
 
@@ -53,7 +54,25 @@ export interface Unavailable {
   reason: string;
 }
 
-export interface Action<Args = unknown, Ports = unknown, PlanData = unknown> {
+/**
+ * How an execute ended, decided by the verb (never read off a message's colour):
+ * `done` the plan's change holds; `failed` it ran but the world did not get where the
+ * plan said (a rollout that hit its deadline); `cancelled` it stopped for a cancel and
+ * said where it got; `refused` it declined before changing anything.
+ */
+export type Outcome = 'done' | 'failed' | 'cancelled' | 'refused';
+
+/**
+ * What execute hands back: the outcome, the message people read, and the typed facts
+ * that evidence and verification read (never the rendered text).
+ */
+export interface ActionResult<Facts = unknown> {
+  outcome: Outcome;
+  message: Message;
+  facts?: Facts;
+}
+
+export interface Action<Args = unknown, Ports = unknown, PlanData = unknown, Facts = unknown> {
   /** The verb as typed; two words for sub-commands (`cache warm`). */
   name: string;
   summary: string;
@@ -64,6 +83,8 @@ export interface Action<Args = unknown, Ports = unknown, PlanData = unknown> {
    */
   args: z.ZodType<Args>;
   risk: Risk;
+  /** Its success is a mitigation worth verifying (runbook: "Verification (post-mitigation)"). */
+  mitigates?: boolean;
   examples: readonly string[];
   /** What of this verb the given ports cannot run (a credential that is not set); none when absent. */
   unavailable?(ports: Ports): Unavailable[];
@@ -75,8 +96,22 @@ export interface Action<Args = unknown, Ports = unknown, PlanData = unknown> {
     args: Args,
     progress: ProgressReporter,
     plan?: Plan<PlanData>,
-  ): Promise<Message>;
+  ): Promise<ActionResult<Facts>>;
+  /**
+   * Declared by a verb whose every run is kept as evidence (rollback): the verb's part
+   * of the record, from its plan and, when execute returned, its facts. Verification
+   * adds who, when and how it ended.
+   */
+  evidence?(plan: Plan<PlanData>, facts: Facts | undefined): VerbEvidence;
 }
 
+/** The ports every verb of a list needs together: a port left out of the object built against it does not compile. */
+export type PortsOf<Verbs extends readonly unknown[]> = Verbs extends readonly [infer First, ...infer Rest]
+  ? PortsOfVerb<First> & PortsOf<Rest>
+  : unknown;
+
+// biome-ignore lint/suspicious/noExplicitAny: only the ports are read off the verb
+type PortsOfVerb<Verb> = Verb extends Action<any, infer Ports, any, any> ? Ports : never;
+
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds actions of every argument type
-export type AnyAction = Action<any, any, any>;
+export type AnyAction = Action<any, any, any, any>;

@@ -2,7 +2,7 @@ import { type Processor, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Catalog } from '../config/catalog-schema.js';
-import type { ActionContext, ProgressReporter } from '../core/action.js';
+import type { ActionContext, ActionResult, AnyAction, ProgressReporter } from '../core/action.js';
 import type { AuditEntry, AuditSink } from '../core/audit.js';
 import { errorRef, isUserError } from '../core/errors.js';
 import type { Message } from '../core/message.js';
@@ -10,17 +10,19 @@ import type { ActionRegistry } from '../core/registry.js';
 import { type CancelRequests, JobCancelledError, type CancelWatcher } from './cancel.js';
 import { type JobKeys, type JobOutcome, type QueuedJobData, retentionMs } from './job-data.js';
 import * as say from './job-messages.js';
+import type { FailedHook, JobFailure, SucceededHook } from './job-hooks.js';
 import { type ChatLookup, JobReporter } from './job-reporter.js';
 import type { ActionJob } from './job-summary.js';
 import { busyError, type DeploymentLock, type LockHolder } from './lock.js';
 import { LockKeeper } from './lock-keeper.js';
 
-export interface RunJobDeps {
+export interface RunJobDeps<Ports> {
   redis: Redis;
   keys: JobKeys;
   registry: ActionRegistry;
   catalog: Catalog;
-  ports: unknown;
+  /** What the registered verbs declared they need (PortsOf, built in src/app/compose.ts). */
+  ports: Ports;
   chat: ChatLookup;
   audit: AuditSink;
   log: Logger;
@@ -30,7 +32,7 @@ export interface RunJobDeps {
   progressIntervalMs: number;
   deploymentLockTtlMs: number;
   /** After a job succeeded and its result is in chat (verification, evidence); its failure is only logged. */
-  onSucceeded?: (data: QueuedJobData, result: Message) => Promise<void>;
+  onSucceeded?: SucceededHook;
   /**
    * Once, after a job failed for good (no attempt left, or not worth retrying) and its
    * failure is in chat, before BullMQ records it; its failure is only logged.
@@ -38,15 +40,8 @@ export interface RunJobDeps {
   onFailed?: FailedHook;
 }
 
-/** Why a job failed for good; `result` is the action's own message when it returned one (a rollout that did not complete). */
-export interface JobFailure {
-  /** BullMQ's id of the job: one per job however often it ran, for exactly-once records. */
-  jobId: string;
-  reason: string;
-  result?: Message;
-}
-
-export type FailedHook = (data: QueuedJobData, failure: JobFailure) => Promise<void>;
+/** What the steps below read of the deps: nothing of the ports, which only execute sees. */
+type Deps = RunJobDeps<unknown>;
 
 /** Everything one run of one job needs, so the steps below stay small. */
 interface Run {
@@ -59,13 +54,15 @@ interface Run {
   startedAt: number;
   attempt: number;
   attempts: number;
+  /** The job's verb once looked up: a failure hands it on for what it declares (its evidence). */
+  verb?: AnyAction;
 }
 
 /**
  * Runs a confirmed plan. Outcomes are reported to chat from here, before BullMQ
  * records them, so the result lands even when Redis lost the job meanwhile.
  */
-export function createProcessor(deps: RunJobDeps): Processor<QueuedJobData, JobOutcome> {
+export function createProcessor<Ports>(deps: RunJobDeps<Ports>): Processor<QueuedJobData, JobOutcome> {
   return async (job, _token, bullSignal) => {
     const data = job.data;
     const jobId = job.id!;
@@ -110,7 +107,8 @@ export function createProcessor(deps: RunJobDeps): Processor<QueuedJobData, JobO
       if (await resumedAfterCrash(deps, job)) await reporter.reply(say.resumedNote(data));
       const action = deps.registry.get(data.action);
       if (!action) throw new UnrecoverableError(`no action '${data.action}' is registered in this worker`);
-      const ctx: ActionContext = {
+      run.verb = action;
+      const ctx: ActionContext<Ports> = {
         requestId: data.requestId,
         actor: data.actor,
         ...(data.conversation ? { conversation: data.conversation } : {}),
@@ -128,7 +126,7 @@ export function createProcessor(deps: RunJobDeps): Processor<QueuedJobData, JobO
         job.updateProgress(state).catch((error: unknown) => log.warn({ err: error }, 'could not record progress'));
       };
       const result = await action.execute(ctx, data.args, progress, data.plan);
-      return await succeed(deps, run, result);
+      return await settle(deps, run, action, result);
     } catch (error) {
       return await fail(deps, run, error);
     } finally {
@@ -146,29 +144,43 @@ export function createProcessor(deps: RunJobDeps): Processor<QueuedJobData, JobO
  */
 class ReportedFailure extends UnrecoverableError {}
 
-async function succeed(deps: RunJobDeps, run: Run, result: Message): Promise<JobOutcome> {
+/** The action returned: its outcome, not its message's looks, says how the job ended. */
+async function settle(deps: Deps, run: Run, verb: AnyAction, result: ActionResult): Promise<JobOutcome> {
+  const message = result.message;
   // The action stopped for the cancel and said where it got (a rollout no longer followed): cancelled, not done.
-  if (run.controller.signal.aborted) return cancelled(deps, run, result);
-  if (result.severity === 'critical') {
-    await run.reporter.finish(say.failedMessage(run.data, result.title), result);
-    await deps.audit.record({ ...auditEntry(run, 'job.failed'), result: result.title });
-    await failedForGood(deps, run, { jobId: run.job.id!, reason: result.title, result });
+  if (run.controller.signal.aborted || result.outcome === 'cancelled') return cancelled(deps, run, message);
+  if (result.outcome === 'refused') return refusedByVerb(deps, run, result);
+  if (result.outcome === 'failed') {
+    await run.reporter.finish(say.failedMessage(run.data, message.title), message);
+    await deps.audit.record({ ...auditEntry(run, 'job.failed'), result: message.title });
+    await failedForGood(deps, run, { jobId: run.job.id!, reason: message.title, verb, result });
     await run.keeper.release();
-    throw new ReportedFailure(result.title);
+    throw new ReportedFailure(message.title);
   }
-  await run.reporter.finish(say.succeededMessage(run.data, result), result);
-  await deps.audit.record({ ...auditEntry(run, 'job.finished'), result: result.title });
+  await run.reporter.finish(say.succeededMessage(run.data, message), message);
+  await deps.audit.record({ ...auditEntry(run, 'job.finished'), result: message.title });
   if (deps.onSucceeded) {
     // job.data, not run.data: it carries the message ref the reporter may have saved since.
-    await deps.onSucceeded(run.job.data, result).catch((error: unknown) => run.log.warn({ err: error }, 'onSucceeded hook failed'));
+    await deps.onSucceeded(run.job.data, { verb, result }).catch((error: unknown) => run.log.warn({ err: error }, 'onSucceeded hook failed'));
   }
   await ended(deps, run, 'completed');
   await run.keeper.release();
-  return { status: 'succeeded', title: result.title };
+  return { status: 'succeeded', title: message.title };
+}
+
+/** The verb declined once it held the deployment, before changing anything: refused, with its own reply. */
+async function refusedByVerb(deps: Deps, run: Run, result: ActionResult): Promise<JobOutcome> {
+  const reason = result.message.title;
+  run.log.info({ reason }, 'job refused by its action');
+  await run.reporter.finish(say.refusedMessage(run.data, reason), result.message);
+  await deps.audit.record({ ...auditEntry(run, 'job.finished'), decision: 'refused', result: reason });
+  await ended(deps, run, 'completed');
+  await run.keeper.release();
+  return { status: 'refused', reason };
 }
 
 /** Decides between cancelled, failed for good, and failed for now (BullMQ retries). */
-async function fail(deps: RunJobDeps, run: Run, error: unknown): Promise<JobOutcome> {
+async function fail(deps: Deps, run: Run, error: unknown): Promise<JobOutcome> {
   if (error instanceof ReportedFailure) throw error;
   const { data, reporter, log } = run;
   if (run.controller.signal.aborted) {
@@ -195,7 +207,7 @@ async function fail(deps: RunJobDeps, run: Run, error: unknown): Promise<JobOutc
 }
 
 /** Cancelled: the card says so; `result` is what the action said when it stopped, if it returned rather than threw. */
-async function cancelled(deps: RunJobDeps, run: Run, result?: Message): Promise<JobOutcome> {
+async function cancelled(deps: Deps, run: Run, result?: Message): Promise<JobOutcome> {
   const reason = run.controller.signal.reason;
   const by = reason instanceof JobCancelledError ? reason.by : 'someone';
   run.log.info({ by }, 'job cancelled');
@@ -207,7 +219,7 @@ async function cancelled(deps: RunJobDeps, run: Run, result?: Message): Promise<
 }
 
 /** Refused before it started (another change took the deployment while it waited): nothing was changed. */
-async function refuse(deps: RunJobDeps, run: Run, reason: string): Promise<JobOutcome> {
+async function refuse(deps: Deps, run: Run, reason: string): Promise<JobOutcome> {
   run.log.info({ reason }, 'job refused');
   await run.reporter.finish(say.refusedMessage(run.data, reason), say.refusedReply(run.data, reason));
   await deps.audit.record({ ...auditEntry(run, 'job.finished'), decision: 'refused', result: reason });
@@ -215,7 +227,7 @@ async function refuse(deps: RunJobDeps, run: Run, reason: string): Promise<JobOu
   return { status: 'refused', reason };
 }
 
-async function finalFailure(deps: RunJobDeps, run: Run, text: string, failure: JobFailure, detail: Record<string, unknown> = {}): Promise<void> {
+async function finalFailure(deps: Deps, run: Run, text: string, failure: JobFailure, detail: Record<string, unknown> = {}): Promise<void> {
   await run.reporter.finish(say.failedMessage(run.data, text), say.failedReply(run.data, text));
   const entry = auditEntry(run, 'job.failed');
   await deps.audit.record({ ...entry, result: text, detail: { ...entry.detail, ...detail } });
@@ -224,16 +236,17 @@ async function finalFailure(deps: RunJobDeps, run: Run, text: string, failure: J
 }
 
 /** The job will not run again: onFailed hears why, once, before BullMQ records the failure. */
-async function failedForGood(deps: RunJobDeps, run: Run, failure: JobFailure): Promise<void> {
+async function failedForGood(deps: Deps, run: Run, failure: JobFailure): Promise<void> {
   if (deps.onFailed) {
+    const told = run.verb ? { verb: run.verb, ...failure } : failure;
     // job.data, not run.data: it carries the message ref the reporter may have saved since.
-    await deps.onFailed(run.job.data, failure).catch((error: unknown) => run.log.warn({ err: error }, 'onFailed hook failed'));
+    await deps.onFailed(run.job.data, told).catch((error: unknown) => run.log.warn({ err: error }, 'onFailed hook failed'));
   }
   await ended(deps, run, 'failed');
 }
 
 /** The job's cancel and start marks go when BullMQ forgets the job, not before. */
-async function ended(deps: RunJobDeps, run: Run, how: 'completed' | 'failed'): Promise<void> {
+async function ended(deps: Deps, run: Run, how: 'completed' | 'failed'): Promise<void> {
   await deps.cancels
     .ended(run.job.id!, retentionMs(run.job.opts, how))
     .catch((error: unknown) => run.log.warn({ err: error }, 'could not set how long the job\'s cancel marks are kept'));
@@ -260,7 +273,7 @@ function auditEntry(run: Run, type: 'job.started' | 'job.finished' | 'job.failed
 }
 
 /** True once per recovery from a stall: BullMQ counts stalls, we remember the last count we saw. */
-async function resumedAfterCrash(deps: RunJobDeps, job: ActionJob): Promise<boolean> {
+async function resumedAfterCrash(deps: Deps, job: ActionJob): Promise<boolean> {
   if (!job.stalledCounter) return false;
   const key = deps.keys.stalls(job.id!);
   const previous = await deps.redis.getset(key, String(job.stalledCounter));

@@ -8,7 +8,9 @@ import { ACTION_QUEUE, type JobKeys, type JobOutcome, type QueuedJobData, retent
 import * as say from './job-messages.js';
 import { type ChatLookup, JobReporter } from './job-reporter.js';
 import type { DeploymentLock } from './lock.js';
-import type { FailedHook } from './run-job.js';
+import type { FailedHook } from './job-hooks.js';
+import type { AnyAction } from '../core/action.js';
+import type { ActionRegistry } from '../core/registry.js';
 
 /** BullMQ's reason for a job whose workers kept dying under it (more stalls than maxStalledCount). */
 const STALL_LIMIT = 'job stalled more than allowable limit';
@@ -35,6 +37,8 @@ export class StallReporter {
       cancels: CancelRequests;
       log: Logger;
       onFailed?: FailedHook;
+      /** Where the failed job's verb is looked up, for what it declares (its evidence). */
+      registry?: ActionRegistry;
     },
   ) {
     // QueueEvents blocks on its connection, so it gets one of its own.
@@ -91,11 +95,16 @@ export class StallReporter {
     if (this.deps.onFailed) {
       // No action result: the action never got to return one.
       const reason = `its workers kept stopping while running it (${STALL_LIMIT}; ref ${ref})`;
-      await this.deps.onFailed(data, { jobId, reason }).catch((error: unknown) => jobLog.warn({ err: error }, 'onFailed hook failed'));
+      await this.deps.onFailed(data, { jobId, reason, ...verbOf(this.deps.registry, data.action) }).catch((error: unknown) => jobLog.warn({ err: error }, 'onFailed hook failed'));
     }
     await this.deps.cancels
       .ended(jobId, retentionMs(job.opts, 'failed'))
       .catch((error: unknown) => jobLog.warn({ err: error }, "could not set how long the job's cancel marks are kept"));
     await this.deps.lock.release(data.plan.target, jobId);
   }
+}
+
+function verbOf(registry: ActionRegistry | undefined, name: string): { verb?: AnyAction } {
+  const verb = registry?.get(name);
+  return verb ? { verb } : {};
 }

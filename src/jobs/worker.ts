@@ -8,17 +8,18 @@ import { CancelRequests, CancelWatcher } from './cancel.js';
 import { ACTION_QUEUE, JobKeys, type JobOutcome, type QueuedJobData } from './job-data.js';
 import type { ChatLookup } from './job-reporter.js';
 import { DeploymentLock } from './lock.js';
-import { createProcessor, type RunJobDeps } from './run-job.js';
+import type { FailedHook, SucceededHook } from './job-hooks.js';
+import { createProcessor } from './run-job.js';
 import { StallReporter } from './stall-reporter.js';
 
-export interface WorkerDeps {
+export interface WorkerDeps<Ports> {
   /** Needs `maxRetriesPerRequest: null`; BullMQ duplicates it for its blocking reads. */
   connection: Redis;
   prefix: string;
   registry: ActionRegistry;
   catalog: Catalog;
-  /** Passed to execute as ctx.ports. */
-  ports: unknown;
+  /** Passed to execute as ctx.ports: what the registered verbs declared they need (PortsOf, built in src/app/compose.ts). */
+  ports: Ports;
   chat: ChatLookup;
   audit: AuditSink;
   log: Logger;
@@ -35,13 +36,13 @@ export interface WorkerDeps {
   /** TTL of the service+env lock, refreshed every third of it while the job runs (default 2 × lockDuration, at least 60 s). */
   deploymentLockTtlMs?: number;
   /** Called once a job has succeeded and reported (e.g. to schedule its verification); errors are logged. */
-  onSucceeded?: RunJobDeps['onSucceeded'];
+  onSucceeded?: SucceededHook;
   /**
    * Called once a job has failed for good and reported (e.g. to keep a failed rollback's
    * evidence), with the action's result when it returned one; also for a job failed
    * because its workers kept dying. Errors are logged.
    */
-  onFailed?: RunJobDeps['onFailed'];
+  onFailed?: FailedHook;
 }
 
 export interface JobWorker {
@@ -51,7 +52,7 @@ export interface JobWorker {
 }
 
 /** The worker side of jobs: runs queued plans through their actions' execute. */
-export async function startWorker(deps: WorkerDeps): Promise<JobWorker> {
+export async function startWorker<Ports>(deps: WorkerDeps<Ports>): Promise<JobWorker> {
   const keys = new JobKeys(deps.prefix);
   const log = deps.log.child({ component: 'jobs' });
   const watcher = new CancelWatcher(deps.connection, keys, log);

@@ -17,7 +17,7 @@ export async function answerNow(deps: CommandHandlerDeps, request: CommandReques
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Error('timed out')), deps.readTimeoutMs ?? 20_000);
   try {
-    const message = await action.execute(actionContext(deps, request, parsed, log, controller.signal), parsed.args, async () => {});
+    const { message } = await action.execute(actionContext(deps, request, parsed, log, controller.signal), parsed.args, async () => {});
     // Help is for the asker; everything else is shared with the channel.
     if (verb === 'help') {
       await chat.ephemeral(request.conversation.id, request.actor.id, message, { threadId: request.threadId });

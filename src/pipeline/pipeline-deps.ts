@@ -25,8 +25,8 @@ export interface CommandHandlerDeps {
   log: Logger;
   confirmations: ConfirmationStore;
   jobs: JobSubmitter;
-  /** Handed to actions as ctx.ports. */
-  ports: unknown;
+  /** Handed to actions as ctx.ports; its shape is checked against the verbs in compose.ts (VerbPorts). */
+  ports: object;
   /** Budget for a read-only action answered in the request. */
   readTimeoutMs?: number;
   /** The catalog's policy, enforced when given: who may do what, approvals, break-glass. */

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import type { FailedHook, JobFailure } from '../jobs/run-job.js';
+import type { FailedHook, JobFailure } from '../jobs/job-hooks.js';
 import type { QueuedJobData } from '../jobs/job-data.js';
 import type { EvidenceStore } from './evidence-store.js';
-import { rollbackEvidence } from './rollback-evidence.js';
+import { jobEvidence } from './job-evidence.js';
 
 export interface FailedRollbacksDeps {
   evidence: EvidenceStore;
@@ -41,8 +41,9 @@ export class FailedRollbacks {
   }
 
   private async record(data: QueuedJobData, failure: JobFailure): Promise<void> {
-    if (data.action !== 'rollback') return;
-    const evidence = rollbackEvidence(data, { failure: failure.reason, ...(failure.result ? { result: failure.result } : {}) });
+    // The verb says whether it keeps evidence; a failed job's facts (if it returned) name where it was left.
+    const evidence = jobEvidence(failure.verb, data, failure.result, failure.reason);
+    if (!evidence) return;
     const who = { actor: data.actor, requestId: data.requestId, ...(data.conversation ? { conversation: data.conversation } : {}) };
     const record = await this.deps.evidence.recordOnce(`job:${failure.jobId}`, evidence, who);
     if (record) this.deps.log.info({ evidence: record.id, jobId: failure.jobId, service: record.service }, 'failed rollback recorded');

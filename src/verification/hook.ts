@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Catalog } from '../config/catalog-schema.js';
-import type { Message } from '../core/message.js';
-import type { QueuedJobData } from '../jobs/job-data.js';
+import type { SucceededHook } from '../jobs/job-hooks.js';
 import type { EvidenceStore } from './evidence-store.js';
 import { type NextStepReader, nextCommand } from './next-step.js';
-import { rollbackEvidence } from './rollback-evidence.js';
-import { intervalFor, MITIGATING_VERBS, parseWindow, type VerifyJobData } from './verify-data.js';
+import { jobEvidence } from './job-evidence.js';
+import { intervalFor, parseWindow, type VerifyJobData } from './verify-data.js';
 import type { VerificationQueue } from './verify-queue.js';
 
 export interface VerificationHookDeps {
@@ -20,23 +19,22 @@ export interface VerificationHookDeps {
   kubernetes?: NextStepReader;
 }
 
-/** What a job's success hands the hook: its data, and its result message. */
-export type SucceededHook = (data: QueuedJobData, result: Message) => Promise<void>;
-
 /**
- * The actions worker's onSucceeded: records rollback evidence and schedules the
- * verification of every mitigating verb. (A rollback that fails is recorded by
- * FailedRollbacks, through the worker's onFailed.) Verification is best effort: a failure
+ * The actions worker's onSucceeded: records the evidence of a verb that declares it
+ * keeps one (rollback) and schedules the verification of every verb that declares it
+ * `mitigates`. (A rollback that fails is recorded by FailedRollbacks, through the
+ * worker's onFailed.) Verification is best effort: a failure
  * here is logged, never turned into a failed mitigation.
  */
 export function verificationHook(deps: VerificationHookDeps): SucceededHook {
-  return async (data, result) => {
-    if (!MITIGATING_VERBS.includes(data.action)) return;
+  return async (data, { verb, result }) => {
+    if (!verb.mitigates) return;
     const service = data.plan.target.service;
     const svc = deps.catalog.services[service];
     if (!svc?.envs[data.env]) return;
     const who = { actor: data.actor, requestId: data.requestId, ...(data.conversation ? { conversation: data.conversation } : {}) };
-    const evidence = data.action === 'rollback' && deps.evidence ? await deps.evidence.record(rollbackEvidence(data, { result }), who) : undefined;
+    const draft = deps.evidence ? jobEvidence(verb, data, result) : undefined;
+    const evidence = draft && deps.evidence ? await deps.evidence.record(draft, who) : undefined;
     const windowMs = deps.windowOverrideMs ?? parseWindow(svc.verification.window);
     const next = await nextCommand(deps.catalog, data, deps.kubernetes).catch((error: unknown) => {
       deps.log.warn({ err: error, service }, 'could not work out the next step; the regression will offer none');

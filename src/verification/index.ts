@@ -6,10 +6,11 @@ import type { Catalog } from '../config/catalog-schema.js';
 import type { AuditSink } from '../core/audit.js';
 import type { MetricsPort } from '../core/health.js';
 import type { ChatLookup } from '../jobs/job-reporter.js';
-import type { FailedHook } from '../jobs/run-job.js';
+import type { FailedHook } from '../jobs/job-hooks.js';
 import { EvidenceStore } from './evidence-store.js';
 import { FailedRollbacks } from './failed-rollbacks.js';
-import { type SucceededHook, verificationHook } from './hook.js';
+import type { SucceededHook } from '../jobs/job-hooks.js';
+import { verificationHook } from './hook.js';
 import type { NextStepReader } from './next-step.js';
 import type { IncidentResolver, ServiceEndpoints } from './ports.js';
 import { parseWindow } from './verify-data.js';
@@ -17,11 +18,13 @@ import { VerificationQueue } from './verify-queue.js';
 import { startVerifyWorker, type VerifyWorker } from './verify-worker.js';
 
 /** The verification API for main.ts: one call builds the queue, the worker and the actions worker's hook. */
-export { type EvidenceReader, type EvidenceRecord, EvidenceStore, evidenceLines } from './evidence-store.js';
+export type { EvidenceReader, EvidenceRecord } from '../core/evidence-record.js';
+export { evidenceLines } from '../core/evidence-record.js';
+export { EvidenceStore } from './evidence-store.js';
 export { FailedRollbacks } from './failed-rollbacks.js';
-export { type SucceededHook, verificationHook } from './hook.js';
+export { verificationHook } from './hook.js';
 export { catalogEndpoints, type IncidentResolver, type ServiceEndpoints, sandboxEndpoints } from './ports.js';
-export { MITIGATING_VERBS, parseWindow, VERIFY_QUEUE } from './verify-data.js';
+export { parseWindow, VERIFY_QUEUE } from './verify-data.js';
 export { VerificationQueue } from './verify-queue.js';
 export { startVerifyWorker, type VerifyWorker, type VerifyWorkerDeps } from './verify-worker.js';
 

@@ -2,8 +2,8 @@ import { formatValue } from '../core/health.js';
 import type { Field, Message, MessageAction } from '../core/message.js';
 import { BUTTON } from '../pipeline/buttons.js';
 import type { CheckResult } from './check.js';
-import type { EvidenceRecord } from './evidence-store.js';
-import { evidenceLines } from './evidence-store.js';
+import type { EvidenceRecord } from '../core/evidence-record.js';
+import { evidenceLines } from '../core/evidence-record.js';
 import { checksIn, formatWindow, type VerifyJobData } from './verify-data.js';
 
 /** Every word verification says in chat. */

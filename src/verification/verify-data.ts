@@ -5,9 +5,6 @@ import type { Actor, Conversation } from '../core/request.js';
 /** The queue verification checks run on, beside the actions queue. */
 export const VERIFY_QUEUE = 'verify';
 
-/** Verbs whose success is a mitigation worth verifying (runbook: "Verification (post-mitigation)"). */
-export const MITIGATING_VERBS: readonly string[] = ['rollback', 'restart', 'scale', 'flag', 'provider', 'cache warm'];
-
 /** One verification, carried from check to check (each check is its own delayed job). */
 export interface VerifyJobData {
   /** Stable across the checks of one verification: the mitigating job's id. */

@@ -30,7 +30,7 @@ describe('flag', () => {
     const k8s = seededCluster();
     const ctx = actionContext(k8s);
     const plan = await flag.plan!(ctx, args);
-    const message = await flag.execute(ctx, args, recorder().progress, plan);
+    const message = (await flag.execute(ctx, args, recorder().progress, plan)).message;
     await flag.execute(ctx, args, recorder().progress, plan);
     expect(k8s.changes).toEqual([
       'configmap maestro-config CIRCUIT_BREAKER_ENABLED=true',
@@ -44,7 +44,7 @@ describe('flag', () => {
     const ctx = actionContext(k8s);
     const off = { ...args, flag: 'PREMIUM_ROUTING_ENABLED', state: 'on' as const };
     const plan = await flag.plan!(ctx, off);
-    const message = await flag.execute(ctx, off, recorder().progress, plan);
+    const message = (await flag.execute(ctx, off, recorder().progress, plan)).message;
     expect(plan.changes).toEqual([]);
     expect(k8s.changes).toEqual([]);
     expect(message.severity).toBe('info');
@@ -75,7 +75,7 @@ describe('provider', () => {
     const k8s = seededCluster();
     const ctx = actionContext(k8s);
     const plan = await provider.plan!(ctx, args);
-    const message = await provider.execute(ctx, args, recorder().progress, plan);
+    const message = (await provider.execute(ctx, args, recorder().progress, plan)).message;
     await provider.execute(ctx, args, recorder().progress, plan);
     expect(k8s.changes).toEqual(['env notification-agent LLMProvider__ProviderType,LLMProvider__AzureOpenAI__Endpoint']);
     expect(message.title).toBe('notification-agent in prod now uses azure-openai-backup');

@@ -13,7 +13,7 @@ const noProgress = recorder().progress;
 
 describe('status', () => {
   it('shows replicas, revision, image and rollout state of one service', async () => {
-    const message = await status.execute(actionContext(seededCluster()), svc, noProgress);
+    const message = (await status.execute(actionContext(seededCluster()), svc, noProgress)).message;
     expect(message.title).toBe('maestro-orchestrator in prod');
     expect(message.severity).toBe('success');
     expect(message.fields).toEqual(
@@ -29,13 +29,13 @@ describe('status', () => {
   it('grades crash-looping pods critical and names them', async () => {
     const k8s = seededCluster();
     k8s.markImageBad(IMAGE('v2.8.0'));
-    const message = await status.execute(actionContext(k8s), svc, noProgress);
+    const message = (await status.execute(actionContext(k8s), svc, noProgress)).message;
     expect(message.severity).toBe('critical');
     expect(message.fields?.find((f) => f.label === 'Pod restarts')?.value).toMatch(/^12 \(maestro-orchestrator-\w+-0: CrashLoopBackOff, 4/);
   });
 
   it('lists every catalog service of the environment without a service', async () => {
-    const message = await status.execute(actionContext(seededCluster()), {}, noProgress);
+    const message = (await status.execute(actionContext(seededCluster()), {}, noProgress)).message;
     expect(message.title).toBe('Services in prod');
     const lines = message.code!.split('\n');
     expect(lines[0]).toMatch(/^SERVICE\s+READY\s+REVISION\s+IMAGE\s+ROLLOUT\s+HEALTH$/);
@@ -50,7 +50,7 @@ describe('status', () => {
 
 describe('history', () => {
   it('lists revisions with image and change cause, the current one marked', async () => {
-    const message = await history.execute(actionContext(seededCluster()), svc, noProgress);
+    const message = (await history.execute(actionContext(seededCluster()), svc, noProgress)).message;
     const lines = message.code!.split('\n');
     expect(lines).toHaveLength(4);
     expect(lines[3]).toMatch(/^\*\s+7\s+ghcr.io\/intelgraph\/maestro-orchestrator:v2.8.0\s+7h\s+deploy revision 7$/);
@@ -69,7 +69,7 @@ describe('logs', () => {
     const k8s = seededCluster();
     const pod = (await k8s.listPods('intelgraph-prod', 'app=maestro-orchestrator'))[0]!.name;
     k8s.logs.set(pod, 'INFO ok\nERROR db password=hunter2 failed\nERROR auth Bearer abcdefghijklmnop\n');
-    const message = await logs.execute(actionContext(k8s), { ...svc, since: '10m', grep: 'error' }, noProgress);
+    const message = (await logs.execute(actionContext(k8s), { ...svc, since: '10m', grep: 'error' }, noProgress)).message;
     expect(message.code).toBe(`${pod}: ERROR db password=[redacted] failed\n${pod}: ERROR auth Bearer [redacted]`);
   });
 
@@ -77,7 +77,7 @@ describe('logs', () => {
     const k8s = seededCluster();
     const pod = (await k8s.listPods('intelgraph-prod', 'app=maestro-orchestrator'))[0]!.name;
     k8s.logs.set(pod, 'INFO ok\n');
-    const message = await logs.execute(actionContext(k8s), { ...svc, since: 1800 }, noProgress);
+    const message = (await logs.execute(actionContext(k8s), { ...svc, since: 1800 }, noProgress)).message;
     expect(message.text).toBe('1 line from 3 pods, last 30m; secrets redacted.');
   });
 
@@ -85,7 +85,7 @@ describe('logs', () => {
     const k8s = seededCluster();
     const pod = (await k8s.listPods('intelgraph-prod', 'app=maestro-orchestrator'))[0]!.name;
     k8s.logs.set(pod, Array.from({ length: 400 }, (_, i) => `line ${i} ${'x'.repeat(40)}`).join('\n'));
-    const message = await logs.execute(actionContext(k8s), { ...svc, since: '10m' }, noProgress);
+    const message = (await logs.execute(actionContext(k8s), { ...svc, since: '10m' }, noProgress)).message;
     expect(message.code!.length).toBeLessThanOrEqual(2500);
     expect(message.code!.endsWith(`line 399 ${'x'.repeat(40)}`)).toBe(true);
     expect(message.footer).toMatch(/^\d+ earlier lines cut to fit the message/);
@@ -101,7 +101,7 @@ describe('events', () => {
       { type: 'Normal', reason: 'ScalingReplicaSet', message: 'Scaled up', object: 'Deployment/maestro-orchestrator', count: 1, lastSeen: at(3) },
       { type: 'Normal', reason: 'Pulled', message: 'other service', object: 'Pod/victor-coordinators-x', count: 1, lastSeen: at(2) },
     );
-    const message = await events.execute(actionContext(k8s), svc, noProgress);
+    const message = (await events.execute(actionContext(k8s), svc, noProgress)).message;
     expect(message.code!.split('\n')).toEqual([
       '3m ago  Normal  ScalingReplicaSet  Deployment/maestro-orchestrator: Scaled up',
       '60s ago  Warning  BackOff  Pod/maestro-orchestrator-abc-0 (x5): Back-off restarting, token=[redacted]',

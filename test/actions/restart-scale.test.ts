@@ -17,7 +17,7 @@ describe('restart', () => {
     const k8s = seededCluster();
     const ctx = actionContext(k8s);
     const plan = await restart.plan!(ctx, svc);
-    const first = await restart.execute(ctx, svc, recorder().progress, plan);
+    const first = (await restart.execute(ctx, svc, recorder().progress, plan)).message;
     await restart.execute(ctx, svc, recorder().progress, plan);
     expect(k8s.changes).toEqual([`restart maestro-orchestrator ${plan.data.restartedAt}`]);
     expect(first.title).toBe('Restarted maestro-orchestrator in prod');
@@ -35,7 +35,7 @@ describe('restart', () => {
     const k8s = seededCluster();
     k8s.markImageBad('ghcr.io/intelgraph/maestro-orchestrator:v2.8.0');
     const ctx = actionContext(k8s);
-    const message = await restart.execute(ctx, svc, recorder().progress, await restart.plan!(ctx, svc));
+    const message = (await restart.execute(ctx, svc, recorder().progress, await restart.plan!(ctx, svc))).message;
     expect(message.severity).toBe('critical');
     expect(message.fields).toContainEqual({
       label: 'Next step',
@@ -65,7 +65,7 @@ describe('scale', () => {
     const k8s = seededCluster();
     const ctx = actionContext(k8s);
     const plan = await scale.plan!(ctx, { ...svc, replicas: 5 });
-    const message = await scale.execute(ctx, { ...svc, replicas: 5 }, recorder().progress, plan);
+    const message = (await scale.execute(ctx, { ...svc, replicas: 5 }, recorder().progress, plan)).message;
     await scale.execute(ctx, { ...svc, replicas: 5 }, recorder().progress, plan);
     expect(k8s.changes).toEqual(['scale maestro-orchestrator 5']);
     expect(message.text).toBe('3 → 5 replicas; 5/5 ready.');

@@ -75,7 +75,7 @@ describe('rollback', () => {
     const ctx = actionContext(k8s);
     const plan = await rollback.plan!(ctx, { service: 'maestro-orchestrator' });
     const { progress, seen } = recorder();
-    const message = await rollback.execute(ctx, { service: 'maestro-orchestrator' }, progress, plan);
+    const message = (await rollback.execute(ctx, { service: 'maestro-orchestrator' }, progress, plan)).message;
     expect(k8s.changes).toEqual(['rollback maestro-orchestrator to 6']);
     expect(message.severity).toBe('success');
     expect(message.text).toContain('Revision 7 → 8 (the template of revision 6)');
@@ -87,7 +87,7 @@ describe('rollback', () => {
     const ctx = actionContext(k8s);
     const plan = await rollback.plan!(ctx, { service: 'maestro-orchestrator' });
     await rollback.execute(ctx, { service: 'maestro-orchestrator' }, recorder().progress, plan);
-    const again = await rollback.execute(ctx, { service: 'maestro-orchestrator' }, recorder().progress, plan);
+    const again = (await rollback.execute(ctx, { service: 'maestro-orchestrator' }, recorder().progress, plan)).message;
     expect(k8s.changes).toHaveLength(1);
     expect(again.text).toMatch(/^Already on the template of revision 6/);
   });
@@ -107,7 +107,7 @@ describe('rollback', () => {
     k8s.markImageBad(IMAGE('v2.7.3'));
     const ctx = actionContext(k8s);
     const plan = await rollback.plan!(ctx, { service: 'maestro-orchestrator' });
-    const message = await rollback.execute(ctx, { service: 'maestro-orchestrator' }, recorder().progress, plan);
+    const message = (await rollback.execute(ctx, { service: 'maestro-orchestrator' }, recorder().progress, plan)).message;
     expect(message.severity).toBe('critical');
     expect(message.text).toMatch(/ProgressDeadlineExceeded/);
     expect(message.fields).toContainEqual({

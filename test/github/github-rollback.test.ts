@@ -30,7 +30,7 @@ const args = rollback.args.parse({ service: 'maestro-orchestrator', via: 'github
 async function run(ctx = context()) {
   const { progress, seen } = recorder();
   const plan = await rollback.plan!(ctx, args);
-  const result = await rollback.execute(ctx, args, progress, plan);
+  const result = (await rollback.execute(ctx, args, progress, plan)).message;
   return { result, seen, plan };
 }
 

@@ -211,9 +211,9 @@ describe('a cancel request, however long the job waits', () => {
 });
 
 describe('the cancel verb', () => {
-  function cancelAs(h: JobsHarness, jobNumber: number): Promise<Message> {
+  async function cancelAs(h: JobsHarness, jobNumber: number): Promise<Message> {
     const ctx = { requestId: 'r-cancel', actor: bob, env: 'staging', catalog, log: silent, signal: new AbortController().signal, ports: { jobs: h.queue } };
-    return cancel.execute(ctx, { job: jobNumber }, async () => {});
+    return (await cancel.execute(ctx, { job: jobNumber }, async () => {})).message;
   }
 
   it('answers that a job cancelled before it started will not run and changed nothing', async () => {

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { QueuedJobData } from '../../src/jobs/job-data.js';
-import type { JobFailure } from '../../src/jobs/run-job.js';
+import type { JobFailure } from '../../src/jobs/job-hooks.js';
 import { REDIS_URL } from '../support/redis.js';
 import { JobsHarness, waitFor } from './harness.js';
 

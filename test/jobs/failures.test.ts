@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { Message } from '../../src/core/message.js';
 import { ActionRegistry } from '../../src/core/registry.js';
 import type { QueuedJobData } from '../../src/jobs/job-data.js';
-import type { JobFailure } from '../../src/jobs/run-job.js';
+import type { JobFailure } from '../../src/jobs/job-hooks.js';
 import { bump } from '../fixtures/counter-action.js';
 import { bob, harnessPerTest } from './harness.js';
+import { failed } from '../../src/core/action-result.js';
 
 const harness = harnessPerTest();
 
@@ -113,7 +114,8 @@ const REPORT: Message = {
   severity: 'critical',
   fields: [{ label: 'To', value: 'revision 8 (counter:v2)' }],
 };
-const stuck = { ...bump, execute: async () => REPORT };
+const FACTS = { leftAt: 'revision 8' };
+const stuck = { ...bump, execute: async () => failed(REPORT, FACTS) };
 
 describe('the worker hook for a job that failed for good', () => {
   it('is called once, after the last attempt, whichever of several workers ran each attempt', async () => {
@@ -131,7 +133,7 @@ describe('the worker hook for a job that failed for good', () => {
     expect(await h.counter('executions')).toBe(3);
     expect(calls).toHaveLength(1);
     expect(calls[0]!.data).toMatchObject({ jobNumber, requestId: data.requestId, messageRef: data.messageRef });
-    expect(calls[0]!.failure).toEqual({ jobId, reason: expect.stringMatching(/^transient glitch #3 \(ref [0-9a-f]{8}\)$/) });
+    expect(calls[0]!.failure).toEqual({ jobId, reason: expect.stringMatching(/^transient glitch #3 \(ref [0-9a-f]{8}\)$/), verb: bump });
   });
 
   it("hears a user error's message", async () => {
@@ -141,7 +143,7 @@ describe('the worker hook for a job that failed for good', () => {
     const { jobNumber, jobId } = await h.queue.submit(await h.planned({ failWith: 'user' }), 'k1');
     await h.finished(jobNumber);
 
-    expect(failed.calls.map((c) => c.failure)).toEqual([{ jobId, reason: 'svc is frozen: unfreeze it first' }]);
+    expect(failed.calls.map((c) => c.failure)).toEqual([{ jobId, reason: 'svc is frozen: unfreeze it first', verb: bump }]);
   });
 
   it("hears the action's own result when the action reported that its change did not take", async () => {
@@ -151,7 +153,7 @@ describe('the worker hook for a job that failed for good', () => {
     const { jobNumber, jobId } = await h.queue.submit(await h.planned(), 'k1');
     expect((await h.finished(jobNumber)).state).toBe('failed');
 
-    expect(failed.calls.map((c) => c.failure)).toEqual([{ jobId, reason: REPORT.title, result: REPORT }]);
+    expect(failed.calls.map((c) => c.failure)).toEqual([{ jobId, reason: REPORT.title, verb: stuck, result: { outcome: 'failed', message: REPORT, facts: FACTS } }]);
   });
 
   it('is not called for a job that succeeds, nor for one that is cancelled', async () => {

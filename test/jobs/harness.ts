@@ -37,7 +37,7 @@ export class JobsHarness {
     this.queue = new JobQueue({ connection: this.redis, prefix: this.prefix, backoffMs: 50, ...queueOptions });
   }
 
-  async startWorker(overrides: Partial<WorkerDeps> = {}): Promise<JobWorker> {
+  async startWorker(overrides: Partial<WorkerDeps<unknown>> = {}): Promise<JobWorker> {
     const worker = await startWorker({
       connection: this.redis,
       prefix: this.prefix,

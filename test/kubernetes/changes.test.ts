@@ -19,7 +19,7 @@ describe('scale, flag, provider, logs and events against the sandbox API server'
   it('scales through the scale subresource and waits for readiness', async () => {
     const ctx = h.ctx();
     const args = { service: 'maestro-orchestrator', replicas: 5 };
-    const message = await scale.execute(ctx, args, noProgress, await scale.plan!(ctx, args));
+    const message = (await scale.execute(ctx, args, noProgress, await scale.plan!(ctx, args))).message;
     expect(message.severity).toBe('success');
     expect(await h.k8s.readScale(ORCHESTRATOR)).toBe(5);
     const d = await h.k8s.readDeployment(ORCHESTRATOR);
@@ -30,7 +30,7 @@ describe('scale, flag, provider, logs and events against the sandbox API server'
     const ctx = h.ctx();
     const args = { service: 'maestro-orchestrator', flag: 'CIRCUIT_BREAKER_ENABLED', state: 'on' as const };
     const plan = await flag.plan!(ctx, args);
-    const message = await flag.execute(ctx, args, noProgress, plan);
+    const message = (await flag.execute(ctx, args, noProgress, plan)).message;
     expect(message.severity).toBe('success');
     const cm = await h.k8s.readConfigMap('intelgraph-prod', 'maestro-config');
     expect(cm).toEqual({ CIRCUIT_BREAKER_ENABLED: 'true', PREMIUM_ROUTING_ENABLED: 'true', COMPLIANCE_EMERGENCY_OVERRIDE: 'false' });
@@ -42,7 +42,7 @@ describe('scale, flag, provider, logs and events against the sandbox API server'
     const ctx = h.ctx();
     const args = { service: 'notification-agent', provider: 'azure-openai-backup' };
     const ref = { namespace: 'agents-prod', deployment: 'notification-agent' };
-    const message = await provider.execute(ctx, args, noProgress, await provider.plan!(ctx, args));
+    const message = (await provider.execute(ctx, args, noProgress, await provider.plan!(ctx, args))).message;
     expect(message.severity).toBe('success');
     const d = await h.k8s.readDeployment(ref);
     expect(d.containers[0]!.env).toEqual({
@@ -55,7 +55,7 @@ describe('scale, flag, provider, logs and events against the sandbox API server'
   });
 
   it('tails logs capped to a chat message, saying how much was cut', async () => {
-    const message = await logs.execute(h.ctx(), { service: 'maestro-orchestrator', since: '3h' }, noProgress);
+    const message = (await logs.execute(h.ctx(), { service: 'maestro-orchestrator', since: '3h' }, noProgress)).message;
     expect(message.code!.length).toBeLessThanOrEqual(2500);
     expect(message.footer).toMatch(/^\d+ earlier lines cut to fit the message/);
   });
@@ -64,7 +64,7 @@ describe('scale, flag, provider, logs and events against the sandbox API server'
     const pod = (await h.k8s.listPods('intelgraph-prod', 'app=maestro-orchestrator'))[0]!.name;
     const raw = await h.k8s.podLogs('intelgraph-prod', pod, { container: 'maestro-orchestrator', tailLines: 500 });
     expect(raw).toMatch(/password=[0-9a-f]{16}/);
-    const message = await logs.execute(h.ctx(), { service: 'maestro-orchestrator', since: '3h', grep: 'password' }, noProgress);
+    const message = (await logs.execute(h.ctx(), { service: 'maestro-orchestrator', since: '3h', grep: 'password' }, noProgress)).message;
     const lines = message.code!.split('\n');
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(line).toMatch(/password=\[redacted\]/);
@@ -73,7 +73,7 @@ describe('scale, flag, provider, logs and events against the sandbox API server'
   it("shows the deployment's events after a restart", async () => {
     const ctx = h.ctx();
     await restart.execute(ctx, { service: 'maestro-orchestrator' }, noProgress, await restart.plan!(ctx, { service: 'maestro-orchestrator' }));
-    const message = await events.execute(ctx, { service: 'maestro-orchestrator' }, noProgress);
+    const message = (await events.execute(ctx, { service: 'maestro-orchestrator' }, noProgress)).message;
     expect(message.code).toMatch(/ScalingReplicaSet\s+Deployment\/maestro-orchestrator/);
   });
 });

@@ -21,7 +21,7 @@ describe('rollback and restart against the sandbox API server', () => {
     const ctx = h.ctx();
     const plan = await rollback.plan!(ctx, svc);
     const seen: Progress[] = [];
-    const message = await rollback.execute(ctx, svc, async (p) => void seen.push(p), plan);
+    const message = (await rollback.execute(ctx, svc, async (p) => void seen.push(p), plan)).message;
 
     expect(message.severity).toBe('success');
     const d = await h.k8s.readDeployment(ORCHESTRATOR);
@@ -49,7 +49,7 @@ describe('rollback and restart against the sandbox API server', () => {
     const ctx = h.ctx();
     const plan = await rollback.plan!(ctx, svc);
     await rollback.execute(ctx, svc, noProgress, plan);
-    const again = await rollback.execute(ctx, svc, noProgress, plan);
+    const again = (await rollback.execute(ctx, svc, noProgress, plan)).message;
     expect(again.severity).toBe('success');
     expect((await h.k8s.listRevisions(ORCHESTRATOR)).map((r) => r.revision)).toEqual([5, 7, 8]);
   });
@@ -63,7 +63,7 @@ describe('rollback and restart against the sandbox API server', () => {
   it('restarts by stamping restartedAt into the template and waits for the new pods', async () => {
     const ctx = h.ctx();
     const plan = await restart.plan!(ctx, svc);
-    const message = await restart.execute(ctx, svc, noProgress, plan);
+    const message = (await restart.execute(ctx, svc, noProgress, plan)).message;
     expect(message.severity).toBe('success');
     const d = await h.k8s.readDeployment(ORCHESTRATOR);
     expect(d.template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']).toBe(plan.data.restartedAt);
@@ -74,7 +74,7 @@ describe('rollback and restart against the sandbox API server', () => {
   it('reports a bad image as a failed rollout with the reason and the next revision to roll back to', async () => {
     h.sb.markImageBad(image('v2.7.3'));
     const ctx = h.ctx();
-    const message = await rollback.execute(ctx, svc, noProgress, await rollback.plan!(ctx, svc));
+    const message = (await rollback.execute(ctx, svc, noProgress, await rollback.plan!(ctx, svc))).message;
     expect(message.severity).toBe('critical');
     expect(message.text).toMatch(/^Reason: (ProgressDeadlineExceeded|pods are )/);
     expect(message.fields).toContainEqual({
@@ -106,14 +106,14 @@ describe('rollback and restart against the sandbox API server', () => {
   });
 
   it('shows the seeded history with change causes, revision 7 current', async () => {
-    const message = await history.execute(h.ctx(), svc, noProgress);
+    const message = (await history.execute(h.ctx(), svc, noProgress)).message;
     const lines = message.code!.split('\n');
     expect(lines.slice(1).map((l) => l.replace(/^\*/, '').trim().split(/\s+/)[0])).toEqual(['5', '6', '7']);
     expect(lines[3]).toMatch(/^\*\s+7\s+.*v2\.8\.0.*release v2\.8\.0: budget policy engine$/);
   });
 
   it('shows status: replicas, revision 7 and its image', async () => {
-    const message = await status.execute(h.ctx(), svc, noProgress);
+    const message = (await status.execute(h.ctx(), svc, noProgress)).message;
     expect(message.fields).toContainEqual({ label: 'Revision', value: '7' });
     expect(message.fields).toContainEqual({ label: 'Image', value: image('v2.8.0') });
   });

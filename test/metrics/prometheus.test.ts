@@ -57,7 +57,7 @@ describe('status with metrics', () => {
     prom.set(q('latency_p95'), 16);
     prom.set(q('memory'), 0.4);
     prom.set(q('cpu'), 0.2);
-    const message = await status.execute(statusContext(new PrometheusClient({ baseUrl: prom.url })), { service: 'maestro-orchestrator' }, async () => {});
+    const message = (await status.execute(statusContext(new PrometheusClient({ baseUrl: prom.url })), { service: 'maestro-orchestrator' }, async () => {})).message;
     const field = (prefix: string) => message.fields?.find((f) => f.label.startsWith(prefix))?.value;
     expect(field('error_rate')).toBe('12% critical (≥ 1% warning, 5% critical)  ▁▁█');
     expect(field('latency_p95')).toMatch(/^16 s warning/);
@@ -69,25 +69,25 @@ describe('status with metrics', () => {
   it('says "metrics unavailable (reason)" when Prometheus is down, and still shows the deployment', async () => {
     const url = prom.url;
     await prom.stop();
-    const message = await status.execute(statusContext(new PrometheusClient({ baseUrl: url })), { service: 'maestro-orchestrator' }, async () => {});
+    const message = (await status.execute(statusContext(new PrometheusClient({ baseUrl: url })), { service: 'maestro-orchestrator' }, async () => {})).message;
     expect(message.fields?.find((f) => f.label === 'Health')?.value).toBe('metrics unavailable (cannot reach Prometheus: ECONNREFUSED)');
     expect(message.fields?.find((f) => f.label === 'Replicas')).toBeDefined();
   });
 
   it('says "metrics unavailable (reason)" when Prometheus answers an error', async () => {
     prom.fail({ status: 503, errorType: 'unavailable', error: 'TSDB not ready' });
-    const message = await status.execute(statusContext(new PrometheusClient({ baseUrl: prom.url })), { service: 'maestro-orchestrator' }, async () => {});
+    const message = (await status.execute(statusContext(new PrometheusClient({ baseUrl: prom.url })), { service: 'maestro-orchestrator' }, async () => {})).message;
     expect(message.fields?.find((f) => f.label === 'Health')?.value).toBe('metrics unavailable (unavailable: TSDB not ready)');
   });
 
   it('shows no health section without a metrics port', async () => {
-    const message = await status.execute(actionContext(seededCluster()), { service: 'maestro-orchestrator' }, async () => {});
+    const message = (await status.execute(actionContext(seededCluster()), { service: 'maestro-orchestrator' }, async () => {})).message;
     expect(message.fields?.some((f) => f.label.startsWith('error_rate') || f.label === 'Health')).toBe(false);
   });
 
   it('grades the overview by each service\'s worst signal: a critical indicator makes it critical while every rollout is complete', async () => {
     prom.set(q('error_rate'), 0.12);
-    const message = await status.execute(statusContext(new PrometheusClient({ baseUrl: prom.url })), {}, async () => {});
+    const message = (await status.execute(statusContext(new PrometheusClient({ baseUrl: prom.url })), {}, async () => {})).message;
     expect(message.severity).toBe('critical');
     const lines = message.code!.split('\n');
     expect(lines[0]).toMatch(/^SERVICE\s+READY\s+REVISION\s+IMAGE\s+ROLLOUT\s+HEALTH$/);
@@ -98,7 +98,7 @@ describe('status with metrics', () => {
 
   it('marks a service whose metrics cannot be read in the overview, without failing it', async () => {
     prom.fail({ status: 503, errorType: 'unavailable', error: 'TSDB not ready' });
-    const message = await status.execute(statusContext(new PrometheusClient({ baseUrl: prom.url })), {}, async () => {});
+    const message = (await status.execute(statusContext(new PrometheusClient({ baseUrl: prom.url })), {}, async () => {})).message;
     expect(message.code!.split('\n').find((l) => l.startsWith('maestro-orchestrator '))).toMatch(/metrics unavailable \(unavailable: TSDB not ready\)$/);
   });
 });

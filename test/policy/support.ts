@@ -22,6 +22,7 @@ import { InteractionHandler } from '../../src/pipeline/interaction.js';
 import { JobQueue } from '../../src/jobs/index.js';
 import { RecordingChat } from '../fixtures/recording-chat.js';
 import { cleanPrefix, testPrefix, testRedis } from '../support/redis.js';
+import { done } from '../../src/core/action-result.js';
 
 /** The shipped catalog's policy, with people in its roles: who is who in these tests. */
 export function policyCatalog(options: { ttl?: string } = {}): Catalog {
@@ -80,7 +81,7 @@ function changing(name: string, risk: 'low' | 'high'): Action<z.infer<typeof Tar
     },
     async execute(ctx) {
       ctx.ports.calls.push(`execute ${name}`);
-      return { title: 'done' };
+      return done({ title: 'done' });
     },
   };
 }
@@ -93,7 +94,7 @@ const status: Action<{ service?: string }, CallLog> = {
   examples: ['status'],
   async execute(ctx) {
     ctx.ports.calls.push('execute status');
-    return { title: 'all fine' };
+    return done({ title: 'all fine' });
   },
 };
 

@@ -43,7 +43,7 @@ describe('a hostile --grep pattern', () => {
       }
     })();
     const started = performance.now();
-    const message = await logs.execute(actionContext(k8s), { ...svc, grep: EVIL }, noProgress);
+    const message = (await logs.execute(actionContext(k8s), { ...svc, grep: EVIL }, noProgress)).message;
     const took = performance.now() - started;
     done = true;
     await probing;
@@ -56,7 +56,7 @@ describe('a hostile --grep pattern', () => {
     const k8s = seededCluster();
     const pod = (await k8s.listPods('intelgraph-prod', 'app=maestro-orchestrator'))[0]!.name;
     k8s.logs.set(pod, 'INFO ok\nERROR boom zzz\n');
-    const message = await logs.execute(actionContext(k8s), { ...svc, grep: EVIL.toUpperCase() }, noProgress);
+    const message = (await logs.execute(actionContext(k8s), { ...svc, grep: EVIL.toUpperCase() }, noProgress)).message;
     expect(message.code).toBe(`${pod}: ERROR boom zzz`);
   });
 

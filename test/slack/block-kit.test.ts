@@ -75,7 +75,7 @@ describe('Block Kit renderer', () => {
   });
 
   it('escapes a --grep pattern that holds a mention in the fallback of the logs answer', async () => {
-    const answer = await logs.execute(actionContext(seededCluster()), { service: 'maestro-orchestrator', since: '10m', grep: '<!channel>|ERROR' }, async () => {});
+    const answer = (await logs.execute(actionContext(seededCluster()), { service: 'maestro-orchestrator', since: '10m', grep: '<!channel>|ERROR' }, async () => {})).message;
     const { text } = renderBlocks(answer);
     expect(text).toContain('matching /&lt;!channel&gt;|ERROR/');
     expect(text).not.toContain('<!channel>');

@@ -60,7 +60,7 @@ describe('statuspage open → update → resolve', () => {
   it('updates and resolves it, setting the component back to operational', async () => {
     await open({ service: 'maestro-orchestrator', impact: 'major' });
     const update = statuspageUpdate.args.parse({ incident: 'inc1', status: 'monitoring' });
-    const updated = await statuspageUpdate.execute(ctx, update, noProgress, await statuspageUpdate.plan!(ctx, update));
+    const updated = (await statuspageUpdate.execute(ctx, update, noProgress, await statuspageUpdate.plan!(ctx, update))).message;
     expect(updated.title).toBe('Status page incident inc1 updated: monitoring');
     const resolve = statuspageResolve.args.parse({ incident: 'inc1' });
     await statuspageResolve.execute(ctx, resolve, noProgress, await statuspageResolve.plan!(ctx, resolve));
@@ -76,7 +76,7 @@ describe('statuspage open → update → resolve', () => {
   it('links the incident to the service and env so status shows it, until it is resolved', async () => {
     await open({ service: 'maestro-orchestrator' });
     const statusCtx = { ...actionContext(seededCluster()), ports: { kubernetes: seededCluster(), statuspageLinks: ctx.ports.statuspageLinks } };
-    const shown = await status.execute(statusCtx, { service: 'maestro-orchestrator' }, noProgress);
+    const shown = (await status.execute(statusCtx, { service: 'maestro-orchestrator' }, noProgress)).message;
     expect(shown.fields).toContainEqual({ label: 'Status page', value: 'incident inc1 (investigating) https://stspg.io/inc1' });
     const resolve = statuspageResolve.args.parse({ incident: 'inc1' });
     await statuspageResolve.execute(ctx, resolve, noProgress, await statuspageResolve.plan!(ctx, resolve));

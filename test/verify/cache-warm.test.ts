@@ -32,7 +32,7 @@ describe('cache warm', () => {
     const plan = await cacheWarm.plan!(ctx, args);
     expect(plan.summary).toBe('warm the ChatCoordinator cache of victor-coordinators in prod with 1000 items');
     const seen: Progress[] = [];
-    const result = await cacheWarm.execute(ctx, args, async (p) => void seen.push(p), plan);
+    const result = (await cacheWarm.execute(ctx, args, async (p) => void seen.push(p), plan)).message;
     // The warm-up runs on the service's clock: the first report is early, not necessarily at 0.
     expect(seen[0]!.total).toBe(1000);
     expect(seen[0]!.done).toBeLessThan(1000);

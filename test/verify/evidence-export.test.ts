@@ -62,7 +62,7 @@ async function recordedFailure() {
 describe('rollback evidence', () => {
   it('history --evidence lists each rollback: from → resulting revision (restored template), who, why and the verdict', async () => {
     const { ctx } = await recorded();
-    const message = await history.execute(ctx, { service: 'maestro-orchestrator', evidence: true }, async () => {});
+    const message = (await history.execute(ctx, { service: 'maestro-orchestrator', evidence: true }, async () => {})).message;
     expect(message.code).toContain('7 → 8 (template 6)');
     expect(message.code).toContain('v2.8.0 → v2.7.3');
     expect(message.code).toMatch(/ada\s+pass\s+v2\.8\.0 error spike/);
@@ -70,7 +70,7 @@ describe('rollback evidence', () => {
 
   it('incident export prints the evidence as a Markdown table with the follow-up checklist', async () => {
     const { ctx } = await recorded();
-    const message = await incidentExport.execute(ctx, { service: 'maestro-orchestrator' }, async () => {});
+    const message = (await incidentExport.execute(ctx, { service: 'maestro-orchestrator' }, async () => {})).message;
     expect(message.code).toContain('| Time (UTC) | Env | Via | Revision (from → resulting) | Image tag | Who | Why | Outcome |');
     expect(message.code).toContain(
       '| 2025-05-01T10:00:00.000Z | prod | Kubernetes | 7 → 8 (the template of revision 6) | ghcr.io/intelgraph/maestro-orchestrator:v2.8.0 → ghcr.io/intelgraph/maestro-orchestrator:v2.7.3 | ada | v2.8.0 error spike | pass (held for 10m) |',
@@ -81,14 +81,14 @@ describe('rollback evidence', () => {
 
   it('history --evidence shows a failed rollback as failed, with the reason it failed', async () => {
     const { ctx } = await recordedFailure();
-    const message = await history.execute(ctx, { service: 'maestro-orchestrator', evidence: true }, async () => {});
+    const message = (await history.execute(ctx, { service: 'maestro-orchestrator', evidence: true }, async () => {})).message;
     expect(message.text).toMatch(/^1 rollback recorded \(1 failed\)/);
     expect(message.code).toMatch(/7 → \? \(template 6\).*ada\s+failed\s+v2\.8\.0 error spike\s+The rollback of maestro-orchestrator in prod failed: pods are CrashLoopBackOff$/m);
   });
 
   it('incident export gives a failed rollback the outcome failed, with the reason it failed', async () => {
     const { ctx } = await recordedFailure();
-    const message = await incidentExport.execute(ctx, { service: 'maestro-orchestrator' }, async () => {});
+    const message = (await incidentExport.execute(ctx, { service: 'maestro-orchestrator' }, async () => {})).message;
     expect(message.code).toContain(
       '| 7 → ? (the template of revision 6) | ghcr.io/intelgraph/maestro-orchestrator:v2.8.0 → ghcr.io/intelgraph/maestro-orchestrator:v2.7.3 | ada | v2.8.0 error spike | failed (The rollback of maestro-orchestrator in prod failed: pods are CrashLoopBackOff) |',
     );

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Action } from '../../core/action.js';
 import { argMeta } from '../../core/arg-meta.js';
+import { done } from '../../core/action-result.js';
 import type { AuditReader, StoredAuditEntry } from '../../core/audit.js';
 import { CODE_BLOCK_LIMIT, table } from '../shared/code-block.js';
 
@@ -32,19 +33,19 @@ export const audit: Action<AuditArgs, AuditPorts> = {
   async execute(ctx, args) {
     const entries = await ctx.ports.auditTrail.query({ service: args.service, actor: args.actor, sinceMs: args.since * 1000, limit: args.limit });
     const scope = [args.service, args.actor && `by ${args.actor}`, `last ${shown(args.since)}`].filter(Boolean).join(', ');
-    if (entries.length === 0) return { title: `No audit records (${scope})`, severity: 'info', text: 'Nothing matched.' };
+    if (entries.length === 0) return done({ title: `No audit records (${scope})`, severity: 'info', text: 'Nothing matched.' });
     if (args.json) {
-      return { title: `Audit export: ${entries.length} records (${scope})`, severity: 'info', code: entries.map((e) => JSON.stringify(e)).join('\n'), footer: 'One JSON record per line, newest first.' };
+      return done({ title: `Audit export: ${entries.length} records (${scope})`, severity: 'info', code: entries.map((e) => JSON.stringify(e)).join('\n'), footer: 'One JSON record per line, newest first.' });
     }
     const rows = [['TIME', 'ACTOR', 'RECORD', 'ACTION', 'TARGET', 'OUTCOME']];
     for (const e of entries) rows.push([e.at.slice(0, 19).replace('T', ' '), actorOf(e), record(e), e.action ?? '', targetOf(e), outcome(e)]);
     const code = table(rows).join('\n');
-    return {
+    return done({
       title: `Audit trail: ${entries.length} records (${scope})`,
       severity: 'info',
       code: code.length > CODE_BLOCK_LIMIT ? `${code.slice(0, CODE_BLOCK_LIMIT - 20)}\n…[cut]` : code,
       footer: code.length > CODE_BLOCK_LIMIT ? 'Cut to fit the message; use --json, a smaller --limit or a filter.' : undefined,
-    };
+    });
   },
 };
 

@@ -1,5 +1,6 @@
 import axios from 'axios';
 import { z } from 'zod';
+import { done } from '../../core/action-result.js';
 import type { Action, ActionContext, Plan } from '../../core/action.js';
 import { argMeta } from '../../core/arg-meta.js';
 import { UserError } from '../../core/errors.js';
@@ -121,6 +122,7 @@ export const cacheWarm: Action<CacheWarmArgs, CacheWarmPorts, CacheWarmPlanData>
   summary: "Warm a service's cache through its admin API (victor admin warm-cache), then check the hit rate",
   args: CacheWarmArgs,
   risk: 'low',
+  mitigates: true,
   examples: ['cache warm victor-coordinators', 'cache warm victor-coordinators --coordinator ChatCoordinator --items 1000'],
   plan,
   async execute(ctx, args, progress, given) {
@@ -143,6 +145,6 @@ export const cacheWarm: Action<CacheWarmArgs, CacheWarmPorts, CacheWarmPlanData>
       text: check.ok ? undefined : 'The hit rate is still below its threshold: check for an invalidation storm (runbook: Cache Miss Burst).',
       fields: [{ label: 'Warm-up', value: `${state.id}: ${state.done}/${state.total}` }, ...(check.field ? [check.field] : [])],
     };
-    return message;
+    return done(message);
   },
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Action } from '../../core/action.js';
 import { argMeta } from '../../core/arg-meta.js';
+import { done } from '../../core/action-result.js';
 import { redactText } from '../../core/redact.js';
 import { capTail, formatAge } from '../shared/code-block.js';
 import type { EventInfo, EventReader } from '../shared/kubernetes-ports.js';
@@ -37,12 +38,12 @@ export const events: Action<EventsArgs, EventsPorts> = {
     );
     const capped = capTail(lines);
     const warnings = found.filter((e) => e.type === 'Warning').length;
-    return {
+    return done({
       title: `Events of ${target.service} in ${target.env}`,
       severity: warnings > 0 ? 'warning' : 'info',
       text: found.length === 0 ? 'No recent events.' : `${found.length} events, ${warnings} warnings.`,
       code: lines.length > 0 ? capped.code : undefined,
       footer: capped.note,
-    };
+    });
   },
 };

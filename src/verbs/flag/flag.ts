@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { Action, ActionContext, Plan, ProgressReporter } from '../../core/action.js';
+import type { Action, ActionContext, ActionResult, Plan, ProgressReporter } from '../../core/action.js';
 import { argMeta } from '../../core/arg-meta.js';
+import { done } from '../../core/action-result.js';
 import { UserError } from '../../core/errors.js';
-import type { Message } from '../../core/message.js';
-import { followRollout, replicasField, unfinishedMessage } from '../shared/follow-rollout.js';
+import { followRollout, replicasField, unfinishedResult } from '../shared/follow-rollout.js';
 import type { FollowOptions, RolloutReader } from '../shared/kubernetes-ports.js';
 import { type RestartWriter, restartOnce, restartStamp } from '../restart/restart.js';
 import { resolveTarget, type Target } from '../shared/target.js';
@@ -63,7 +63,7 @@ async function execute(
   args: FlagArgs,
   progress: ProgressReporter,
   given?: Plan<FlagPlanData>,
-): Promise<Message> {
+): Promise<ActionResult> {
   const { target } = flagTarget(ctx, args);
   const { data } = given ?? (await plan(ctx, args));
   const k8s = ctx.ports.kubernetes;
@@ -77,23 +77,23 @@ async function execute(
   }
   const field = { label: args.flag, value: `${current ?? '(unset)'} → ${data.value}` };
   if (!stamp) {
-    return {
+    return done({
       title: `${args.flag} is already ${args.state} for ${target.service} in ${target.env}`,
       severity: 'info',
       text: 'Nothing changed.',
       fields: [{ label: args.flag, value: data.value }],
-    };
+    });
   }
   await restartOnce(k8s, target, stamp);
   const result = await followRollout(ctx, target, progress, { action: 'flag' });
   const fields = [field, replicasField(result.deployment)];
-  if (result.status !== 'complete') return unfinishedMessage(`restart after setting ${args.flag} on ${target.service}`, result, fields);
-  return {
+  if (result.status !== 'complete') return unfinishedResult(`restart after setting ${args.flag} on ${target.service}`, result, fields);
+  return done({
     title: `${args.flag} turned ${args.state} for ${target.service} in ${target.env}`,
     severity: 'success',
     text: `Set ${args.flag}=${data.value} in ConfigMap ${data.configMap} and restarted; all ${result.deployment.desired} pods run with it.`,
     fields,
-  };
+  });
 }
 
 export const flag: Action<FlagArgs, FlagPorts, FlagPlanData> = {
@@ -101,6 +101,7 @@ export const flag: Action<FlagArgs, FlagPorts, FlagPlanData> = {
   summary: "Turn an emergency flag on or off in the service's ConfigMap, then restart it",
   args: FlagArgs,
   risk: 'high',
+  mitigates: true,
   examples: ['flag maestro-orchestrator CIRCUIT_BREAKER_ENABLED on', 'flag maestro-orchestrator PREMIUM_ROUTING_ENABLED off'],
   plan,
   execute,

@@ -3,6 +3,7 @@ import type { Catalog } from '../../config/catalog-schema.js';
 import type { Action, AnyAction, Unavailable } from '../../core/action.js';
 import { argMeta } from '../../core/arg-meta.js';
 import { argSpec } from '../../core/arg-spec.js';
+import { done } from '../../core/action-result.js';
 import { UserError } from '../../core/errors.js';
 import { unknownVerb } from '../../core/grammar.js';
 import type { Field, Message } from '../../core/message.js';
@@ -34,9 +35,9 @@ export function createHelpAction(registry: ActionRegistry): Action<HelpArgs> {
     args: HelpArgs,
     examples: ['help', 'help rollback', 'help cache warm'],
     async execute(ctx, args) {
-      if (!args.verb) return overview(registry, ctx.catalog, ctx.ports);
+      if (!args.verb) return done(overview(registry, ctx.catalog, ctx.ports));
       const action = findVerb(registry, args.verb, args.word);
-      return verbHelp(action, action.unavailable?.(ctx.ports) ?? []);
+      return done(verbHelp(action, action.unavailable?.(ctx.ports) ?? []));
     },
   };
 }

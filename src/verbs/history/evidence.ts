@@ -1,6 +1,6 @@
 import type { ActionContext } from '../../core/action.js';
 import type { Message } from '../../core/message.js';
-import type { EvidenceReader } from '../../verification/evidence-store.js';
+import type { EvidenceReader } from '../../core/evidence-record.js';
 import { capTail, table } from '../shared/code-block.js';
 import { resolveTarget } from '../shared/target.js';
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Action } from '../../core/action.js';
 import { argMeta } from '../../core/arg-meta.js';
+import { done } from '../../core/action-result.js';
 import { redactText } from '../../core/redact.js';
 import { capTail, formatAge, table } from '../shared/code-block.js';
 import { type EvidencePorts, evidenceMessage } from './evidence.js';
@@ -26,7 +27,7 @@ export const history: Action<HistoryArgs, HistoryPorts> = {
   risk: 'read',
   examples: ['history maestro-orchestrator', 'history maestro-orchestrator --evidence'],
   async execute(ctx, args) {
-    if (args.evidence) return evidenceMessage(ctx, args.service);
+    if (args.evidence) return done(await evidenceMessage(ctx, args.service));
     const target = resolveTarget(ctx, args.service);
     const k8s = ctx.ports.kubernetes;
     const [d, revisions] = await Promise.all([k8s.readDeployment(target.ref), k8s.listRevisions(target.ref)]);
@@ -42,12 +43,12 @@ export const history: Action<HistoryArgs, HistoryPorts> = {
       ]);
     }
     const capped = capTail(table(rows));
-    return {
+    return done({
       title: `Rollout history of ${target.service} in ${target.env}`,
       severity: 'info',
       text: revisions.length === 0 ? 'No revisions found.' : `Current revision: ${d.revision ?? '?'} (marked *)`,
       code: capped.code,
       footer: capped.note,
-    };
+    });
   },
 };

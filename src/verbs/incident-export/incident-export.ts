@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { Action } from '../../core/action.js';
 import { argMeta } from '../../core/arg-meta.js';
 import { type EvidenceRecord, revisionText, verdictText } from '../../verification/evidence-store.js';
+import { done } from '../../core/action-result.js';
+import { type EvidenceRecord, revisionText, verdictText } from '../../core/evidence-record.js';
 import { type EvidencePorts, evidenceReader } from '../history/evidence.js';
 import { resolveTarget } from '../shared/target.js';
 
@@ -65,10 +67,10 @@ export const incidentExport: Action<IncidentExportArgs, EvidencePorts> = {
     const alerts = Object.entries(ctx.catalog.alerts)
       .filter(([, a]) => a.service === args.service)
       .map(([name]) => name);
-    return {
+    return done({
       title: `Follow-up issue for ${args.service}: ${records.length} rollback${records.length === 1 ? '' : 's'}`,
       severity: 'info',
       code: exportMarkdown(args.service, records, alerts),
-    };
+    });
   },
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Action } from '../../core/action.js';
 import { argMeta } from '../../core/arg-meta.js';
+import { done } from '../../core/action-result.js';
 import type { Actor } from '../../core/request.js';
 import type { CancelReceipt, JobSummary } from '../../jobs/job-summary.js';
 import { formatAge, table } from '../shared/code-block.js';
@@ -23,19 +24,19 @@ export const jobs: Action<z.infer<typeof JobsArgs>, JobsPorts> = {
   examples: ['jobs'],
   async execute(ctx) {
     const list = await ctx.ports.jobs.list({ limit: 20 });
-    if (list.length === 0) return { title: 'No jobs yet', severity: 'info', text: 'Nothing is running and nothing ran recently.' };
+    if (list.length === 0) return done({ title: 'No jobs yet', severity: 'info', text: 'Nothing is running and nothing ran recently.' });
     const running = list.filter((j) => ['waiting', 'running', 'retrying', 'cancelling'].includes(j.state)).length;
     const rows = [['JOB', 'STATE', 'ACTION', 'TARGET', 'BY', 'AGE']];
     for (const j of list) {
       const state = j.progress && j.state === 'running' ? `running ${j.progress.done}/${j.progress.total}` : j.state;
       rows.push([String(j.number), state, j.action, `${j.target.service}/${j.target.env}`, j.actor, formatAge(j.createdAt)]);
     }
-    return {
+    return done({
       title: `Jobs: ${running} running or waiting, ${list.length - running} recent`,
       severity: 'info',
       code: table(rows).join('\n'),
       footer: running > 0 ? "Stop one with 'cancel <job>'." : undefined,
-    };
+    });
   },
 };
 
@@ -60,16 +61,16 @@ export const cancel: Action<z.infer<typeof CancelArgs>, JobsPorts> = {
     const job = await ctx.ports.jobs.cancel(args.job, ctx.actor);
     const what = `${job.summary} (${job.action} by ${job.actor})`;
     if (!job.started) {
-      return {
+      return done({
         title: `Job ${job.number} cancelled before it started`,
         severity: 'warning',
         text: `${what} will not run; nothing was changed.`,
-      };
+      });
     }
-    return {
+    return done({
       title: `Cancelling job ${job.number}, which had already started`,
       severity: 'warning',
       text: `${what} may have changed things already. It stops at its next safe point, or finishes first if it is nearly done; its thread says which.`,
-    };
+    });
   },
 };

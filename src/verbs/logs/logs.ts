@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Action } from '../../core/action.js';
 import { argMeta } from '../../core/arg-meta.js';
+import { done } from '../../core/action-result.js';
 import { UserError } from '../../core/errors.js';
 import { redactText } from '../../core/redact.js';
 import { compileUserPattern, MAX_MATCHED_LINE, type UserPattern } from '../../core/user-pattern.js';
@@ -78,7 +79,7 @@ export const logs: Action<LogsArgs, LogsPorts> = {
     }
     const capped = capTail(lines);
     const filter = args.grep ? ` matching /${args.grep}/` : '';
-    return {
+    return done({
       title: `Logs of ${target.service} in ${target.env}`,
       severity: 'info',
       text:
@@ -87,6 +88,6 @@ export const logs: Action<LogsArgs, LogsPorts> = {
           : `${lines.length} line${lines.length === 1 ? '' : 's'}${filter} from ${pods.length} pods, last ${window}; secrets redacted.`,
       code: lines.length > 0 ? capped.code : undefined,
       footer: capped.note,
-    };
+    });
   },
 };

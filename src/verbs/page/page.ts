@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Action, ActionContext, Plan, Unavailable } from '../../core/action.js';
 import { argMeta } from '../../core/arg-meta.js';
+import { done } from '../../core/action-result.js';
 import { UserError } from '../../core/errors.js';
-import type { Message } from '../../core/message.js';
 import { resolveTarget } from '../shared/target.js';
 
 /** What `page` needs; src/incidents/incident-pager.ts implements it over PagerDuty Events v2. */
@@ -56,7 +56,7 @@ export const page: Action<PageArgs, PagePorts, PagePlan> = {
     };
   },
 
-  async execute(ctx, args, _progress, plan): Promise<Message> {
+  async execute(ctx, args, _progress, plan) {
     const pager = ctx.ports.pager;
     if (!pager) throw new UserError('PagerDuty is not configured; page the on-call by phone', 'pagerduty_unconfigured');
     const dedupKey = plan?.data.dedupKey ?? `maestro-page-${ctx.requestId}`;
@@ -68,7 +68,7 @@ export const page: Action<PageArgs, PagePorts, PagePlan> = {
       ...(ctx.conversation ? { conversation: ctx.conversation.name ?? ctx.conversation.id } : {}),
       ...(ctx.reason ? { reason: ctx.reason } : {}),
     }, { dedupKey });
-    return {
+    return done({
       title: `Paged the on-call of ${args.service}`,
       severity: 'success',
       fields: [
@@ -76,6 +76,6 @@ export const page: Action<PageArgs, PagePorts, PagePlan> = {
         { label: 'Environment', value: ctx.env },
         { label: 'Requested by', value: ctx.actor.name },
       ],
-    };
+    });
   },
 };

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { Action, ActionContext, Plan, ProgressReporter } from '../../core/action.js';
+import type { Action, ActionContext, ActionResult, Plan, ProgressReporter } from '../../core/action.js';
 import { argMeta } from '../../core/arg-meta.js';
+import { done } from '../../core/action-result.js';
 import { UserError } from '../../core/errors.js';
-import type { Message } from '../../core/message.js';
-import { followRollout, replicasField, unfinishedMessage } from '../shared/follow-rollout.js';
+import { followRollout, replicasField, unfinishedResult } from '../shared/follow-rollout.js';
 import type { ContainerState, FollowOptions, RolloutReader, WorkloadRef } from '../shared/kubernetes-ports.js';
 import { resolveTarget } from '../shared/target.js';
 
@@ -68,7 +68,7 @@ async function execute(
   args: ProviderArgs,
   progress: ProgressReporter,
   given?: Plan<ProviderPlanData>,
-): Promise<Message> {
+): Promise<ActionResult> {
   const { target, provider } = providerTarget(ctx, args);
   const { data } = given ?? (await plan(ctx, args));
   const k8s = ctx.ports.kubernetes;
@@ -88,15 +88,15 @@ async function execute(
     { label: 'Env', value: Object.entries(data.env).map(([k, v]) => `${k}=${v}`).join('\n') },
     replicasField(result.deployment),
   ];
-  if (result.status !== 'complete') return unfinishedMessage(`switch of ${target.service} to ${args.provider}`, result, fields);
-  return {
+  if (result.status !== 'complete') return unfinishedResult(`switch of ${target.service} to ${args.provider}`, result, fields);
+  return done({
     title: `${target.service} in ${target.env} now uses ${args.provider}`,
     severity: 'success',
     text: changed
       ? `Set ${Object.keys(todo).join(', ')} on container ${data.container}; the rollout is complete.`
       : `Already on ${args.provider}; nothing changed.`,
     fields,
-  };
+  });
 }
 
 export const provider: Action<ProviderArgs, ProviderPorts, ProviderPlanData> = {
@@ -104,6 +104,7 @@ export const provider: Action<ProviderArgs, ProviderPorts, ProviderPlanData> = {
   summary: 'Switch the LLM provider or endpoint by setting container env, then watch the rollout',
   args: ProviderArgs,
   risk: 'high',
+  mitigates: true,
   examples: ['provider notification-agent azure-openai-backup', 'provider notification-agent ollama'],
   plan,
   execute,

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { Action, ActionContext, Plan, ProgressReporter } from '../../core/action.js';
+import type { Action, ActionContext, ActionResult, Plan, ProgressReporter } from '../../core/action.js';
 import { argMeta } from '../../core/arg-meta.js';
+import { done } from '../../core/action-result.js';
 import { UserError } from '../../core/errors.js';
-import type { Message } from '../../core/message.js';
-import { followRollout, replicasField, unfinishedMessage } from '../shared/follow-rollout.js';
+import { followRollout, replicasField, unfinishedResult } from '../shared/follow-rollout.js';
 import { restartedAt } from '../shared/pod-template.js';
 import type { DeploymentReader, DeploymentState, FollowOptions, RolloutReader, WorkloadRef } from '../shared/kubernetes-ports.js';
 import { resolveTarget, type Target } from '../shared/target.js';
@@ -67,7 +67,7 @@ async function execute(
   args: RestartArgs,
   progress: ProgressReporter,
   given?: Plan<RestartPlanData>,
-): Promise<Message> {
+): Promise<ActionResult> {
   const target = resolveTarget(ctx, args.service);
   const { data } = given ?? (await plan(ctx, args));
   const restarted = await restartOnce(ctx.ports.kubernetes, target, data.restartedAt);
@@ -78,13 +78,13 @@ async function execute(
     { label: 'Revision', value: String(d.revision ?? '?') },
     replicasField(result.deployment),
   ];
-  if (result.status !== 'complete') return unfinishedMessage(`restart of ${target.service} in ${target.env}`, result, fields);
-  return {
+  if (result.status !== 'complete') return unfinishedResult(`restart of ${target.service} in ${target.env}`, result, fields);
+  return done({
     title: `Restarted ${target.service} in ${target.env}`,
     severity: 'success',
     text: `All ${d.desired} pods replaced (revision ${d.revision ?? '?'}, restartedAt ${data.restartedAt})${restarted ? '' : '; the restart had already been applied'}.`,
     fields,
-  };
+  });
 }
 
 export const restart: Action<RestartArgs, RestartPorts, RestartPlanData> = {
@@ -92,6 +92,7 @@ export const restart: Action<RestartArgs, RestartPorts, RestartPlanData> = {
   summary: 'Replace all pods of a deployment (kubectl rollout restart), then watch the rollout',
   args: RestartArgs,
   risk: 'low',
+  mitigates: true,
   examples: ['restart maestro-orchestrator', 'restart victor-coordinators --env dev'],
   plan,
   execute,

@@ -1,10 +1,12 @@
 import type { WorkflowJob, WorkflowRun } from '../../clients/github.js';
 import { GitHubAccessError } from '../../clients/github.js';
-import type { ActionContext, Plan, ProgressReporter, Unavailable } from '../../core/action.js';
+import type { ActionContext, ActionResult, Plan, ProgressReporter, Unavailable } from '../../core/action.js';
+import { done } from '../../core/action-result.js';
 import { UserError } from '../../core/errors.js';
 import type { Message } from '../../core/message.js';
 import type { DeploymentReader } from '../shared/kubernetes-ports.js';
 import { envSuffix, resolveTarget } from '../shared/target.js';
+import type { RollbackFacts } from './rollback-result.js';
 import { sleep } from '../../core/sleep.js';
 
 /** The GitHub calls a workflow rollback needs; src/clients/github.ts implements them. */
@@ -107,7 +109,7 @@ export async function executeGitHubRollback(
   service: string,
   progress: ProgressReporter,
   plan: Plan<GitHubRollbackPlanData>,
-): Promise<Message> {
+): Promise<ActionResult<RollbackFacts>> {
   const { repo, workflow, ref, imageTag } = plan.data;
   const gh = ctx.ports.github;
   if (!gh) throw new UserError(`the GitHub rollback needs GITHUB_TOKEN; ${fallback(ctx, service)}`, 'github_unconfigured');
@@ -149,7 +151,7 @@ export async function executeGitHubRollback(
         'github_run_failed',
       );
     }
-    return {
+    const message: Message = {
       title: `Rolled back ${service} in ${ctx.env} to ${imageTag} via GitHub Actions`,
       severity: 'success',
       text: `${workflow} on ${ref} finished: ${jobs.map((j) => `${j.name} ${j.conclusion}`).join(', ') || 'success'}.`,
@@ -158,6 +160,7 @@ export async function executeGitHubRollback(
         { label: 'Image tag', value: `${plan.changes[0]?.from ?? '?'} → ${imageTag}` },
       ],
     };
+    return done(message, { via: 'github', runUrl: run.html_url });
   } catch (error) {
     if (error instanceof GitHubAccessError) throw accessError(ctx, service, error, repo, workflow);
     throw error;

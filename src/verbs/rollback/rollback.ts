@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { Action, ActionContext, Plan, ProgressReporter } from '../../core/action.js';
+import type { Action, ActionContext, ActionResult, Plan, ProgressReporter } from '../../core/action.js';
 import { argMeta } from '../../core/arg-meta.js';
+import { done } from '../../core/action-result.js';
 import { UserError } from '../../core/errors.js';
-import type { Message } from '../../core/message.js';
-import { followRollout, replicasField, unfinishedMessage } from '../shared/follow-rollout.js';
+import { followRollout, replicasField, unfinishedResult } from '../shared/follow-rollout.js';
 import {
   executeGitHubRollback,
   type GitHubRollbackPlanData,
@@ -14,7 +14,8 @@ import {
 import { templateFingerprint } from '../shared/pod-template.js';
 import type { FollowOptions, RolloutReader, WorkloadRef } from '../shared/kubernetes-ports.js';
 import { chooseRollbackTarget } from '../shared/revisions.js';
-import { resultingField, resultingRevision } from './rollback-result.js';
+import { rollbackEvidence } from './rollback-evidence.js';
+import { type RollbackFacts, resultingField, resultingRevision } from './rollback-result.js';
 import { changeCause, resolveTarget } from '../shared/target.js';
 
 export interface RollbackOutcome {
@@ -121,7 +122,7 @@ async function execute(
   args: RollbackArgs,
   progress: ProgressReporter,
   given?: Plan<AnyRollbackPlanData>,
-): Promise<Message> {
+): Promise<ActionResult<RollbackFacts>> {
   const chosen = given ?? (await plan(ctx, args));
   if (isGitHubPlan(chosen)) return executeGitHubRollback(ctx, args.service, progress, chosen);
   const target = resolveTarget(ctx, args.service);
@@ -155,17 +156,22 @@ async function execute(
     replicasField(result.deployment),
   ];
   if (result.status !== 'complete') {
-    return unfinishedMessage(`rollback of ${target.service} in ${target.env}`, result, fields);
+    // A failed rollout stays where it got stuck, so its read-back is where it ended; a cancelled one is still moving.
+    const facts: RollbackFacts = result.status === 'failed' ? { via: 'kubernetes', resulting: now } : { via: 'kubernetes' };
+    return unfinishedResult(`rollback of ${target.service} in ${target.env}`, result, fields, facts);
   }
-  return {
-    title: `Rolled back ${target.service} in ${target.env}`,
-    severity: 'success',
-    text:
-      alreadyThere && !madeEarlier
-        ? `Already on the template of revision ${data.toRevision} (${data.toImages.join(', ')}); nothing changed, the rollout is complete.`
-        : `Revision ${data.fromRevision ?? '?'} → ${now.revision ?? '?'} (the template of revision ${data.toRevision}): ${data.fromImages.join(', ')} → ${now.images.join(', ')}.${madeEarlier ? ' Applied by an earlier attempt of this job; this one followed the rollout to the end.' : ''}`,
-    fields,
-  };
+  return done(
+    {
+      title: `Rolled back ${target.service} in ${target.env}`,
+      severity: 'success',
+      text:
+        alreadyThere && !madeEarlier
+          ? `Already on the template of revision ${data.toRevision} (${data.toImages.join(', ')}); nothing changed, the rollout is complete.`
+          : `Revision ${data.fromRevision ?? '?'} → ${now.revision ?? '?'} (the template of revision ${data.toRevision}): ${data.fromImages.join(', ')} → ${now.images.join(', ')}.${madeEarlier ? ' Applied by an earlier attempt of this job; this one followed the rollout to the end.' : ''}`,
+      fields,
+    },
+    { via: 'kubernetes', resulting: now },
+  );
 }
 
 /** True when `revision` carries the change cause this rollback writes: an earlier attempt of it applied the change. */
@@ -175,11 +181,12 @@ async function causedBy(k8s: RolloutReader, ref: WorkloadRef, revision: number |
   return current?.changeCause === cause;
 }
 
-export const rollback: Action<RollbackArgs, RollbackPorts, AnyRollbackPlanData> = {
+export const rollback: Action<RollbackArgs, RollbackPorts, AnyRollbackPlanData, RollbackFacts> = {
   name: 'rollback',
   summary: 'Roll a deployment back to an earlier revision (kubectl rollout undo), then watch the rollout',
   args: RollbackArgs,
   risk: 'high',
+  mitigates: true,
   examples: [
     'rollback maestro-orchestrator',
     'rollback maestro-orchestrator --to-revision 6 --reason "v2.8.0 error spike"',
@@ -188,4 +195,5 @@ export const rollback: Action<RollbackArgs, RollbackPorts, AnyRollbackPlanData> 
   unavailable: githubUnavailable,
   plan,
   execute,
+  evidence: rollbackEvidence,
 };

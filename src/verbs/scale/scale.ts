@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { Action, ActionContext, Plan, ProgressReporter } from '../../core/action.js';
+import type { Action, ActionContext, ActionResult, Plan, ProgressReporter } from '../../core/action.js';
 import { argMeta } from '../../core/arg-meta.js';
+import { done } from '../../core/action-result.js';
 import { UserError } from '../../core/errors.js';
-import type { Message } from '../../core/message.js';
-import { followRollout, unfinishedMessage } from '../shared/follow-rollout.js';
+import { followRollout, unfinishedResult } from '../shared/follow-rollout.js';
 import type { FollowOptions, RolloutReader, WorkloadRef } from '../shared/kubernetes-ports.js';
 import { resolveTarget, type Target } from '../shared/target.js';
 
@@ -56,7 +56,7 @@ async function execute(
   args: ScaleArgs,
   progress: ProgressReporter,
   given?: Plan<ScalePlanData>,
-): Promise<Message> {
+): Promise<ActionResult> {
   const target = resolveTarget(ctx, args.service);
   const { data } = given ?? (await plan(ctx, args));
   checkBounds(target, data.to);
@@ -72,8 +72,8 @@ async function execute(
     { label: 'Replicas', value: `${data.from} → ${data.to}` },
     { label: 'Ready', value: `${d.ready}/${d.desired}` },
   ];
-  if (result.status !== 'complete') return unfinishedMessage(`scaling of ${target.service} in ${target.env}`, result, fields);
-  return {
+  if (result.status !== 'complete') return unfinishedResult(`scaling of ${target.service} in ${target.env}`, result, fields);
+  return done({
     title: `Scaled ${target.service} in ${target.env}`,
     severity: 'success',
     text:
@@ -81,7 +81,7 @@ async function execute(
         ? `Already at ${data.to} replicas; all ready.`
         : `${data.from} → ${data.to} replicas; ${d.ready}/${d.desired} ready.`,
     fields,
-  };
+  });
 }
 
 export const scale: Action<ScaleArgs, ScalePorts, ScalePlanData> = {
@@ -89,6 +89,7 @@ export const scale: Action<ScaleArgs, ScalePorts, ScalePlanData> = {
   summary: 'Set the number of replicas (within the catalog bounds), then watch readiness',
   args: ScaleArgs,
   risk: 'low',
+  mitigates: true,
   examples: ['scale maestro-orchestrator 5', 'scale notification-agent 6 --reason "latency"'],
   plan,
   execute,

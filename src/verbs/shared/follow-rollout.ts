@@ -1,4 +1,5 @@
-import type { ActionContext, ProgressReporter } from '../../core/action.js';
+import type { ActionContext, ActionResult, ProgressReporter } from '../../core/action.js';
+import { cancelled, failed } from '../../core/action-result.js';
 import type { Field, Message } from '../../core/message.js';
 import { redactText } from '../../core/redact.js';
 import { capTail } from './code-block.js';
@@ -173,15 +174,23 @@ export function replicasField(d: DeploymentState): Field {
   return { label: 'Replicas', value: `${d.ready}/${d.desired} ready, ${d.updated} updated` };
 }
 
-/** The result message for a follow that did not complete; `what` is the change, e.g. "rollback of x in prod". */
-export function unfinishedMessage(what: string, result: Exclude<FollowResult, { status: 'complete' }>, fields: Field[]): Message {
+/**
+ * The result of a follow that did not complete: cancelled, or failed with the reason,
+ * the failing pods and the next step; `what` is the change, e.g. "rollback of x in prod".
+ */
+export function unfinishedResult<Facts>(
+  what: string,
+  result: Exclude<FollowResult, { status: 'complete' }>,
+  fields: Field[],
+  facts?: Facts,
+): ActionResult<Facts> {
   if (result.status === 'cancelled') {
-    return {
+    return cancelled({
       title: `Stopped following the ${what}`,
       severity: 'warning',
       text: 'Cancelled. The change was applied; the rollout continues without the bot watching it.',
       fields,
-    };
+    }, facts);
   }
   const lines: string[] = [];
   for (const pod of result.failingPods) {
@@ -189,7 +198,7 @@ export function unfinishedMessage(what: string, result: Exclude<FollowResult, { 
     lines.push(...(pod.lastLines.length > 0 ? pod.lastLines : ['(no log lines)']));
   }
   const capped = capTail(lines);
-  return {
+  const message: Message = {
     // The title is also the job's failure reason (its card, BullMQ, the evidence of a failed rollback): it names the cause.
     title: `The ${what} failed: ${result.reason}`,
     severity: 'critical',
@@ -202,4 +211,5 @@ export function unfinishedMessage(what: string, result: Exclude<FollowResult, { 
     code: lines.length > 0 ? capped.code : undefined,
     footer: capped.note,
   };
+  return failed(message, facts);
 }

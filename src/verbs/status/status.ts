@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Action, ActionContext } from '../../core/action.js';
 import { argMeta } from '../../core/arg-meta.js';
+import { done } from '../../core/action-result.js';
 import { describeReading, type Grade, type MetricsPort } from '../../core/health.js';
 import type { Field, Message } from '../../core/message.js';
 import { redactText } from '../../core/redact.js';
@@ -103,6 +104,6 @@ export const status: Action<StatusArgs, StatusPorts> = {
   risk: 'read',
   examples: ['status', 'status maestro-orchestrator', 'status notification-agent --env dev'],
   async execute(ctx, args) {
-    return args.service ? one(ctx, args.service) : statusOverview(ctx);
+    return done(args.service ? await one(ctx, args.service) : await statusOverview(ctx));
   },
 };

@@ -11,6 +11,7 @@ import {
   type StatuspageIncident,
 } from '../../clients/statuspage.js';
 import type { Service } from '../../config/catalog-schema.js';
+import { done } from '../../core/action-result.js';
 import type { Action, ActionContext, Plan, Unavailable } from '../../core/action.js';
 import { argMeta } from '../../core/arg-meta.js';
 import { UserError } from '../../core/errors.js';
@@ -182,7 +183,7 @@ export const statuspageOpen: Action<OpenArgs, StatuspagePorts, OpenPlan> = {
     const planned = given ?? (await statuspageOpen.plan!(ctx, args));
     const links = ctx.ports.statuspageLinks;
     const already = await links.current(args.service, ctx.env);
-    if (already && already.requestId === ctx.requestId) return linkedMessage('opened', already, planned.data.input.components ?? {});
+    if (already && already.requestId === ctx.requestId) return done(linkedMessage('opened', already, planned.data.input.components ?? {}));
     const incident = await port(ctx).create(planned.data.input);
     const link: StatuspageLink = {
       id: incident.id,
@@ -194,7 +195,7 @@ export const statuspageOpen: Action<OpenArgs, StatuspagePorts, OpenPlan> = {
       requestId: ctx.requestId,
     };
     await links.save(link);
-    return linkedMessage('opened', link, planned.data.input.components ?? {});
+    return done(linkedMessage('opened', link, planned.data.input.components ?? {}));
   },
 };
 
@@ -267,7 +268,7 @@ export const statuspageUpdate: Action<UpdateArgs, StatuspagePorts, UpdatePlan> =
   unavailable,
   plan: (ctx, args) => planUpdate(ctx, args, 'update'),
   async execute(ctx, args, _progress, given) {
-    return executeUpdate(ctx, given ?? (await planUpdate(ctx, args, 'update')), args.impact);
+    return done(await executeUpdate(ctx, given ?? (await planUpdate(ctx, args, 'update')), args.impact));
   },
 };
 
@@ -292,7 +293,7 @@ export const statuspageResolve: Action<ResolveArgs, StatuspagePorts, UpdatePlan>
   unavailable,
   plan: (ctx, args) => planUpdate(ctx, { ...args, status: 'resolved' }, 'resolve'),
   async execute(ctx, args, _progress, given) {
-    return executeUpdate(ctx, given ?? (await planUpdate(ctx, { ...args, status: 'resolved' }, 'resolve')), undefined);
+    return done(await executeUpdate(ctx, given ?? (await planUpdate(ctx, { ...args, status: 'resolved' }, 'resolve')), undefined));
   },
 };
 

@@ -37,7 +37,7 @@ export interface TeamsHarness {
   close(): Promise<void>;
 }
 
-export interface HarnessOptions<P> {
+export interface HarnessOptions<P extends object> {
   registry?: ActionRegistry;
   ports: P;
   catalog?: Catalog;
@@ -52,7 +52,7 @@ export interface HarnessOptions<P> {
  * InteractionHandler, Redis confirmations and the BullMQ queue + worker, talking to
  * a fake Bot Connector.
  */
-export async function startTeamsHarness<P>(name: string, options: HarnessOptions<P>): Promise<TeamsHarness> {
+export async function startTeamsHarness<P extends object>(name: string, options: HarnessOptions<P>): Promise<TeamsHarness> {
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const redis = testRedis();
   const prefix = testPrefix(`teams-${name}`);
