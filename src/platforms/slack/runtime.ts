@@ -1,7 +1,6 @@
 import type { PlatformRuntime } from '../platform.js';
 import type { SlackConfig } from './config.js';
-import { SLACK_EVENTS_PATH, type SlackDelivery } from './ingress.js';
-import { slackPlatform } from './platform.js';
+import { slackEdgeRoute } from './edge-route.js';
 import { createSlackAdapter, createSlackChat, createSlackUserGroups } from './index.js';
 
 /** Bolt and the Web API client: imported only when Slack is configured. */
@@ -13,18 +12,7 @@ export const slackRuntime: PlatformRuntime<SlackConfig> = {
     return {
       chat: slack.chat,
       stop: () => slack.stop(),
-      ...(slack.edge
-        ? {
-            edge: {
-              platform: slackPlatform.name,
-              title: slackPlatform.title,
-              path: SLACK_EVENTS_PATH,
-              module: new URL('./ingress.js', import.meta.url).href,
-              config: slack.edge.ingress,
-              deliver: (delivery) => slack.edge?.deliver(delivery as SlackDelivery),
-            },
-          }
-        : {}),
+      ...(slack.edge ? { edge: slackEdgeRoute(slack.edge.ingress, (delivery) => slack.edge?.deliver(delivery)) } : {}),
     };
   },
   send: (config, deps) => createSlackChat({ config, log: deps.log, metrics: deps.metrics }),
