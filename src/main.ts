@@ -1,6 +1,4 @@
 import { parseArgs } from 'node:util';
-import { slackConfigFrom } from './platforms/slack/config.js';
-import { teamsConfigFrom } from './platforms/teams/config.js';
 import { AppEnvSchema } from './app/app-env.js';
 import { chooseCluster } from './app/cluster.js';
 import { startupFailure, untilSignalled } from './app/process.js';
@@ -9,6 +7,7 @@ import { loadEnv } from './config/env.js';
 import { createLogger } from './core/logger.js';
 import { registerSecretValues, secretEnvValues } from './core/secret-values.js';
 import { connectRedis } from './core/redis.js';
+import { platformConfigsFrom } from './platforms/index.js';
 
 /**
  * The process: read the configuration once, decide what this process is (role,
@@ -32,10 +31,9 @@ async function main(): Promise<number> {
   const env = loadEnv({ ...process.env, ...(cli.role ? { MAESTRO_ROLE: cli.role } : {}) }, AppEnvSchema);
   // Before anything can log or reply: the bot's own credentials are hidden by value from here on.
   registerSecretValues(secretEnvValues(env));
-  const slackConfig = slackConfigFrom(env);
-  const teamsConfig = teamsConfigFrom(env);
+  const platformConfigs = platformConfigsFrom(env);
   // Only `all` falls back to the console: a web pod deployed for webhooks alone must serve HTTP, not read a closed stdin.
-  const consoleMode = env.MAESTRO_ROLE === 'all' && !slackConfig && !teamsConfig;
+  const consoleMode = env.MAESTRO_ROLE === 'all' && Object.keys(platformConfigs).length === 0;
   // In the console, info lines on stderr would drown the conversation on stdout.
   const log = createLogger(env.LOG_LEVEL ?? (consoleMode ? 'warn' : 'info'));
 
@@ -46,7 +44,7 @@ async function main(): Promise<number> {
   const redis = await connectRedis(env.REDIS_URL);
 
   const { runBot } = await import('./app/compose.js');
-  return runBot({ env, slackConfig, teamsConfig, consoleMode, log, catalog, cluster, redis, signalled });
+  return runBot({ env, platformConfigs, consoleMode, log, catalog, cluster, redis, signalled });
 }
 
 main().then(

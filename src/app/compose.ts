@@ -18,11 +18,11 @@ import { ack, resolve } from '../verbs/incident-response/incident-response.js';
 import { cancel, jobs } from '../verbs/jobs/jobs.js';
 import { page } from '../verbs/page/page.js';
 import { StatuspageLinks, statuspageOpen, statuspageResolve, statuspageUpdate } from '../verbs/statuspage/statuspage.js';
+import { runConsole } from '../platforms/console/console-adapter.js';
 import { ConsoleChat } from '../platforms/console/console-chat.js';
 import { createHttpApp } from '../http/server.js';
 import { kubernetesFromConfig } from '../clients/kubernetes/client.js';
-import type { SlackConfig } from '../platforms/slack/config.js';
-import type { TeamsConfig } from '../platforms/teams/config.js';
+import type { PlatformConfigs } from '../platforms/index.js';
 import type { Catalog } from '../config/catalog-schema.js';
 import { durationMs } from '../config/env.js';
 import { RedisAuditSink } from '../core/audit.js';
@@ -41,7 +41,7 @@ import { JobQueue } from '../jobs/queue.js';
 import { type JobWorker, startWorker } from '../jobs/worker.js';
 import { startVerification } from '../verification/index.js';
 import type { AppEnv } from './app-env.js';
-import { startChatAdapters } from './chat-adapters.js';
+import { loadPlatforms, startChatAdapters, startRoleGroups } from './chat-adapters.js';
 import { externalClients } from './clients.js';
 import { type ClusterChoice, connectCluster } from './cluster.js';
 import { MeteredAudit } from './metered-audit.js';
@@ -87,8 +87,8 @@ export type KubernetesPort = VerbPorts['kubernetes'];
 
 export interface BotSetup {
   env: AppEnv;
-  slackConfig: SlackConfig | undefined;
-  teamsConfig: TeamsConfig | undefined;
+  /** The configured platforms' configs (src/platforms/index.ts); none configured is the console. */
+  platformConfigs: PlatformConfigs;
   consoleMode: boolean;
   log: Logger;
   catalog: Catalog;
@@ -105,7 +105,7 @@ export interface BotSetup {
  * the exit code.
  */
 export async function runBot(setup: BotSetup): Promise<number> {
-  const { env, slackConfig, teamsConfig, consoleMode, log, catalog, redis } = setup;
+  const { env, platformConfigs, consoleMode, log, catalog, redis } = setup;
   const web = env.MAESTRO_ROLE !== 'worker';
   const runsWorkers = env.MAESTRO_ROLE !== 'web';
   const closers: (() => Promise<unknown>)[] = [async () => redis.quit()];
@@ -186,14 +186,11 @@ export async function runBot(setup: BotSetup): Promise<number> {
     registry.register(createHelpAction(registry));
     for (const verb of verbs) registry.register(verb);
 
-    // Roles granted by Slack user group need the groups' members; only the web role decides policy.
-    // Loaded only with Slack configured, like the rest of Bolt.
-    const slackGroups =
-      slackConfig && web
-        ? (await import('../platforms/slack/index.js')).createSlackUserGroups({ config: slackConfig, redis, prefix: env.REDIS_PREFIX, policy: catalog.policy, log })
-        : undefined;
-    const stopGroupRefresh = slackGroups?.start();
-    if (stopGroupRefresh) closers.unshift(async () => stopGroupRefresh());
+    // Each configured platform's SDK, imported now and only if it is configured.
+    const loadedPlatforms = await loadPlatforms(platformConfigs);
+    // Roles granted by user group (Slack's) need the groups' members; only the web role decides policy.
+    const roleGroups = web ? startRoleGroups(loadedPlatforms, { redis, prefix: env.REDIS_PREFIX, log, metrics, policy: catalog.policy }) : { stops: [] };
+    for (const stop of roleGroups.stops) closers.unshift(async () => stop());
 
     const handler = new CommandHandler({
       registry,
@@ -207,7 +204,7 @@ export async function runBot(setup: BotSetup): Promise<number> {
       policy: {
         approvals: new ApprovalStore(redis, env.REDIS_PREFIX),
         ...(incidents.pager ? { pager: incidents.pager } : {}),
-        ...(slackGroups ? { groupsOf: (actor) => slackGroups.groupsOf(actor) } : {}),
+        ...(roleGroups.groupsOf ? { groupsOf: roleGroups.groupsOf } : {}),
       },
       cluster: cluster.name,
     });
@@ -235,10 +232,9 @@ export async function runBot(setup: BotSetup): Promise<number> {
       ],
     });
 
-    const { slackEdge } = await startChatAdapters({
+    const { edges } = await startChatAdapters({
       web,
-      ...(slackConfig ? { slack: slackConfig } : {}),
-      ...(teamsConfig ? { teams: teamsConfig } : {}),
+      platforms: loadedPlatforms,
       app,
       handler,
       interactions,
@@ -296,8 +292,13 @@ export async function runBot(setup: BotSetup): Promise<number> {
       consoleMode,
       signalled: setup.signalled,
       onStop: (stop) => closers.unshift(stop),
-      ...(slackEdge ? { slackEdge } : {}),
-      console: { handler, chat: consoleChat, queue, verification },
+      edges,
+      console: {
+        queue,
+        verification,
+        run: (session) =>
+          runConsole({ handler, chat: consoleChat, input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY), log, ...session }),
+      },
     });
     log.info(startupFields({ cluster, env, url: served.url, platforms: [...chats.keys()], clients }), 'maestro-bot started');
     return await served.done;

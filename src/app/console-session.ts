@@ -1,17 +1,20 @@
-import type { Logger } from 'pino';
-import { runConsole } from '../platforms/console/console-adapter.js';
-import type { ConsoleChat } from '../platforms/console/console-chat.js';
-import type { CommandHandler } from '../pipeline/command.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Verification } from '../verification/index.js';
 import { pendingVerifications, waitingLine } from './pending-verifications.js';
 import { waitForJob } from './process.js';
 
+/** What the console adapter gets from the process: how to wait for a job, and for the work in flight at end of input. */
+export interface ConsoleSession {
+  waitForJob(jobNumber: number): Promise<void>;
+  drain(): Promise<void>;
+  stop: AbortSignal;
+}
+
 export interface ConsoleSessionDeps {
-  handler: CommandHandler;
-  chat: ConsoleChat;
   queue: JobQueue;
   verification: Verification;
+  /** The console adapter itself, started by the composition root (only it names a platform). */
+  run(session: ConsoleSession): Promise<void>;
 }
 
 /**
@@ -19,15 +22,10 @@ export interface ConsoleSessionDeps {
  * reading and waiting; the caller's shutdown then lets the running job finish, and a
  * pending verification stays in Redis for the next bot to pick up.
  */
-export async function runConsoleSession(deps: ConsoleSessionDeps, signalled: Promise<void>, log: Logger): Promise<void> {
+export async function runConsoleSession(deps: ConsoleSessionDeps, signalled: Promise<void>): Promise<void> {
   const stop = new AbortController();
   void signalled.then(() => stop.abort());
-  await runConsole({
-    handler: deps.handler,
-    chat: deps.chat,
-    input: process.stdin,
-    output: process.stdout,
-    interactive: Boolean(process.stdin.isTTY),
+  await deps.run({
     waitForJob: (jobNumber) => waitForJob(deps.queue, jobNumber, stop.signal),
     // Verification is in-flight work too: at end of input the console waits for its verdict, and says so.
     drain: async () => {
@@ -37,6 +35,5 @@ export async function runConsoleSession(deps: ConsoleSessionDeps, signalled: Pro
       if (!stop.signal.aborted) await deps.verification.settled();
     },
     stop: stop.signal,
-    log,
   });
 }

@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { listenBehindEdge } from '../http/edge.js';
 import { finishHttpApp, listen } from '../http/server.js';
-import type { SlackAdapter } from '../platforms/slack/index.js';
+import type { EdgeIngress } from '../platforms/platform.js';
 import type { Metrics } from '../core/metrics.js';
 import type { AppEnv } from './app-env.js';
 import { type ConsoleSessionDeps, runConsoleSession } from './console-session.js';
@@ -15,7 +15,8 @@ export interface ServeOptions {
   metrics: Metrics;
   consoleMode: boolean;
   signalled: Promise<void>;
-  slackEdge?: SlackAdapter['edge'];
+  /** The platform routes the HTTP edge thread answers itself (Slack over HTTP); none: no edge thread. */
+  edges: readonly EdgeIngress[];
   console: ConsoleSessionDeps;
   onStop(stop: () => Promise<unknown>): void;
 }
@@ -41,9 +42,9 @@ export async function serveRole(options: ServeOptions): Promise<{ url: string; d
     maxConnections: env.HTTP_MAX_CONNECTIONS,
   };
   let url: string;
-  // With Slack over HTTP, the listener runs in a thread of its own, so Slack's acks never wait on this loop.
-  if (options.slackEdge) {
-    const edge = await listenBehindEdge({ app, port, host: env.HOST, log, metrics: options.metrics, slack: options.slackEdge, limits, onFailure: stopOnEdgeFailure });
+  // With a platform acked at the edge (Slack over HTTP), the listener runs in a thread of its own, so those acks never wait on this loop.
+  if (options.edges.length > 0) {
+    const edge = await listenBehindEdge({ app, port, host: env.HOST, log, metrics: options.metrics, ingresses: options.edges, limits, onFailure: stopOnEdgeFailure });
     options.onStop(() => edge.close());
     url = edge.url;
   } else {
@@ -51,6 +52,6 @@ export async function serveRole(options: ServeOptions): Promise<{ url: string; d
     options.onStop(() => new Promise((resolve) => listener.server.close(resolve)));
     url = listener.url;
   }
-  const until = options.consoleMode ? runConsoleSession(options.console, options.signalled, log) : options.signalled;
+  const until = options.consoleMode ? runConsoleSession(options.console, options.signalled) : options.signalled;
   return { url, done: until.then(() => (edgeFailed ? 1 : 0)) };
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { channelsShape } from '../platforms/catalog-fragments.js';
+import { channelPlatformNames } from '../platforms/index.js';
 import { name } from './dns-name.js';
 import { checkPolicy, PolicySchema } from './policy-schema.js';
 
@@ -89,15 +91,13 @@ export const StatuspageServiceSchema = z.strictObject({
   templates: StatuspageTemplatesSchema.default({}),
 });
 
-export const ChannelsSchema = z.strictObject({
-  slack: z.array(z.string().min(1)).default([]),
-  teams: z.array(z.string().min(1)).default([]),
-});
+/** A service's channels on each platform that has them (src/platforms/index.ts). */
+export const ChannelsSchema = z.strictObject(channelsShape);
 export type Channels = z.infer<typeof ChannelsSchema>;
 
 /** Where alerts go when no service claims them; the same shape as a service's `channels`, and never empty. */
-export const AlertChannelsSchema = ChannelsSchema.refine((c) => c.slack.length + c.teams.length > 0, {
-  message: 'must name at least one slack or teams channel (leave alertChannels out to have no default)',
+export const AlertChannelsSchema = ChannelsSchema.refine((c) => channelPlatformNames.some((p) => c[p].length > 0), {
+  message: `must name at least one ${channelPlatformNames.join(' or ')} channel (leave alertChannels out to have no default)`,
 });
 
 export const ServiceSchema = z.strictObject({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deepFreeze } from './catalog.js';
+import { ConfigError } from './config-error.js';
 
 /**
  * Every environment variable the bot reads, parsed once in main.ts and passed down.
@@ -51,12 +52,7 @@ export const EnvSchema = z.object({
 
 export type Env = Readonly<z.output<typeof EnvSchema>>;
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  constructor(readonly problems: string[]) {
-    super(`configuration error:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  }
-}
+export { ConfigError };
 
 /**
  * Parses the environment with the core schema, or with one that adapters extended

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { nonWildcardIds, roleMembersShape } from '../platforms/catalog-fragments.js';
+import { platformNames } from '../platforms/index.js';
 import { name } from './dns-name.js';
 
 /**
@@ -6,13 +8,8 @@ import { name } from './dns-name.js';
  * decide who may do what, where — with the cross-references zod alone cannot check.
  */
 
-/** Who holds a role, per platform. Console users are OS user names; `*` (console only) is anyone at the terminal. */
-export const RoleMembersSchema = z.strictObject({
-  slack: z.strictObject({ users: z.array(z.string().min(1)).default([]), groups: z.array(z.string().min(1)).default([]) }).optional(),
-  /** AAD object ids of users, and team ids whose members all hold the role. */
-  teams: z.strictObject({ users: z.array(z.string().min(1)).default([]), teams: z.array(z.string().min(1)).default([]) }).optional(),
-  console: z.strictObject({ users: z.array(z.string().min(1)).default([]) }).optional(),
-});
+/** Who holds a role, per registered platform, in each platform's own terms (src/platforms/<name>/platform.ts). */
+export const RoleMembersSchema = z.strictObject(roleMembersShape);
 
 const policyDuration = z.string().regex(/^\d+[smh]$/, 'must be a duration like 30s, 10m or 2h');
 
@@ -27,7 +24,7 @@ export const PolicyRuleSchema = z.strictObject({
       services: z.array(name).optional(),
       envs: z.array(name).optional(),
       risks: z.array(z.enum(['read', 'low', 'high'])).optional(),
-      platforms: z.array(z.enum(['slack', 'teams', 'console'])).optional(),
+      platforms: z.array(z.enum(platformNames)).optional(),
     })
     .default({}),
   /** Only these roles may do what the rule matches; anyone else is denied by it. */
@@ -62,8 +59,7 @@ export function checkPolicy(
     if (!roles.includes(role)) ctx.addIssue({ code: 'custom', path: ['policy', ...path], message: `unknown role '${role}' (known: ${roles.join(', ') || 'none'})` });
   };
   for (const [roleName, members] of Object.entries(policy.roles)) {
-    const chat = [...(members.slack?.users ?? []), ...(members.slack?.groups ?? []), ...(members.teams?.users ?? []), ...(members.teams?.teams ?? [])];
-    if (chat.includes('*')) ctx.addIssue({ code: 'custom', path: ['policy', 'roles', roleName], message: "'*' is allowed for console users only" });
+    if (nonWildcardIds(members).includes('*')) ctx.addIssue({ code: 'custom', path: ['policy', 'roles', roleName], message: "'*' is allowed for console users only" });
   }
   for (const [i, role] of policy.breakGlass.roles.entries()) unknownRole(role, ['breakGlass', 'roles', i]);
   policy.rules.forEach((rule, index) => {

@@ -1,5 +1,7 @@
 import type { Catalog, Policy, PolicyRule } from '../config/catalog-schema.js';
 import type { Risk } from './action.js';
+import { holdsMembership } from '../platforms/catalog-fragments.js';
+import { isChannelPlatform } from '../platforms/index.js';
 import type { Actor, Conversation, Platform } from './request.js';
 
 /** Everything a decision depends on; nothing else is consulted, so the same input always decides the same. */
@@ -78,17 +80,10 @@ export function rolesOf(policy: Policy, actor: Actor, groups: readonly string[],
   return held;
 }
 
+/** How a member matches is the platform's own rule (src/platforms/<name>/platform.ts). */
 function holds(members: Policy['roles'][string], actor: Actor, groups: readonly string[], conversation?: Conversation): boolean {
-  switch (actor.platform) {
-    case 'slack':
-      return Boolean(members.slack?.users.includes(actor.id) || members.slack?.groups.some((g) => groups.includes(g)));
-    case 'teams': {
-      const team = conversation?.platform === 'teams' ? conversation.teamId : undefined;
-      return Boolean(members.teams?.users.includes(actor.id) || (team !== undefined && members.teams?.teams.includes(team)));
-    }
-    case 'console':
-      return Boolean(members.console?.users.includes(actor.id) || members.console?.users.includes('*'));
-  }
+  const teamId = conversation?.platform === actor.platform ? conversation.teamId : undefined;
+  return holdsMembership(actor.platform, members, { id: actor.id, groups, ...(teamId !== undefined ? { teamId } : {}) });
 }
 
 function matches(rule: PolicyRule, input: PolicyInput): boolean {
@@ -118,7 +113,7 @@ function inChannels(channels: readonly string[], catalog: Catalog, input: Policy
 
 /** The service's incident channels on one platform, as the catalog lists them. */
 export function incidentChannels(catalog: Catalog, service: string | undefined, platform: Platform): readonly string[] {
-  if (!service || platform === 'console') return [];
+  if (!service || !isChannelPlatform(platform)) return [];
   return catalog.services[service]?.channels[platform] ?? [];
 }
 

@@ -1,5 +1,11 @@
-/** What every adapter normalises its platform's input into. */
-export type Platform = 'slack' | 'teams' | 'console';
+import type { PlatformName } from '../platforms/index.js';
+
+/**
+ * What every adapter normalises its platform's input into. The names come from the
+ * registered platforms (src/platforms/index.ts); an actor that is not a chat user
+ * (the bot's own automatic changes) can be given a platform of its own beside them.
+ */
+export type Platform = PlatformName;
 
 export interface Actor {
   id: string;

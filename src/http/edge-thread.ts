@@ -1,6 +1,7 @@
 /**
  * The HTTP edge, run in its own worker thread (started by edge.ts). It owns the
- * bot's one public listener: Slack's /slack/events is verified and answered here,
+ * bot's one public listener: the routes of platforms acked at the edge (Slack's
+ * /slack/events) are verified and answered here by the platform's own ingress module,
  * and every other request is passed, streamed, to the bot's express app on the
  * main thread over a private Unix socket. Kept small and free of SDKs on purpose:
  * whatever the main thread is busy with, this loop only ever does acks and copying.
@@ -9,8 +10,8 @@ import { Agent, createServer, type IncomingHttpHeaders, type IncomingMessage, re
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
-import { SLACK_EVENTS_PATH, type SlackIngressConfig, slackIngress } from '../platforms/slack/ingress.js';
-import type { EdgeToMain, EdgeWorkerData } from './edge-protocol.js';
+import type { EdgeIngressFactory } from '../platforms/platform.js';
+import type { EdgeRoute, EdgeToMain, EdgeWorkerData } from './edge-protocol.js';
 import { configureListener } from './listener.js';
 
 const data = workerData as EdgeWorkerData;
@@ -56,19 +57,26 @@ function forward(req: IncomingMessage, res: ServerResponse): void {
   pipeline(req, upstreamReq, () => {});
 }
 
-const slack = data.slack ? withSlack(data.slack) : undefined;
+type Handle = (req: IncomingMessage, res: ServerResponse) => void;
 
-function withSlack(config: SlackIngressConfig) {
-  return slackIngress(config, {
-    deliver: (delivery) => send({ kind: 'slack', delivery }),
-    refused: (refusal) => send({ kind: 'slack-refused', refusal }),
-    turnedAway: (inFlight) => send({ kind: 'slack-turned-away', inFlight }),
+/** The platform's verifier, imported here from the module its descriptor names: the edge itself knows no platform. */
+async function routeHandler(route: EdgeRoute): Promise<Handle> {
+  const { edgeIngress } = (await import(route.module)) as { edgeIngress: (...args: Parameters<EdgeIngressFactory>) => Handle };
+  const { platform } = route;
+  return edgeIngress(route.config as never, {
+    deliver: (delivery) => send({ kind: 'delivered', platform, delivery }),
+    refused: (refusal) => send({ kind: 'refused', platform, refusal }),
+    turnedAway: (inFlight) => send({ kind: 'turned-away', platform, inFlight }),
     warn: (fields, message) => send({ kind: 'log', level: 'warn', fields, message }),
   });
 }
 
+const routes = new Map<string, Handle>();
+for (const route of data.routes) routes.set(route.path, await routeHandler(route));
+
 const server = createServer((req, res) => {
-  if (slack && req.method === 'POST' && (req.url ?? '').split('?')[0] === SLACK_EVENTS_PATH) slack(req, res);
+  const route = req.method === 'POST' ? routes.get((req.url ?? '').split('?')[0] ?? '') : undefined;
+  if (route) route(req, res);
   else forward(req, res);
 });
 configureListener(server, data.limits);

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import { Counter, Gauge } from 'prom-client';
 import type { Metrics } from '../core/metrics.js';
-import type { SlackDelivery, SlackIngressConfig } from '../platforms/slack/ingress.js';
+import type { EdgeIngress } from '../platforms/platform.js';
+import { type EdgeCounters, edgeCounters } from './edge-metrics.js';
 import type { EdgeToMain, EdgeWorkerData } from './edge-protocol.js';
 import { configureListener, DEFAULT_HTTP_LIMITS, type HttpLimits, localUrl } from './listener.js';
 
@@ -17,11 +17,11 @@ export interface EdgeOptions {
   port: number;
   host: string;
   log: Logger;
-  /** Slack over HTTP: the edge verifies and acks /slack/events itself and hands each request to `deliver`. */
-  slack?: { ingress: SlackIngressConfig; deliver(delivery: SlackDelivery): void };
+  /** Platforms acked at the edge (Slack over HTTP): the edge verifies and acks their path itself and hands each request to `deliver`. */
+  ingresses?: readonly EdgeIngress[];
   /** The edge thread died: the bot can no longer be reached, and should stop so that it is restarted. */
   onFailure(error: Error): void;
-  /** Where the Slack request counts and the in-flight gauge are registered. */
+  /** Where each edge platform's request counts and in-flight gauge are registered. */
   metrics?: Metrics;
   /** Timeouts and connection cap of the public listener (default: DEFAULT_HTTP_LIMITS). */
   limits?: HttpLimits;
@@ -47,6 +47,7 @@ export async function listenBehindEdge(options: EdgeOptions): Promise<Edge> {
   const dir = await mkdtemp(join(tmpdir(), 'maestro-edge-'));
   const upstreamSocket = join(dir, 'app.sock');
   const limits = options.limits ?? DEFAULT_HTTP_LIMITS;
+  const ingresses = options.ingresses ?? [];
   const upstream: Server = options.app.listen(upstreamSocket);
   // Only the edge connects here, and it caps its clients itself: the timeouts, not the connection cap.
   configureListener(upstream, { ...limits, maxConnections: Number.POSITIVE_INFINITY });
@@ -57,9 +58,11 @@ export async function listenBehindEdge(options: EdgeOptions): Promise<Edge> {
     port: options.port,
     upstreamSocket,
     limits,
-    ...(options.slack ? { slack: options.slack.ingress } : {}),
+    routes: ingresses.map(({ platform, path, module, config }) => ({ platform, path, module, config })),
   };
-  const slackRequests = options.slack && options.metrics ? slackMetrics(options.metrics, options.slack.ingress) : undefined;
+  const counters = new Map<string, { ingress: EdgeIngress; requests: EdgeCounters | undefined }>(
+    ingresses.map((ingress) => [ingress.platform, { ingress, requests: options.metrics ? edgeCounters(options.metrics, ingress) : undefined }]),
+  );
   const [threadFile, loader] = edgeThread();
   const worker = new Worker(threadFile, { ...loader, workerData });
   let closing = false;
@@ -76,25 +79,30 @@ export async function listenBehindEdge(options: EdgeOptions): Promise<Edge> {
           // With the listen error's code, so that main.ts can say "port already in use" as without the edge.
           reject(Object.assign(new Error(`the HTTP listener could not start on ${options.host}:${options.port}: ${message.message}`), { code: message.code }));
           break;
-        case 'slack':
-          slackRequests?.inc({ outcome: 'acked' });
+        case 'delivered': {
+          const route = counters.get(message.platform);
+          route?.requests?.inc({ outcome: 'acked' });
           try {
-            options.slack?.deliver(message.delivery);
+            route?.ingress.deliver(message.delivery);
           } catch (error) {
-            // Slack has its 200 already: whatever this request does, it must not end the process.
-            log.error({ err: error }, 'an acknowledged Slack request could not be handed to Bolt');
+            // The platform has its 200 already: whatever this request does, it must not end the process.
+            log.error({ err: error }, `an acknowledged ${route?.ingress.title} request could not be handed to its SDK`);
           }
           break;
-        case 'slack-refused': {
+        }
+        case 'refused': {
+          const route = counters.get(message.platform);
           const { status, reason, retryNum } = message.refusal;
-          slackRequests?.inc({ outcome: REFUSAL_OUTCOME[status] });
-          log.warn({ status, reason, ...(retryNum ? { retryNum } : {}) }, 'refused a Slack request');
+          route?.requests?.inc({ outcome: REFUSAL_OUTCOME[status] });
+          log.warn({ status, reason, ...(retryNum ? { retryNum } : {}) }, `refused a ${route?.ingress.title} request`);
           break;
         }
-        case 'slack-turned-away':
-          slackRequests?.inc({ outcome: 'turned_away' });
-          log.warn({ inFlight: message.inFlight }, 'Slack request turned away: too much acknowledged work is waiting');
+        case 'turned-away': {
+          const route = counters.get(message.platform);
+          route?.requests?.inc({ outcome: 'turned_away' });
+          log.warn({ inFlight: message.inFlight }, `${route?.ingress.title} request turned away: too much acknowledged work is waiting`);
           break;
+        }
         case 'log':
           log[message.level](message.fields, message.message);
           break;
@@ -149,24 +157,6 @@ export async function listenBehindEdge(options: EdgeOptions): Promise<Edge> {
 
 const REFUSAL_OUTCOME = { 400: 'malformed', 401: 'unauthorized', 413: 'too_large' } as const;
 
-/** What the edge did with each Slack request, and how many acknowledged ones are still being worked on. */
-function slackMetrics(metrics: Metrics, ingress: SlackIngressConfig): Counter<'outcome'> {
-  const inFlight = new Int32Array(ingress.inFlight);
-  new Gauge({
-    name: 'maestro_bot_slack_in_flight',
-    help: `Slack requests acknowledged and not yet worked off (new ones are turned away at ${ingress.capacity})`,
-    registers: [metrics.registry],
-    collect() {
-      this.set(Atomics.load(inFlight, 0));
-    },
-  });
-  return new Counter({
-    name: 'maestro_bot_slack_requests_total',
-    help: 'Requests to /slack/events by outcome: acked, turned_away, unauthorized, too_large, malformed',
-    labelNames: ['outcome'],
-    registers: [metrics.registry],
-  });
-}
 
 /**
  * The thread's module and how to start it: compiled, it is JavaScript beside this

@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import type { Catalog, Channels } from '../config/catalog-schema.js';
-import type { Platform } from '../core/request.js';
+import { type CardPlatformName, cardPlatformNames, channelPlatformTitles } from '../platforms/index.js';
 import type { Incident } from './incident.js';
 
-/** The platforms incident cards are posted on. */
-export const CARD_PLATFORMS = ['slack', 'teams'] as const satisfies readonly Platform[];
+/** The platforms incident cards are posted on (those whose descriptor says `alertCards`). */
+export const CARD_PLATFORMS = cardPlatformNames;
 
-export type CardPlatform = (typeof CARD_PLATFORMS)[number];
+export type CardPlatform = CardPlatformName;
 
 /** Per platform, where cards of alerts no service claims go (the catalog's `defaults.alertChannels`). */
 export type FallbackChannels = Partial<Record<CardPlatform, readonly string[]>>;
@@ -61,7 +61,7 @@ export class UnroutedAlerts {
     this.counter.inc({ alertname: incident.alertname });
     const why =
       connected.length === 0
-        ? 'the bot is connected to neither Slack nor Teams'
+        ? `the bot is connected to neither ${channelPlatformTitles('nor')}`
         : `${incident.service ? `service ${incident.service} has no channel` : 'its labels name no catalog service'} on ${connected.join(' or ')} and the catalog has no defaults.alertChannels there; add them to the catalog (MAESTRO_CATALOG)`;
     this.log.warn(
       { alertname: incident.alertname, groupKey: incident.groupKey, incident: incident.id, service: incident.service, status: incident.status, platforms: connected },

@@ -5,6 +5,7 @@ import { eventSeverity } from '../clients/pagerduty.js';
 import type { Catalog } from '../config/catalog-schema.js';
 import type { ChatPort, MessageRef } from '../core/chat-port.js';
 import type { Platform } from '../core/request.js';
+import { threadLink } from '../platforms/thread-link.js';
 import { CARD_PLATFORMS, type CardPlatform, type CardTarget, cardTargets, type FallbackChannels } from './alert-channels.js';
 import type { ChannelLimiter } from './channel-limiter.js';
 import type { CardState, Incident } from './incident.js';
@@ -194,7 +195,7 @@ export class CardSync {
       return;
     }
     if (wantTrigger) {
-      const link = this.deps.threadLink ?? slackArchiveLink;
+      const link = this.deps.threadLink ?? threadLink;
       await pagerduty.trigger({
         routingKey,
         dedupKey: pd.dedupKey,
@@ -221,10 +222,4 @@ export class CardSync {
       return current;
     });
   }
-}
-
-/** Slack's archive link to a message (https://slack.com/archives/C…/p…) redirects to the workspace. */
-export function slackArchiveLink(ref: MessageRef): string | undefined {
-  if (ref.platform !== 'slack') return undefined;
-  return `https://slack.com/archives/${ref.conversation}/p${ref.id.replace('.', '')}`;
 }

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Edge, listenBehindEdge } from '../../src/http/edge.js';
 import { createHttpApp, finishHttpApp } from '../../src/http/server.js';
+import { slackEdgeRoute } from '../../src/platforms/slack/edge-route.js';
 import type { SlackDelivery } from '../../src/platforms/slack/ingress.js';
 import { Metrics } from '../../src/core/metrics.js';
 import { postSlack, SIGNING_SECRET, signature, slashCommandBody } from '../slack/support/slack-requests.js';
@@ -27,10 +28,7 @@ function appWithEcho() {
 }
 
 function slackEdge(deliveries: SlackDelivery[], capacity = 100) {
-  return {
-    ingress: { signingSecret: SIGNING_SECRET, capacity, inFlight: new SharedArrayBuffer(4) },
-    deliver: (delivery: SlackDelivery) => deliveries.push(delivery),
-  };
+  return slackEdgeRoute({ signingSecret: SIGNING_SECRET, capacity, inFlight: new SharedArrayBuffer(4) }, (delivery) => deliveries.push(delivery));
 }
 
 /** curl in its own process, so it keeps time while this thread is blocked. */
@@ -87,7 +85,7 @@ describe('the HTTP edge', () => {
 
   it("acks Slack within a second while the bot's own thread is blocked, and hands the request over afterwards", async () => {
     const deliveries: SlackDelivery[] = [];
-    edge = await listenBehindEdge({ app: appWithEcho(), port: 0, host: '127.0.0.1', log, slack: slackEdge(deliveries), onFailure: () => {} });
+    edge = await listenBehindEdge({ app: appWithEcho(), port: 0, host: '127.0.0.1', log, ingresses: [slackEdge(deliveries)], onFailure: () => {} });
     const answered = curlSlack(edge.url, slashCommandBody({ text: 'status maestro-orchestrator' }));
     blockThisThread(2500);
     expect(deliveries).toEqual([]);
@@ -101,7 +99,7 @@ describe('the HTTP edge', () => {
 
   it('does not hand on a Slack request it refused', async () => {
     const deliveries: SlackDelivery[] = [];
-    edge = await listenBehindEdge({ app: appWithEcho(), port: 0, host: '127.0.0.1', log, slack: slackEdge(deliveries), onFailure: () => {} });
+    edge = await listenBehindEdge({ app: appWithEcho(), port: 0, host: '127.0.0.1', log, ingresses: [slackEdge(deliveries)], onFailure: () => {} });
     const body = slashCommandBody({ text: 'status maestro-orchestrator' });
     const ts = Math.floor(Date.now() / 1000);
     const forged = await fetch(`${edge.url}/slack/events`, {
@@ -119,7 +117,7 @@ describe('the HTTP edge', () => {
     const app = createHttpApp({ metrics, readiness: [], log });
     finishHttpApp(app, log);
     const slack = slackEdge([]);
-    edge = await listenBehindEdge({ app, port: 0, host: '127.0.0.1', log, metrics, slack, onFailure: () => {} });
+    edge = await listenBehindEdge({ app, port: 0, host: '127.0.0.1', log, metrics, ingresses: [slack], onFailure: () => {} });
     expect((await postSlack(edge.url, slashCommandBody({ text: 'help' }))).status).toBe(200);
     expect((await postSlack(edge.url, slashCommandBody({ text: 'help' }), { secret: 'another-secret' })).status).toBe(401);
 

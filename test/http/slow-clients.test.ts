@@ -6,6 +6,7 @@ import { type Edge, listenBehindEdge } from '../../src/http/edge.js';
 import type { HttpLimits } from '../../src/http/listener.js';
 import { createHttpApp, finishHttpApp, listen } from '../../src/http/server.js';
 import { Metrics } from '../../src/core/metrics.js';
+import { slackEdgeRoute } from '../../src/platforms/slack/edge-route.js';
 import { SIGNING_SECRET } from '../slack/support/slack-requests.js';
 
 const log = pino({ level: 'silent' });
@@ -31,8 +32,8 @@ function app() {
 }
 
 async function behindEdge(): Promise<string> {
-  const slack = { ingress: { signingSecret: SIGNING_SECRET, capacity: 100, inFlight: new SharedArrayBuffer(4) }, deliver: () => {} };
-  edge = await listenBehindEdge({ app: app(), port: 0, host: '127.0.0.1', log, slack, limits: LIMITS, onFailure: () => {} });
+  const slack = slackEdgeRoute({ signingSecret: SIGNING_SECRET, capacity: 100, inFlight: new SharedArrayBuffer(4) }, () => {});
+  edge = await listenBehindEdge({ app: app(), port: 0, host: '127.0.0.1', log, ingresses: [slack], limits: LIMITS, onFailure: () => {} });
   return edge.url;
 }
 

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseForm } from 'node:querystring';
 import { OVERLOADED_TEXT } from '../../pipeline/replies.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../http/json-depth.js';
+import type { EdgeHooks, EdgeIngressConfig, EdgeIngressFactory, EdgeRefusal } from '../platform.js';
 import { envelopeProblem } from './envelope.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -13,12 +14,8 @@ const WINDOW_SECONDS = 5 * 60;
 const SSL_CHECK_LIMIT = 512;
 
 /** What the HTTP edge needs to answer Slack on its own; plain data, so it crosses to a worker thread. */
-export interface SlackIngressConfig {
+export interface SlackIngressConfig extends EdgeIngressConfig {
   signingSecret: string;
-  /** Requests acknowledged but not yet worked on, beyond which new ones are turned away. */
-  capacity: number;
-  /** One Int32: acknowledged requests not yet finished. The edge adds, the worker-on side subtracts. */
-  inFlight: SharedArrayBuffer;
 }
 
 /** A verified, acknowledged Slack request, handed on for Bolt to process. */
@@ -28,21 +25,9 @@ export interface SlackDelivery {
   retryReason?: string;
 }
 
-/** What was refused and why: the reason is for the log, never for the caller. */
-export interface SlackRefusal {
-  status: 400 | 401 | 413;
-  reason: string;
-  retryNum?: string;
-}
+export type SlackRefusal = EdgeRefusal;
 
-export interface SlackIngressHooks {
-  deliver(delivery: SlackDelivery): void;
-  refused(refusal: SlackRefusal): void;
-  /** A request was turned away because `inFlight` acknowledged requests are still waiting. */
-  turnedAway(inFlight: number): void;
-  warn(fields: Record<string, unknown>, message: string): void;
-  now?: () => number;
-}
+export type SlackIngressHooks = EdgeHooks<SlackDelivery>;
 
 /** A refusal: the status, and the reason we log (never shown to the caller). */
 class Refusal extends Error {
@@ -230,3 +215,6 @@ function parseBody(contentType: string | undefined, raw: string): Record<string,
   }
   throw new Refusal(400, 'body is not a Slack form or JSON object');
 }
+
+/** What the HTTP edge thread calls (src/http/edge-thread.ts imports this module by the descriptor's `edge`). */
+export const edgeIngress = slackIngress satisfies EdgeIngressFactory;
