@@ -1,5 +1,7 @@
 import type { types } from '@slack/bolt';
-import type { Message, MessageAction, Progress, Severity } from '../../core/message.js';
+import type { Message, MessageAction, Severity } from '../../core/message.js';
+import { progressText } from '../shared/progress-text.js';
+import { count, truncate } from '../shared/truncate.js';
 
 /**
  * The Block Kit renderer: the Message model as Slack blocks plus the plain `text`
@@ -30,7 +32,6 @@ const MAX_FIELDS_SHOWN = 40;
 const MAX_TEXT_SECTIONS = 4;
 const MAX_CODE_SECTIONS = 4;
 const FALLBACK_TEXT = 3000;
-const BAR_WIDTH = 20;
 
 export const severityEmoji: Record<Severity, string> = {
   info: ':information_source:',
@@ -93,12 +94,6 @@ export function renderBlocks(message: Message): SlackMessage {
   return { text: fallbackText(heading, message), blocks };
 }
 
-export function progressText(progress: Progress): string {
-  const ratio = progress.total > 0 ? Math.min(1, Math.max(0, progress.done / progress.total)) : 0;
-  const filled = Math.round(ratio * BAR_WIDTH);
-  const bar = `${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}`;
-  return `${bar} ${progress.done}/${progress.total} (${Math.round(ratio * 100)}%)${progress.label ? ` ${progress.label}` : ''}`;
-}
 
 function buttons(actions: readonly MessageAction[]): { elements: types.Button[]; dropped: string[] } {
   const elements: types.Button[] = [];
@@ -172,13 +167,6 @@ export function escapeMrkdwn(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
-/** Slack counts UTF-16 code units; the ellipsis shows that something was cut. */
-function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let cut = text.slice(0, max - 1);
-  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
-  return `${cut}…`;
-}
 
 /** As truncate, but never leaves half an `&amp;` behind. */
 function truncateEscaped(text: string, max: number): string {
@@ -204,8 +192,4 @@ function split(text: string, size: number, maxChunks: number): { chunks: string[
     rest = rest.slice(end).replace(/^\n/, '');
   }
   return { chunks, omitted: rest.length };
-}
-
-function count(n: number, noun: string): string {
-  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -1,5 +1,6 @@
 import type { ConfirmDialog, Message, MessageAction, Severity } from '../../core/message.js';
-import { progressText } from '../slack/block-kit.js';
+import { progressText } from '../shared/progress-text.js';
+import { count, truncate } from '../shared/truncate.js';
 
 /**
  * The Adaptive Card 1.5 renderer: the Message model as a card for Teams. Buttons
@@ -185,13 +186,4 @@ function cut(text: string, max: number, what: string, notes: string[]): string {
   return shortened;
 }
 
-function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let head = text.slice(0, max - 1);
-  if (/[\uD800-\uDBFF]$/.test(head)) head = head.slice(0, -1);
-  return `${head}…`;
-}
 
-function count(n: number, noun: string): string {
-  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
-}
