@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { QueuedJobData } from '../../src/jobs/job-data.js';
 import type { JobFailure } from '../../src/jobs/job-hooks.js';
 import { REDIS_URL } from '../support/redis.js';
+import { bump } from '../fixtures/counter-action.js';
 import { JobsHarness, waitFor } from './harness.js';
 
 let h: JobsHarness | undefined;
@@ -100,6 +101,6 @@ describe('a worker killed mid-job', () => {
     expect(h.audit.entries.at(-1)).toMatchObject({ type: 'job.failed', jobId: expect.any(String) });
     await expect(h.queue.submit(await h.planned(), 'k2')).resolves.toMatchObject({ created: true });
     // The worker hook hears it once, from whichever worker claimed the report, with no action result.
-    expect(failed).toEqual([{ jobNumber, jobId: expect.any(String), reason: expect.stringMatching(/^its workers kept stopping while running it \(job stalled more than allowable limit; ref [0-9a-f]{8}\)$/) }]);
+    expect(failed).toEqual([{ jobNumber, jobId: expect.any(String), reason: expect.stringMatching(/^its workers kept stopping while running it \(job stalled more than allowable limit; ref [0-9a-f]{8}\)$/), verb: bump }]);
   });
 });

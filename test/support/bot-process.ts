@@ -63,14 +63,26 @@ export interface StartedBot {
 }
 
 /** `npm start` with `env` on top of botBaseEnv(), stdin closed; resolves once the bot logs that it started. */
-export function startBot(env: Record<string, string>, args: string[] = []): Promise<StartedBot> {
+/**
+ * Starts `src/main.ts` and resolves once it says it started. A bot that has not started
+ * within `startTimeoutMs` is killed and the promise rejects with what it wrote: the
+ * default is under the tests' 30 s hook timeout, so a slow start never leaves an
+ * orphaned bot spinning for the rest of the run.
+ */
+export function startBot(env: Record<string, string>, args: string[] = [], startTimeoutMs = 28_000): Promise<StartedBot> {
   const bot = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { env: { ...botBaseEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   return new Promise((resolve, reject) => {
+    const deadline = setTimeout(() => {
+      bot.kill('SIGKILL');
+      reject(new Error(`bot did not start within ${startTimeoutMs} ms:\n${stderr}`));
+    }, startTimeoutMs);
+    bot.once('exit', () => clearTimeout(deadline));
     bot.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       const line = stderr.split('\n').find((l) => l.includes('"maestro-bot started"'));
       if (!line) return;
+      clearTimeout(deadline);
       const started = JSON.parse(line) as Record<string, unknown>;
       resolve({
         process: bot,
