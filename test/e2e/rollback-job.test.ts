@@ -1,3 +1,4 @@
+import { waitFor } from '../support/wait-for.js';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,11 +88,7 @@ async function runWorker(options: { lockDurationMs?: number; stalledIntervalMs?:
 }
 
 async function until(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitFor(condition, { timeoutMs, everyMs: 50 });
 }
 
 async function finished(jobNumber: number) {

@@ -1,3 +1,4 @@
+import { waitFor as waitUntil } from '../support/wait-for.js';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { HttpFake } from './http-fake.js';
 
@@ -95,13 +96,7 @@ export class FakeSlackApi extends HttpFake {
   }
 
   async waitFor(predicate: (calls: SlackCall[]) => boolean, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate(this.calls)) {
-      if (Date.now() > deadline) {
-        throw new Error(`fake Slack: condition not met in ${timeoutMs} ms; calls: ${this.calls.map((c) => `${c.method}/${c.status}`).join(', ')}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await waitUntil(() => predicate(this.calls), { timeoutMs, what: 'a fake Slack condition', seen: () => `calls: ${this.calls.map((c) => `${c.method}/${c.status}`).join(', ')}` });
   }
 
   protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,3 +1,4 @@
+import { waitFor as waitUntil } from '../support/wait-for.js';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
@@ -120,14 +121,11 @@ export class FakeSocketMode {
   }
 
   async waitFor(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate()) {
-      if (Date.now() > deadline) {
-        const seen = this.connections.map((c) => `#${c.id} ${c.closedAt === undefined ? 'open' : `closed ${c.closeCode}`}`).join(', ');
-        throw new Error(`fake Socket Mode: condition not met in ${timeoutMs} ms; connections: ${seen || 'none'}; ${this.received.length} messages received`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const seen = () => {
+      const connections = this.connections.map((c) => `#${c.id} ${c.closedAt === undefined ? 'open' : `closed ${c.closeCode}`}`).join(', ');
+      return `connections: ${connections || 'none'}; ${this.received.length} messages received`;
+    };
+    await waitUntil(predicate, { timeoutMs, what: 'a fake Socket Mode condition', seen });
   }
 
   async stop(): Promise<void> {

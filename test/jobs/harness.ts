@@ -1,3 +1,4 @@
+import { waitFor as waitUntil } from '../support/wait-for.js';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterEach } from 'vitest';
@@ -116,11 +117,7 @@ export async function elapse(redis: Redis, prefix: string, ms: number): Promise<
 }
 
 export async function waitFor(condition: () => Promise<boolean> | boolean, timeoutMs = 10_000, everyMs = 25): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
+  await waitUntil(condition, { timeoutMs, everyMs });
 }
 
 /** A fresh harness per test, closed after it: `const harness = harnessPerTest();` then `const h = harness('name')` in each test. */

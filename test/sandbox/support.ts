@@ -1,3 +1,4 @@
+import { waitFor as waitUntil } from '../support/wait-for.js';
 import { resolve } from 'node:path';
 import { ApiException, AppsV1Api, CoreV1Api, type V1Deployment } from '@kubernetes/client-node';
 import { loadCatalog } from '../../src/config/catalog.js';
@@ -22,18 +23,7 @@ export async function startTestCluster(options: Partial<SandboxOptions> = {}): P
 }
 
 export async function waitFor<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  return waitUntil(probe, { what, timeoutMs, everyMs: 25 });
 }
 
 /** The same completeness test `kubectl rollout status` applies. */
