@@ -9,7 +9,7 @@ import type { Platform } from '../core/request.js';
 import type { CommandHandler } from '../pipeline/command.js';
 import type { InteractionHandler } from '../pipeline/interaction.js';
 import { type PlatformConfigs, platforms } from '../platforms/index.js';
-import type { EdgeIngress, PlatformRuntime, RoleGroups } from '../platforms/platform.js';
+import type { EdgeIngress, PlatformRuntime, RoleGroups } from '../platforms/shared/platform.js';
 
 /** A configured platform with its SDK half loaded. */
 export interface LoadedPlatform {

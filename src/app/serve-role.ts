@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { listenBehindEdge } from '../http/edge.js';
 import { finishHttpApp, listen } from '../http/server.js';
-import type { EdgeIngress } from '../platforms/platform.js';
+import type { EdgeIngress } from '../platforms/shared/platform.js';
 import type { Metrics } from '../core/metrics.js';
 import type { AppEnv } from './app-env.js';
 import { type ConsoleSessionDeps, runConsoleSession } from './console-session.js';

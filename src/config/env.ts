@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { deepFreeze } from './catalog.js';
-import { ConfigError } from './config-error.js';
+import { ConfigError } from '../core/config-error.js';
 
 /**
  * Every environment variable the bot reads, parsed once in main.ts and passed down.

@@ -1,6 +1,6 @@
 import { Counter, Gauge } from 'prom-client';
 import type { Metrics } from '../core/metrics.js';
-import type { EdgeIngress } from '../platforms/platform.js';
+import type { EdgeIngress } from '../platforms/shared/platform.js';
 
 export type EdgeCounters = Counter<'outcome'>;
 

@@ -1,4 +1,4 @@
-import type { EdgeIngressConfig, EdgeRefusal } from '../platforms/platform.js';
+import type { EdgeIngressConfig, EdgeRefusal } from '../platforms/shared/platform.js';
 import type { HttpLimits } from './listener.js';
 
 /** One platform route the edge thread answers itself; plain data, so that it crosses to the thread. */

@@ -10,7 +10,7 @@ import { Agent, createServer, type IncomingHttpHeaders, type IncomingMessage, re
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { EdgeIngressFactory } from '../platforms/platform.js';
+import type { EdgeIngressFactory } from '../platforms/shared/platform.js';
 import type { EdgeRoute, EdgeToMain, EdgeWorkerData } from './edge-protocol.js';
 import { configureListener } from './listener.js';
 

@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { Metrics } from '../core/metrics.js';
-import type { EdgeIngress } from '../platforms/platform.js';
+import type { EdgeIngress } from '../platforms/shared/platform.js';
 import { type EdgeCounters, edgeCounters } from './edge-metrics.js';
 import type { EdgeToMain, EdgeWorkerData } from './edge-protocol.js';
 import { configureListener, DEFAULT_HTTP_LIMITS, type HttpLimits, localUrl } from './listener.js';

@@ -3,7 +3,7 @@ import type { Catalog } from '../config/catalog-schema.js';
 import type { AuditEntry } from '../core/audit.js';
 import type { ChatPort, MessageRef } from '../core/chat-port.js';
 import { type GroupsOf, NO_GROUPS, withLookupFailure } from '../core/group-lookup.js';
-import { rolesOf } from '../core/policy.js';
+import { rolesOf } from '../config/policy.js';
 import type { Actor, Conversation, Platform } from '../core/request.js';
 import type { ApprovalStore, PendingApproval } from './approval-store.js';
 import { approvalMessage, clock } from './approval-card.js';

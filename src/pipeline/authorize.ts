@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Plan, Risk } from '../core/action.js';
 import type { ChatPort } from '../core/chat-port.js';
 import { NO_GROUPS, withLookupFailure } from '../core/group-lookup.js';
-import { denialText, evaluatePolicy, type PolicyDecision } from '../core/policy.js';
+import { denialText, evaluatePolicy, type PolicyDecision } from '../config/policy.js';
 import type { Actor, CommandRequest, Conversation } from '../core/request.js';
 import { auditRequest } from './audit.js';
 import { announceBreakGlass } from './break-glass.js';

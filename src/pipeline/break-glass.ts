@@ -3,7 +3,7 @@ import type { Catalog } from '../config/catalog-schema.js';
 import type { Plan } from '../core/action.js';
 import type { ChatPort } from '../core/chat-port.js';
 import type { Message } from '../core/message.js';
-import { incidentChannels } from '../core/policy.js';
+import { incidentChannels } from '../config/policy.js';
 import type { Actor, Conversation } from '../core/request.js';
 
 /** Pages the on-call (main.ts fills it with the PagerDuty client). */

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { ChatPort } from '../core/chat-port.js';
 import type { ParsedCommand } from '../core/grammar.js';
-import type { PolicyDecision } from '../core/policy.js';
+import type { PolicyDecision } from '../config/policy.js';
 import type { CommandRequest } from '../core/request.js';
 import { actionContext } from './action-context.js';
 import type { ApprovalDesk } from './approvals.js';

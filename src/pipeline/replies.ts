@@ -1,24 +1,11 @@
 import type { Plan } from '../core/action.js';
 import type { Message } from '../core/message.js';
+export { internalErrorMessage, OVERLOADED_TEXT, userErrorMessage } from '../core/error-replies.js';
 import { BUTTON } from './buttons.js';
 
 /** Message content the handlers send, written once for every platform. */
 
 /** Said instead of running a request the bot turned away in a burst (Slack's ack has room for text only). */
-export const OVERLOADED_TEXT = 'maestro-bot is working through a burst of requests and did not take this one; nothing was run. Please try again in a moment.';
-
-export function userErrorMessage(text: string): Message {
-  return { title: 'That did not work', severity: 'warning', text };
-}
-
-export function internalErrorMessage(ref: string): Message {
-  return {
-    title: 'Something went wrong',
-    severity: 'critical',
-    text: `Something went wrong on our side (ref ${ref}). Nothing further was changed; the details are in the bot's log under that ref.`,
-  };
-}
-
 export type PlanStage = 'dry-run' | 'needs-confirmation' | 'queued' | 'cancelled' | 'refused';
 
 export interface PlanMessageOptions {

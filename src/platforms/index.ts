@@ -28,7 +28,7 @@ export const platformNames = platforms.map((p) => p.name) as [PlatformName, ...P
 export const channelPlatformNames: readonly ChannelPlatformName[] = platforms.filter((p): p is WithChannels => p.channels).map((p) => p.name);
 export const cardPlatformNames: readonly CardPlatformName[] = platforms.filter((p): p is WithCards => p.alertCards).map((p) => p.name);
 
-export type { MemberCandidate } from './platform.js';
+export type { MemberCandidate } from './shared/platform.js';
 
 export function isChannelPlatform(name: string): name is ChannelPlatformName {
   return (channelPlatformNames as readonly string[]).includes(name);

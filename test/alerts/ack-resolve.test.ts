@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src/core/audit.js';
 import { parseCatalog } from '../../src/config/catalog.js';
-import { UNKNOWN_USERS_RULE } from '../../src/core/policy.js';
+import { UNKNOWN_USERS_RULE } from '../../src/config/policy.js';
 import { incidentIdFor } from '../../src/incidents/incident.js';
 import type { SlackCall } from '../fakes/slack-api.js';
 import { postSlack, slashCommandBody } from '../slack/support/slack-requests.js';

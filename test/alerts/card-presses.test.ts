@@ -3,7 +3,7 @@ import { incidentActions, kubernetesActions } from '../../src/verbs/index.js';
 import type { AuditEntry } from '../../src/core/audit.js';
 import { parseCommand } from '../../src/core/grammar.js';
 import { ActionRegistry } from '../../src/core/registry.js';
-import { UNKNOWN_USERS_RULE } from '../../src/core/policy.js';
+import { UNKNOWN_USERS_RULE } from '../../src/config/policy.js';
 import { incidentIdFor } from '../../src/incidents/incident.js';
 import { notification } from '../fixtures/alertmanager/payloads.js';
 import type { SlackCall } from '../fakes/slack-api.js';

@@ -1,12 +1,9 @@
 import path from 'node:path';
-import { localImports, sourceFiles } from '../support/source-files.js';
+import { runtimeImports, sourceFiles } from '../support/source-files.js';
 
-/** The folder a source file belongs to: a top-level folder of src/, or one verb's or one platform's own folder. */
+/** The folder a source file belongs to, relative to src/ (`.` for src/ itself): each directory is one folder. */
 export function folderOf(file: string): string {
-  const parts = path.relative('src', file).split(path.sep);
-  if (parts.length === 1) return '.';
-  const [top, sub] = parts;
-  return (top === 'verbs' || top === 'platforms') && parts.length > 2 ? `${top}/${sub}` : top!;
+  return path.relative('src', path.dirname(file)) || '.';
 }
 
 /** Folder → folder → one import that makes the edge (to name it in a failure). */
@@ -14,7 +11,7 @@ export function folderGraph(root = 'src'): Map<string, Map<string, string>> {
   const graph = new Map<string, Map<string, string>>();
   for (const file of sourceFiles(root)) {
     const from = folderOf(file);
-    for (const target of localImports(file)) {
+    for (const target of runtimeImports(file)) {
       const to = folderOf(target);
       if (to === from) continue;
       const edges = graph.get(from) ?? new Map<string, string>();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluatePolicy, type PolicyInput } from '../../src/core/policy.js';
+import { evaluatePolicy, type PolicyInput } from '../../src/config/policy.js';
 import { pagerChannel, people, policyCatalog, randomChannel } from './support.js';
 
 const catalog = policyCatalog();

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { errorRef } from '../../core/errors.js';
 import type { Actor, CommandRequest, Conversation } from '../../core/request.js';
 import type { CommandHandler, CommandResult } from '../../pipeline/command.js';
-import { internalErrorMessage } from '../../pipeline/replies.js';
+import { internalErrorMessage } from '../../core/error-replies.js';
 import type { ConsoleChat } from './console-chat.js';
 import { renderText } from './render.js';
 

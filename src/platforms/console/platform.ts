@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { definePlatform } from '../platform.js';
+import { definePlatform } from '../shared/platform.js';
 
 /**
  * The console on stdin/stdout: on when the bot runs as `all` with no chat platform

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../../config/config-error.js';
+import { ConfigError } from '../../core/config-error.js';
 
 /**
  * The Slack variables, as a fragment main.ts merges into its EnvSchema

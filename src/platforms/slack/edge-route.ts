@@ -1,4 +1,4 @@
-import type { EdgeIngress } from '../platform.js';
+import type { EdgeIngress } from '../shared/platform.js';
 import { SLACK_EVENTS_PATH, type SlackDelivery, type SlackIngressConfig } from './ingress.js';
 import { slackPlatform } from './platform.js';
 

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Policy } from '../../config/catalog-schema.js';
 import type { Metrics } from '../../core/metrics.js';
 import type { CommandHandler } from '../../pipeline/command.js';
-import { InteractionHandler } from '../../pipeline/interaction.js';
+import type { InteractionHandler } from '../../pipeline/interaction.js';
 import { AfterAck, drainWithin } from '../../http/after-ack.js';
 import { authorizeBotToken } from './authorize.js';
 import { boltLogger } from './bolt-logger.js';
@@ -25,8 +25,8 @@ export { SlackUserGroups } from './user-groups.js';
 
 export interface SlackAdapterOptions {
   handler: CommandHandler;
-  /** Routes every button; defaults to one with only the plan buttons (tests). */
-  interactions?: InteractionHandler;
+  /** Routes every button (pipeline/buttons.ts). */
+  interactions: InteractionHandler;
   redis: Redis;
   /** Redis key prefix (REDIS_PREFIX). */
   prefix: string;
@@ -91,7 +91,7 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
   const chat = new SlackChat(client, log, { updateIntervalMs: options.updateIntervalMs, responseUrlBase: config.responseUrlBase, meter });
   registerListeners(bolt, {
     handler: options.handler,
-    interactions: options.interactions ?? new InteractionHandler(options.handler),
+    interactions: options.interactions,
     chat,
     dedupe: new DeliveryDedupe(options.redis, options.prefix),
     log,

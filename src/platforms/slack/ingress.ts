@@ -1,9 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseForm } from 'node:querystring';
-import { OVERLOADED_TEXT } from '../../pipeline/replies.js';
+import { OVERLOADED_TEXT } from '../../core/error-replies.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../http/json-depth.js';
-import type { EdgeHooks, EdgeIngressConfig, EdgeIngressFactory, EdgeRefusal } from '../platform.js';
+import type { EdgeHooks, EdgeIngressConfig, EdgeIngressFactory, EdgeRefusal } from '../shared/platform.js';
 import { envelopeProblem } from './envelope.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';

@@ -6,7 +6,7 @@ import { errorRef } from '../../core/errors.js';
 import type { Actor, CommandRequest, Conversation, InteractionRequest } from '../../core/request.js';
 import type { CommandHandler } from '../../pipeline/command.js';
 import type { InteractionHandler } from '../../pipeline/interaction.js';
-import { internalErrorMessage, OVERLOADED_TEXT, userErrorMessage } from '../../pipeline/replies.js';
+import { internalErrorMessage, OVERLOADED_TEXT, userErrorMessage } from '../../core/error-replies.js';
 import { type DeliveryDedupe, deliveryKey } from './dedupe.js';
 import type { SlackChat } from './slack-chat.js';
 

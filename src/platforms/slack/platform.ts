@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { definePlatform } from '../platform.js';
+import { definePlatform } from '../shared/platform.js';
 import { SlackEnvShape, slackConfigFrom } from './config.js';
 
 const ids = z.array(z.string().min(1)).default([]);

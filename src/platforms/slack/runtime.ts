@@ -1,4 +1,4 @@
-import type { PlatformRuntime } from '../platform.js';
+import type { PlatformRuntime } from '../shared/platform.js';
 import type { SlackConfig } from './config.js';
 import { slackEdgeRoute } from './edge-route.js';
 import { createSlackAdapter, createSlackChat, createSlackUserGroups } from './index.js';

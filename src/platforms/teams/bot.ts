@@ -5,7 +5,7 @@ import { errorRef } from '../../core/errors.js';
 import type { CommandRequest, InteractionRequest } from '../../core/request.js';
 import type { CommandHandler } from '../../pipeline/command.js';
 import type { InteractionHandler } from '../../pipeline/interaction.js';
-import { internalErrorMessage, userErrorMessage } from '../../pipeline/replies.js';
+import { internalErrorMessage, userErrorMessage } from '../../core/error-replies.js';
 import { actorOf, channelDataOf, channelNames, commandTextOf, conversationOf, submittedAction } from './activities.js';
 import { CARD_CONTENT_TYPE, renderAdaptiveCard } from './adaptive-card.js';
 import { CardCapture } from './card-capture.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../../config/config-error.js';
+import { ConfigError } from '../../core/config-error.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

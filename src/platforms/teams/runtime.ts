@@ -1,4 +1,4 @@
-import type { PlatformRuntime } from '../platform.js';
+import type { PlatformRuntime } from '../shared/platform.js';
 import type { TeamsConfig } from './config.js';
 import { createTeamsAdapter, createTeamsChat } from './index.js';
 

@@ -1,8 +1,8 @@
-import type { Catalog, Policy, PolicyRule } from '../config/catalog-schema.js';
-import type { Risk } from './action.js';
+import type { Catalog, Policy, PolicyRule } from './catalog-schema.js';
+import type { Risk } from '../core/action.js';
 import { holdsMembership } from '../platforms/catalog-fragments.js';
 import { isChannelPlatform } from '../platforms/index.js';
-import type { Actor, Conversation, Platform } from './request.js';
+import type { Actor, Conversation, Platform } from '../core/request.js';
 
 /** Everything a decision depends on; nothing else is consulted, so the same input always decides the same. */
 export interface PolicyInput {

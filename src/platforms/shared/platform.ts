@@ -3,12 +3,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import type { Policy } from '../config/policy-schema.js';
-import type { ChatPort } from '../core/chat-port.js';
-import type { GroupsOf } from '../core/group-lookup.js';
-import type { Metrics } from '../core/metrics.js';
-import type { CommandHandler } from '../pipeline/command.js';
-import type { InteractionHandler } from '../pipeline/interaction.js';
+import type { Policy } from '../../config/policy-schema.js';
+import type { ChatPort } from '../../core/chat-port.js';
+import type { GroupsOf } from '../../core/group-lookup.js';
+import type { Metrics } from '../../core/metrics.js';
+import type { CommandHandler } from '../../pipeline/command.js';
+import type { InteractionHandler } from '../../pipeline/interaction.js';
 
 /**
  * What a chat platform is to the rest of the bot. The descriptor is light on
