@@ -10,6 +10,7 @@ import { page } from '../verbs/page/page.js';
 import { StatuspageLinks } from '../verbs/statuspage/statuspage.js';
 import { ConsoleChat } from '../platforms/console/console-chat.js';
 import { createHttpApp } from '../http/server.js';
+import { mountWebhooks } from '../http/webhooks/index.js';
 import { kubernetesFromConfig } from '../clients/kubernetes/client.js';
 import type { SlackConfig } from '../platforms/slack/config.js';
 import type { TeamsConfig } from '../platforms/teams/config.js';
@@ -22,6 +23,7 @@ import type { Platform } from '../core/request.js';
 import { registerSecretValues } from '../core/secret-values.js';
 import { ActionRegistry } from '../core/registry.js';
 import { ApprovalStore } from '../pipeline/approval-store.js';
+import { AutomaticChanges, jobsIdle } from '../pipeline/automatic.js';
 import { CommandHandler } from '../pipeline/command.js';
 import { ConfirmationStore } from '../pipeline/confirmations.js';
 import { InteractionHandler } from '../pipeline/interaction.js';
@@ -110,7 +112,7 @@ export async function runBot(setup: BotSetup): Promise<number> {
       ...(healthMetrics ? { metrics: healthMetrics } : {}),
       endpoints,
       statuspageLinks,
-      ...(incidents.pager ? { resolver: incidents.pager } : {}),
+      ...(incidents.resolver ? { resolver: incidents.resolver } : {}),
       ...(env.MAESTRO_VERIFY_WINDOW ? { window: env.MAESTRO_VERIFY_WINDOW } : {}),
       runWorker: runsWorkers,
       kubernetes,
@@ -167,6 +169,8 @@ export async function runBot(setup: BotSetup): Promise<number> {
     const interactions = new InteractionHandler(handler);
     // Before any adapter takes requests: `ack`/`resolve` and the alert card buttons need it.
     incidents.registerRoutes(interactions, handler);
+    // Alert paging and verification resolving run as maestro-bot through this handler.
+    incidents.automate(new AutomaticChanges({ commands: handler, redis, prefix: env.REDIS_PREFIX, log }), () => jobsIdle(queue));
     // Follow-up buttons (after a verification regression, say) carry a command; it runs
     // as if the presser had typed it, through the same parse, policy and confirmation.
     interactions.route('command.run', (request, chat) =>
@@ -241,16 +245,18 @@ export async function runBot(setup: BotSetup): Promise<number> {
     }
 
     if (web) {
-      incidents.mount(
+      mountWebhooks({
         app,
-        {
+        queue: incidents.queue,
+        log,
+        alertmanager: {
           ...(env.ALERTMANAGER_TOKEN ? { token: env.ALERTMANAGER_TOKEN } : {}),
           ...(env.ALERTMANAGER_BASIC_USER && env.ALERTMANAGER_BASIC_PASSWORD
             ? { basic: { user: env.ALERTMANAGER_BASIC_USER, password: env.ALERTMANAGER_BASIC_PASSWORD } }
             : {}),
         },
-        (env.PAGERDUTY_WEBHOOK_SECRET ?? '').split(',').filter(Boolean),
-      );
+        pagerdutySecrets: (env.PAGERDUTY_WEBHOOK_SECRET ?? '').split(',').filter(Boolean),
+      });
       const stopSweeper = handler.startApprovalSweeper((platform) => chats.get(platform));
       closers.unshift(async () => stopSweeper());
     }

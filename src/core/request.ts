@@ -1,10 +1,13 @@
 /** What every adapter normalises its platform's input into. */
 export type Platform = 'slack' | 'teams' | 'console';
 
+/** Who acts: a person on a chat platform, or the bot itself (`system`) for the changes it makes on its own. */
+export type ActorPlatform = Platform | 'system';
+
 export interface Actor {
   id: string;
   name: string;
-  platform: Platform;
+  platform: ActorPlatform;
 }
 
 export interface Conversation {

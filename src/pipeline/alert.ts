@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { ChatPort } from '../core/chat-port.js';
 import type { InteractionRequest } from '../core/request.js';
 import { ALERT_ACTION_PREFIX } from '../incidents/incident-card.js';
+import type { IncidentLookups } from '../incidents/incident-lookups.js';
 import type { IncidentStore } from '../incidents/incident-store.js';
 import type { IncidentResponder } from '../incidents/responder.js';
 import type { CommandHandler, CommandResult } from './command.js';
@@ -10,6 +11,7 @@ import type { InteractionHandler } from './interaction.js';
 
 export interface AlertRouteDeps {
   store: IncidentStore;
+  lookups: IncidentLookups;
   responder: IncidentResponder;
   commands: CommandHandler;
   log: Logger;
@@ -34,10 +36,10 @@ export function registerAlertRoutes(interactions: InteractionHandler, deps: Aler
 const EXPIRED = 'This alert button has expired or does not belong to this conversation; nothing was done.';
 
 async function press(request: InteractionRequest, chat: ChatPort, deps: AlertRouteDeps, kind: 'action' | 'ack' | 'resolve'): Promise<CommandResult> {
-  const found = await deps.store.button(request.value);
+  const found = await deps.lookups.button(request.value);
   if (!found || found.button.kind !== kind) return { kind: 'failed', error: EXPIRED };
   const { incident, button } = found;
-  const card = await deps.store.cardIn(incident.id, request.conversation.platform, request.conversation.id);
+  const card = await deps.lookups.cardIn(incident.id, request.conversation.platform, request.conversation.id);
   if (!card) return { kind: 'failed', error: EXPIRED };
   let text: string = kind;
   if (kind === 'action') {

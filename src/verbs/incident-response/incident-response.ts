@@ -3,6 +3,7 @@ import type { Action } from '../../core/action.js';
 
 const IncidentArgs = z.object({
   incident: z.number().int().positive().optional().describe("the incident number in the card's footer"),
+  note: z.string().trim().min(1).max(1024).optional(),
 });
 export type IncidentArgs = z.infer<typeof IncidentArgs>;
 
@@ -28,7 +29,9 @@ function incidentVerb(name: 'ack' | 'resolve', summary: string): Action<Incident
           description: "the incident number in the card's footer; leave it out in the card's thread",
         },
       ],
-      flags: {},
+      flags: {
+        note: { kind: 'string', description: 'added to the PagerDuty incident and said in the thread', placeholder: '"text"' },
+      },
     },
     args: IncidentArgs,
     risk: 'low',

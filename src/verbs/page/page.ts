@@ -7,6 +7,8 @@ import { resolveTarget } from '../shared/target.js';
 /** What `page` needs; src/incidents/incident-pager.ts implements it over PagerDuty Events v2. */
 export interface PagePort {
   page(summary: string, details: Record<string, unknown>, options?: { dedupKey?: string }): Promise<{ dedupKey: string }>;
+  /** About an alert's incident: on its own dedup key, routing key and severity, linking its card threads. */
+  pageIncident?(number: number, summary: string): Promise<{ dedupKey: string }>;
 }
 
 export interface PagePorts {
@@ -17,6 +19,7 @@ export interface PagePorts {
 export const PageArgs = z.object({
   service: z.string().min(1),
   summary: z.string().trim().min(3, 'say what is wrong, in quotes').max(1024),
+  incident: z.number().int().positive().optional(),
 });
 export type PageArgs = z.infer<typeof PageArgs>;
 
@@ -44,7 +47,9 @@ export const page: Action<PageArgs, PagePorts, PagePlan> = {
       { name: 'service', kind: 'service', description: 'the service whose on-call to page' },
       { name: 'summary', kind: 'string', description: 'what is wrong, in quotes' },
     ],
-    flags: {},
+    flags: {
+      incident: { kind: 'int', description: "page about the incident with this number (its card's footer): its dedup key, severity and thread links", placeholder: 'N' },
+    },
   },
   args: PageArgs,
   risk: 'low',
@@ -54,6 +59,7 @@ export const page: Action<PageArgs, PagePorts, PagePlan> = {
   async plan(ctx: ActionContext<PagePorts>, args: PageArgs): Promise<Plan<PagePlan>> {
     resolveTarget(ctx, args.service);
     if (!ctx.ports.pager) throw new UserError(`${UNCONFIGURED}; page the on-call by phone`, 'pagerduty_unconfigured');
+    if (args.incident !== undefined && !ctx.ports.pager.pageIncident) throw new UserError('this bot keeps no incidents to page about; leave out --incident', 'incidents_unavailable');
     return {
       summary: `page the on-call of ${args.service} in ${ctx.env}: "${args.summary}"`,
       target: { service: args.service, env: ctx.env },
@@ -65,6 +71,20 @@ export const page: Action<PageArgs, PagePorts, PagePlan> = {
   async execute(ctx, args, _progress, plan): Promise<Message> {
     const pager = ctx.ports.pager;
     if (!pager) throw new UserError('PagerDuty is not configured; page the on-call by phone', 'pagerduty_unconfigured');
+    if (args.incident !== undefined && pager.pageIncident) {
+      // The incident's dedup key is its group's: a retried job, or a page a person sent about it, is the same page.
+      await pager.pageIncident(args.incident, args.summary);
+      return {
+        title: `Paged the on-call of ${args.service}`,
+        severity: 'success',
+        fields: [
+          { label: 'Summary', value: args.summary },
+          { label: 'Environment', value: ctx.env },
+          { label: 'Incident', value: String(args.incident) },
+          { label: 'Requested by', value: ctx.actor.name },
+        ],
+      };
+    }
     const dedupKey = plan?.data.dedupKey ?? `maestro-page-${ctx.requestId}`;
     await pager.page(args.summary, {
       service: args.service,
