@@ -3,7 +3,10 @@ import { loadCatalog } from '../src/config/catalog.js';
 import { editDistance, suggest } from '../src/core/did-you-mean.js';
 import { UserError } from '../src/core/errors.js';
 import { parseCommand, tokenize } from '../src/core/grammar.js';
+import { ActionRegistry } from '../src/core/registry.js';
 import { usage } from '../src/core/usage.js';
+import { rollback as shippedRollback } from '../src/verbs/rollback/rollback.js';
+import { statuspageActions } from '../src/verbs/statuspage/statuspage.js';
 import { cacheWarm, calls, flag, grammarRegistry, logs, rollback, statusPageOpen, status } from './fixtures/grammar-actions.js';
 
 const catalog = loadCatalog('config/catalog.yaml');
@@ -304,6 +307,38 @@ describe('usage', () => {
     expect(usage(statusPageOpen)).toBe('statuspage open <service> minor|major|critical <title>');
     expect(usage(status)).toBe('status [<service>]');
     expect(usage(logs)).toBe('logs <service> [--since 10m] [--grep re]');
+  });
+});
+
+describe('parseCommand: the shipped verbs, read from their schemas', () => {
+  const shipped = new ActionRegistry([shippedRollback, ...statuspageActions]);
+  const parseShipped = (text: string) => parseCommand(text, { registry: shipped, catalog });
+
+  it('refuses a flag value outside its z.enum, naming the choices', () => {
+    expect(() => parseShipped('rollback maestro-orchestrator --via helm')).toThrow(
+      new UserError("--via must be one of k8s, github; got 'helm' — see 'help rollback'", 'invalid_choice'),
+    );
+    expect(() => parseShipped('statuspage open maestro-orchestrator --impact huge')).toThrow(
+      "--impact must be one of none, minor, major, critical; got 'huge' — see 'help statuspage open'",
+    );
+  });
+
+  it('passes a flag value inside its z.enum to the args', () => {
+    expect(parseShipped('rollback maestro-orchestrator --via github --image-tag v2.7.3').args).toEqual({
+      service: 'maestro-orchestrator',
+      via: 'github',
+      imageTag: 'v2.7.3',
+    });
+  });
+
+  it('names a required flag left out as the flag the user must type, not as a <positional>', () => {
+    expect(() => parseShipped('statuspage update inc1')).toThrow(
+      new UserError("--status must be one of investigating, identified, monitoring, resolved — see 'help statuspage update'", 'invalid_arguments'),
+    );
+  });
+
+  it('shows the choices of an enum flag in usage', () => {
+    expect(usage(shippedRollback)).toBe('rollback <service> [--to-revision N] [--via k8s|github] [--image-tag T]');
   });
 });
 

@@ -163,6 +163,27 @@ describe('help in a deployment without every credential', () => {
     expect(JSON.stringify(message)).not.toContain('Not available here');
   });
 
+  it("shows a z.enum flag's choices from the schema: --via k8s|github, not a placeholder", async () => {
+    const message = await shipped({ github: {} })('help rollback');
+    expect(message.text).toBe('Usage: rollback <service> [--to-revision N] [--via k8s|github] [--image-tag T]');
+    expect(fieldValue(message, '--via k8s|github')).toBe("k8s (default): kubectl rollout undo; github: dispatch the catalog's cd-rollback.yml workflow");
+  });
+
+  it('takes every description from the schema', async () => {
+    const message = await shipped({ statuspage: {} })('help statuspage open');
+    expect(fieldValue(message, '<service>')).toBe('the catalog service whose component is affected');
+    expect(fieldValue(message, '--impact none|minor|major|critical')).toBe('how bad it is for users (default minor)');
+    expect(fieldValue(message, '--body "..."')).toBe("the update's text (default: the catalog's template)");
+  });
+
+  it('shows a flag the schema requires without brackets, and says it is required', async () => {
+    const message = await shipped({ statuspage: {} })('help statuspage update');
+    expect(message.text).toBe(
+      'Usage: statuspage update <incident> --status investigating|identified|monitoring|resolved [--impact none|minor|major|critical] [--body "..."]',
+    );
+    expect(fieldValue(message, '--status investigating|identified|monitoring|resolved')).toBe('where the incident stands now (required)');
+  });
+
   it("says in one verb's help what of it cannot run here", async () => {
     const message = await shipped({})('help rollback');
     expect(message.text).toContain('Not available here with --via github: the GitHub rollback needs GITHUB_TOKEN');

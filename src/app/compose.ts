@@ -166,26 +166,13 @@ export async function runBot(setup: BotSetup): Promise<number> {
       cluster: cluster.name,
     });
 
-    const interactions = new InteractionHandler(handler);
-    // Before any adapter takes requests: `ack`/`resolve` and the alert card buttons need it.
-    incidents.registerRoutes(interactions, handler);
+    // Before any adapter takes requests: `ack`/`resolve` and the alert card buttons need the incidents.
+    // What every button does is in pipeline/buttons.ts.
+    const interactions = new InteractionHandler(handler, {
+      incidents: { store: incidents.store, lookups: incidents.lookups, responder: incidents.responder, log },
+    });
     // Alert paging and verification resolving run as maestro-bot through this handler.
     incidents.automate(new AutomaticChanges({ commands: handler, redis, prefix: env.REDIS_PREFIX, log }), () => jobsIdle(queue));
-    // Follow-up buttons (after a verification regression, say) carry a command; it runs
-    // as if the presser had typed it, through the same parse, policy and confirmation.
-    interactions.route('command.run', (request, chat) =>
-      handler.handle(
-        {
-          kind: 'command',
-          id: request.id,
-          actor: request.actor,
-          conversation: request.conversation,
-          ...(request.threadId ? { threadId: request.threadId } : {}),
-          text: request.value,
-        },
-        chat,
-      ),
-    );
 
     let worker: JobWorker | undefined;
     const app = createHttpApp({

@@ -11,31 +11,6 @@ import type { Actor, Conversation } from './request.js';
  */
 export type Risk = 'read' | 'low' | 'high';
 
-/** How the grammar reads one positional argument or flag value. */
-export type ParamKind = 'service' | 'string' | 'int' | 'duration' | 'boolean';
-
-export interface PositionalParam {
-  name: string;
-  kind: ParamKind;
-  description: string;
-  optional?: boolean;
-  /** Fixed choices, listed in help and in the error for anything else. */
-  choices?: readonly string[];
-}
-
-export interface FlagParam {
-  kind: ParamKind;
-  description: string;
-  /** Shown in usage: `--to-revision N`. */
-  placeholder?: string;
-}
-
-export interface Params {
-  positional: readonly PositionalParam[];
-  /** Flags specific to this verb, by long name without dashes (`to-revision`). */
-  flags: Readonly<Record<string, FlagParam>>;
-}
-
 export interface ActionContext<Ports = unknown> {
   requestId: string;
   actor: Actor;
@@ -82,8 +57,11 @@ export interface Action<Args = unknown, Ports = unknown, PlanData = unknown> {
   /** The verb as typed; two words for sub-commands (`cache warm`). */
   name: string;
   summary: string;
-  params: Params;
-  /** Validates what the grammar assembled from positionals and flags (camelCased). */
+  /**
+   * The one description of the verb's arguments: each key is a positional (in key order)
+   * or a `--flag`, documented by its `.describe()` text and its argMeta (src/core/arg-meta.ts);
+   * it validates what the grammar assembled from them.
+   */
   args: z.ZodType<Args>;
   risk: Risk;
   examples: readonly string[];

@@ -1,11 +1,13 @@
 import type { Catalog } from '../config/catalog-schema.js';
-import type { AnyAction, FlagParam, ParamKind, PositionalParam } from './action.js';
+import type { AnyAction } from './action.js';
 import { describeIssues } from './arg-issues.js';
+import type { ArgKind } from './arg-meta.js';
+import { type Arg, argSpec } from './arg-spec.js';
 import { didYouMean, suggest } from './did-you-mean.js';
 import { UserError } from './errors.js';
 import type { ActionRegistry } from './registry.js';
 import { lex, shorten, type Token } from './tokenize.js';
-import { camelCase, flagChoices, flagUsage, GLOBAL_FLAGS, positionalUsage } from './usage.js';
+import { flagUsage, GLOBAL_FLAGS, positionalUsage } from './usage.js';
 
 export { tokenize } from './tokenize.js';
 
@@ -40,7 +42,7 @@ const BOOLEAN_WORDS = new Map([
 /** One flag or positional being read: how it is named in errors, and what it accepts. */
 interface Slot {
   label: string;
-  kind: ParamKind;
+  kind: ArgKind;
   choices?: readonly string[];
 }
 
@@ -73,6 +75,7 @@ export function parseCommand(text: string, deps: GrammarDeps): ParsedCommand {
 
   const { action, rest } = resolveVerb(tokens, deps.registry);
   const verb = action.name;
+  const spec = argSpec(action);
   const fail = (message: string, code: string) => new UserError(`${message} — see 'help ${verb}'`, code);
   const attempt = <T>(read: () => T): T => {
     try {
@@ -95,8 +98,7 @@ export function parseCommand(text: string, deps: GrammarDeps): ParsedCommand {
     }
     const { name, inline } = splitFlag(token.text);
     const global = GLOBAL_FLAGS.find((g) => g.name === name || g.short === name);
-    // hasOwn: `--constructor` must be an unknown flag, not Object.prototype's.
-    const own: FlagParam | undefined = Object.hasOwn(action.params.flags, name) ? action.params.flags[name] : undefined;
+    const own: Arg | undefined = spec.flags.get(name);
     if (!global && !own) throw fail(unknownFlag(token.text, action), 'unknown_flag');
     const canonical = global ? global.name : name;
     if (seen.has(canonical)) throw fail(`--${canonical} is given twice; give it once`, 'duplicate_flag');
@@ -112,7 +114,7 @@ export function parseCommand(text: string, deps: GrammarDeps): ParsedCommand {
       }
     }
     if (!isSwitch && !value) {
-      const shown = global ? `--${global.name} ${global.placeholder}` : flagUsage(action, name, own!);
+      const shown = global ? `--${global.name} ${global.placeholder}` : flagUsage(own!);
       throw fail(`--${canonical} needs a value, as in '${shown}'`, 'missing_value');
     }
     if (global) {
@@ -140,7 +142,7 @@ export function parseCommand(text: string, deps: GrammarDeps): ParsedCommand {
     throw fail(`unknown env '${shorten(env, 40)}' — ${hint ? `${hint} Known` : 'known'} envs: ${envs.join(', ')}`, 'unknown_env');
   }
 
-  const params = action.params.positional;
+  const params = spec.positional;
   if (positionals.length > params.length) {
     const extras = positionals.slice(params.length);
     // Capped: the error goes back to chat, and a pasted wall of words must not come back whole.
@@ -153,20 +155,23 @@ export function parseCommand(text: string, deps: GrammarDeps): ParsedCommand {
   if (missing.length > 0) throw fail(`${verb} needs ${missing.map(positionalUsage).join(' ')}`, 'missing_argument');
 
   const assembled: Record<string, unknown> = {};
-  const labels = new Map<string, string>();
+  // Every key, read or not: zod's "is required" for a flag left out must name `--status`, not a key.
+  const labels = new Map<string, string>([
+    ...params.map((p): [string, string] => [p.key, `<${p.name}>`]),
+    ...[...spec.flags.values()].map((f): [string, string] => [f.key, `--${f.name}`]),
+  ]);
   let service: string | undefined;
   const read = (key: string, raw: string, slot: Slot) => {
-    labels.set(key, slot.label);
     assembled[key] = attempt(() => convert(raw, slot, deps.catalog));
     if (slot.kind === 'service' && service === undefined) service = raw;
   };
-  params.forEach((param: PositionalParam, index) => {
+  params.forEach((param, index) => {
     const token = positionals[index];
-    if (token) read(param.name, token.text, { label: `<${param.name}>`, kind: param.kind, choices: param.choices });
+    if (token) read(param.key, token.text, { label: `<${param.name}>`, kind: param.kind, choices: param.choices });
   });
   for (const [name, raw] of rawFlags) {
-    const flag = action.params.flags[name]!;
-    read(camelCase(name), raw, { label: `--${name}`, kind: flag.kind, choices: flagChoices(action, name) });
+    const flag = spec.flags.get(name)!;
+    read(flag.key, raw, { label: `--${name}`, kind: flag.kind, choices: flag.choices });
   }
 
   if (service !== undefined) {
@@ -231,7 +236,7 @@ function splitFlag(text: string): { name: string; inline?: string } {
 }
 
 function unknownFlag(typed: string, action: AnyAction): string {
-  const own = Object.keys(action.params.flags);
+  const own = [...argSpec(action).flags.keys()];
   const name = typed.replace(/=.*$/, '').replace(/^(--?|[—–])/, '');
   const offered = GLOBAL_FLAGS.filter((g) => !g.emergency);
   const hint = didYouMean(suggest(name, [...own, ...offered.map((g) => g.name)]).map((s) => `--${s}`));

@@ -1,4 +1,5 @@
 import type { AnyAction } from './action.js';
+import { argSpec } from './arg-spec.js';
 
 /** The verbs the bot understands. A verb is registered only once its action really works. */
 export class ActionRegistry {
@@ -11,6 +12,8 @@ export class ActionRegistry {
   register(action: AnyAction): void {
     if (this.actions.has(action.name)) throw new Error(`action '${action.name}' is registered twice`);
     if (action.risk !== 'read' && !action.plan) throw new Error(`action '${action.name}' changes things but has no plan()`);
+    // Read now, so an args schema the grammar cannot use stops start-up rather than a command.
+    argSpec(action);
     this.actions.set(action.name, action);
   }
 

@@ -1,5 +1,6 @@
-import { z } from 'zod';
-import type { AnyAction, FlagParam, ParamKind, PositionalParam } from './action.js';
+import type { AnyAction } from './action.js';
+import type { ArgKind } from './arg-meta.js';
+import { type Arg, argSpec } from './arg-spec.js';
 
 /** A flag every verb takes; the grammar reads these, help describes them once. */
 export interface GlobalFlag {
@@ -20,7 +21,7 @@ export const GLOBAL_FLAGS: readonly GlobalFlag[] = [
   { name: 'break-glass', placeholder: '', emergency: true, description: 'skip two-person approval in an emergency (needs --reason; pages on-call and is flagged in the audit trail)' },
 ];
 
-const kindPlaceholder: Record<ParamKind, string> = {
+const kindPlaceholder: Record<ArgKind, string> = {
   service: 'SERVICE',
   string: 'TEXT',
   int: 'N',
@@ -28,11 +29,11 @@ const kindPlaceholder: Record<ParamKind, string> = {
   boolean: 'on|off',
 };
 
-/** `rollback <service> [--to-revision N] [--via k8s|github]`: the verb's own arguments, from its params. */
+/** `rollback <service> [--to-revision N] [--via k8s|github]`: the verb's own arguments, from its args schema. */
 export function usage(action: AnyAction): string {
-  const parts = [action.name, ...action.params.positional.map(positionalUsage)];
-  for (const [name, flag] of Object.entries(action.params.flags)) parts.push(`[${flagUsage(action, name, flag)}]`);
-  return parts.join(' ');
+  const spec = argSpec(action);
+  const flags = [...spec.flags.values()].map((flag) => (flag.optional ? `[${flagUsage(flag)}]` : flagUsage(flag)));
+  return [action.name, ...spec.positional.map(positionalUsage), ...flags].join(' ');
 }
 
 /** `[--env ENV] [--dry-run] [--reason "text"] [--yes]`: shown once, not on every verb. */
@@ -45,37 +46,14 @@ export function globalFlagUsage(flag: GlobalFlag): string {
 }
 
 /** `<service>`, `[<verb>]`, or the choices themselves (`on|off`), which say more than a name. */
-export function positionalUsage(param: PositionalParam): string {
-  const shown = param.choices?.length ? param.choices.join('|') : `<${param.name}>`;
-  return param.optional ? `[${shown}]` : shown;
+export function positionalUsage(arg: Arg): string {
+  const shown = arg.choices?.length ? arg.choices.join('|') : `<${arg.name}>`;
+  return arg.optional ? `[${shown}]` : shown;
 }
 
-/** `--to-revision N`; a boolean flag is a bare switch. */
-export function flagUsage(action: AnyAction, name: string, flag: FlagParam): string {
-  if (flag.kind === 'boolean' && !flag.placeholder) return `--${name}`;
-  const placeholder = flag.placeholder ?? flagChoices(action, name)?.join('|') ?? kindPlaceholder[flag.kind];
-  return `--${name} ${placeholder}`;
-}
-
-/**
- * The fixed values a flag accepts. FlagParam has no `choices`, so they come from the
- * action's zod schema (a `z.enum`, possibly optional or defaulted): one source of truth
- * for what is accepted and what help shows.
- */
-export function flagChoices(action: AnyAction, name: string): readonly string[] | undefined {
-  const schema = action.args;
-  if (!(schema instanceof z.ZodObject)) return undefined;
-  let field: unknown = (schema.shape as Record<string, unknown>)[camelCase(name)];
-  for (let depth = 0; depth < 4; depth++) {
-    if (field instanceof z.ZodOptional || field instanceof z.ZodNullable) field = field.unwrap();
-    else if (field instanceof z.ZodDefault || field instanceof z.ZodPrefault) field = field.def.innerType;
-    else break;
-  }
-  if (field instanceof z.ZodEnum) return field.options.map(String);
-  return undefined;
-}
-
-/** `to-revision` → `toRevision`: how flag names become argument keys. */
-export function camelCase(name: string): string {
-  return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+/** `--to-revision N`, `--via k8s|github`; a boolean flag is a bare switch. */
+export function flagUsage(arg: Arg): string {
+  if (arg.kind === 'boolean' && !arg.placeholder) return `--${arg.name}`;
+  const placeholder = arg.placeholder ?? (arg.choices?.length ? arg.choices.join('|') : kindPlaceholder[arg.kind]);
+  return `--${arg.name} ${placeholder}`;
 }

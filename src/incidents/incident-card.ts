@@ -1,8 +1,6 @@
 import type { Field, Message, MessageAction, Severity as MessageSeverity } from '../core/message.js';
-import type { ButtonKind, Incident, StoredAlert } from './incident.js';
-
-/** The action ids of suggested-action buttons start with this; alert.ts routes them by it. */
-export const ALERT_ACTION_PREFIX = 'alert.action';
+import { alertButtonId } from '../pipeline/buttons.js';
+import type { Incident, StoredAlert } from './incident.js';
 
 const FIELD_MAX = 1500;
 
@@ -50,7 +48,7 @@ export function incidentCard(incident: Incident, alerts: StoredAlert[], runbook?
       if (button.kind === 'action' && !incident.service) continue;
       if (button.kind === 'ack' && incident.acknowledged) continue;
       actions.push({
-        id: buttonId(button.kind, slot),
+        id: alertButtonId(button.kind, slot),
         label: button.label,
         style: button.style,
         value: button.value,
@@ -62,15 +60,6 @@ export function incidentCard(incident: Incident, alerts: StoredAlert[], runbook?
   }
   if (actions.length > 0) message.actions = actions.slice(0, 25);
   return message;
-}
-
-/**
- * Renderers drop a button whose id repeats (Slack wants action_id unique in its
- * block), so each suggested action carries its slot on the card; the alert routes
- * take every id under `alert.action.` and find the button by its value.
- */
-function buttonId(kind: ButtonKind, slot: number): string {
-  return kind === 'action' ? `${ALERT_ACTION_PREFIX}.${slot}` : `alert.${kind}`;
 }
 
 function statusText(incident: Incident): string {

@@ -1,7 +1,7 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { MessageRef } from '../core/chat-port.js';
 import type { Platform } from '../core/request.js';
-import { isButtonValue } from './incident-buttons.js';
+import { isIncidentButtonValue } from '../pipeline/buttons.js';
 import type { CardState, Incident, IncidentButton } from './incident.js';
 import { IncidentKeys, KEEP_SECONDS } from './incident-keys.js';
 
@@ -46,7 +46,7 @@ export class IncidentLookups {
   }
 
   async button(value: string): Promise<{ incident: Incident; button: IncidentButton } | undefined> {
-    if (!isButtonValue(value)) return undefined;
+    if (!isIncidentButtonValue(value)) return undefined;
     const raw = await this.redis.get(this.keys.button(value));
     if (!raw) return undefined;
     const { incidentId } = JSON.parse(raw) as { incidentId: string };

@@ -3,7 +3,7 @@ import type { Catalog } from '../config/catalog-schema.js';
 import type { AlertmanagerPayload } from './alertmanager-payload.js';
 import { classify } from './classify.js';
 import { dedupKeyFor, type Incident, type IncidentNote, incidentIdFor, type StoredAlert, worse } from './incident.js';
-import { incidentButtons } from './incident-buttons.js';
+import { incidentButtons } from '../pipeline/buttons.js';
 import { IncidentKeys, KEEP_SECONDS } from './incident-keys.js';
 import { withLock } from './incident-lock.js';
 import type { IncidentLookups } from './incident-lookups.js';

@@ -6,9 +6,6 @@ import type { Registry } from 'prom-client';
 import type { PagerDutyClient } from '../clients/pagerduty.js';
 import type { Catalog } from '../config/catalog-schema.js';
 import type { MessageRef } from '../core/chat-port.js';
-import { registerAlertRoutes } from '../pipeline/alert.js';
-import type { CommandHandler } from '../pipeline/command.js';
-import type { InteractionHandler } from '../pipeline/interaction.js';
 import { PagerDutySync } from '../pipeline/pagerduty-sync.js';
 import { type FallbackChannels, UnroutedAlerts } from './alert-channels.js';
 import { AlertPaging } from './alert-paging.js';
@@ -84,8 +81,6 @@ export interface Incidents {
    * an alert handled before then would find no channel to post its card in.
    */
   start(): void;
-  /** Routes the card buttons (alert.action.<slot>, alert.ack, alert.resolve) and hands the `ack`/`resolve` verbs to the responder. */
-  registerRoutes(interactions: InteractionHandler, commands: CommandHandler): void;
   /** Resolves when every queued notification is processed and every card is flushed. */
   settled(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -173,9 +168,6 @@ export function startIncidents(options: IncidentsOptions): Incidents {
       if (!worker) return;
       worker.run().catch((error: unknown) => log.error({ err: error }, 'alert worker stopped'));
       sync.start();
-    },
-    registerRoutes(interactions, commands) {
-      registerAlertRoutes(interactions, { store, lookups, responder, commands, log });
     },
     async settled(timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;

@@ -1,51 +1,14 @@
 import type { Logger } from 'pino';
 import type { Catalog } from '../config/catalog-schema.js';
-import type { Plan } from '../core/action.js';
 import type { AuditEntry } from '../core/audit.js';
 import type { ChatPort, MessageRef } from '../core/chat-port.js';
-import type { Message } from '../core/message.js';
 import { type GroupsOf, NO_GROUPS, withLookupFailure } from '../core/group-lookup.js';
 import { rolesOf } from '../core/policy.js';
 import type { Actor, Conversation, Platform } from '../core/request.js';
 import type { ApprovalStore, PendingApproval } from './approval-store.js';
-import type { CommandResult } from './command.js';
-import { planMessage } from './replies.js';
-
-export type ApprovalStage = 'waiting' | 'approved' | 'rejected' | 'expired';
-
-/** The plan card while it waits for, or after, a second person's decision. */
-export function approvalMessage(
-  pending: Pick<PendingApproval, 'id' | 'plan' | 'actor' | 'approvers' | 'expiresAt' | 'rule'>,
-  stage: ApprovalStage,
-  options: { by?: string; jobNumber?: number } = {},
-): Message {
-  const base = planMessage(pending.plan as Plan, 'dry-run');
-  const requested = `Requested by ${pending.actor.name}.`;
-  const footers: Record<ApprovalStage, string> = {
-    waiting: `Waiting for approval by ${pending.approvers.join(' or ')} (rule ${pending.rule}), not by the requester; expires at ${clock(pending.expiresAt)}. ${requested} Or type 'approve ${pending.id}' / 'reject ${pending.id}'.`,
-    approved: `Approved by ${options.by}: running as a job. ${requested}${options.jobNumber === undefined ? '' : ` Job ${options.jobNumber}.`}`,
-    rejected: `Rejected by ${options.by}: nothing was changed. ${requested}`,
-    expired: `Approval expired at ${clock(pending.expiresAt)}: nothing was changed; run the command again. ${requested}`,
-  };
-  const message: Message = { ...base, severity: stage === 'waiting' ? 'warning' : 'info', footer: footers[stage] };
-  if (stage === 'waiting') {
-    message.actions = [
-      {
-        id: 'approval.approve',
-        label: 'Approve',
-        style: 'primary',
-        value: pending.id,
-        confirm: { title: 'Approve this change?', text: base.title, confirm: 'Approve', deny: 'Back' },
-      },
-      { id: 'approval.reject', label: 'Reject', style: 'danger', value: pending.id },
-    ];
-  }
-  return message;
-}
-
-function clock(epochMs: number): string {
-  return `${new Date(epochMs).toISOString().slice(11, 16)} UTC`;
-}
+import { approvalMessage, clock } from './approval-card.js';
+import type { AuditFields, AuditSubject } from './audit.js';
+import type { CommandResult } from './command-result.js';
 
 export interface ApprovalDeskDeps {
   store: ApprovalStore;
@@ -53,17 +16,10 @@ export interface ApprovalDeskDeps {
   log: Logger;
   /** Slack user groups of an approver, when the adapter can look them up. */
   groupsOf?: GroupsOf;
-  audit(request: AuditSubject, entry: Omit<AuditEntry, 'requestId' | 'actor' | 'conversation' | 'text'>): Promise<void>;
+  audit(request: AuditSubject, entry: AuditFields): Promise<void>;
   /** Runs the approved plan, exactly once: the approval id is the job's idempotency key. */
   enqueue(pending: PendingApproval, chat: ChatPort, approver: Actor, requestId: string): Promise<CommandResult>;
   now?: () => number;
-}
-
-export interface AuditSubject {
-  id: string;
-  actor: Actor;
-  conversation: Conversation;
-  text: string;
 }
 
 /**

@@ -68,3 +68,9 @@ function missing(kind: string, number: number | undefined): string {
   if (number !== undefined) return `no incident ${number} is known (the number is in the footer of the incident's card; incidents are kept 30 days)`;
   return `${kind} needs an incident: use it in the incident card's thread, or give the number in the card's footer (${kind} 42)`;
 }
+
+/** Hands `ack` and `resolve` to the incidents module's state, after the command handler's parse, policy and audit. */
+export function delegateIncidentVerbs(commands: { delegate(verb: string, handler: DelegatedVerb): void }, deps: IncidentVerbDeps): void {
+  commands.delegate('ack', incidentVerb('ack', deps));
+  commands.delegate('resolve', incidentVerb('resolve', deps));
+}

@@ -1,29 +1,35 @@
-import { randomUUID } from 'node:crypto';
 import type { ChatPort } from '../core/chat-port.js';
 import type { InteractionRequest } from '../core/request.js';
+import { type ButtonRoute, buttonRoutes, type IncidentButtonDeps } from './buttons.js';
 import type { CommandHandler, CommandResult } from './command.js';
+import { delegateIncidentVerbs } from './incident-verbs.js';
 
-/** Handles one kind of button, named by the prefix of its action id (`alert.` → alert buttons). */
-export type ButtonRoute = (request: InteractionRequest, chat: ChatPort) => Promise<CommandResult>;
+export type { ButtonRoute } from './buttons.js';
+
+export interface InteractionOptions {
+  /** The incidents module's state: routes the incident cards' buttons and hands it `ack`/`resolve`. */
+  incidents?: IncidentButtonDeps;
+}
 
 /**
  * Every button press from every platform comes through here, so Slack and Teams
- * adapters only normalise and forward: what a button does is decided once. A
- * button's value is only an opaque id; the state it points at lives in Redis.
+ * adapters only normalise and forward: what a button does is decided once, in
+ * the route table of buttons.ts.
  */
 export class InteractionHandler {
   private readonly routes = new Map<string, ButtonRoute>();
   private readonly prefixes = new Map<string, ButtonRoute>();
 
-  constructor(commands: CommandHandler) {
-    this.route('plan.confirm', (req, chat) => commands.confirm(req.value, req.actor, chat, req.id || randomUUID(), req.conversation));
-    this.route('plan.cancel', (req, chat) => commands.cancel(req.value, req.actor, chat, req.conversation));
-    // Approvals check who presses and where: not the requester, a role the rule names, the request's own conversation.
-    this.route('approval.approve', (req, chat) => commands.approve(req.value, req.actor, chat, req.id || randomUUID(), req.conversation));
-    this.route('approval.reject', (req, chat) => commands.reject(req.value, req.actor, chat, req.id || randomUUID(), req.conversation));
+  constructor(commands: CommandHandler, options: InteractionOptions = {}) {
+    // Typed `ack`/`resolve` need the incidents as much as the card buttons do: both are wired here, before any adapter takes requests.
+    if (options.incidents) delegateIncidentVerbs(commands, options.incidents);
+    for (const entry of buttonRoutes(commands, options.incidents)) {
+      if (entry.prefix) this.routePrefix(entry.id, entry.route);
+      else this.route(entry.id, entry.route);
+    }
   }
 
-  /** Later features add their buttons (alert actions, approvals) under their own action id. */
+  /** For a test's own buttons; the bot's are all in buttons.ts. */
   route(actionId: string, handler: ButtonRoute): void {
     if (this.routes.has(actionId)) throw new Error(`button '${actionId}' is routed twice`);
     this.routes.set(actionId, handler);
@@ -36,6 +42,11 @@ export class InteractionHandler {
   routePrefix(prefix: string, handler: ButtonRoute): void {
     if (this.prefixes.has(prefix) || this.routes.has(prefix)) throw new Error(`button '${prefix}' is routed twice`);
     this.prefixes.set(prefix, handler);
+  }
+
+  /** Whether a press of `actionId` reaches a route (the card-id coverage test asks). */
+  handles(actionId: string): boolean {
+    return this.routes.has(actionId) || this.byPrefix(actionId) !== undefined;
   }
 
   async handle(request: InteractionRequest, chat: ChatPort): Promise<CommandResult> {

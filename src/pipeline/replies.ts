@@ -1,5 +1,6 @@
 import type { Plan } from '../core/action.js';
 import type { Message } from '../core/message.js';
+import { BUTTON } from './buttons.js';
 
 /** Message content the handlers send, written once for every platform. */
 
@@ -66,13 +67,13 @@ export function planMessage(plan: Plan, stage: PlanStage, options: PlanMessageOp
   if (stage === 'needs-confirmation' && options.confirmId) {
     message.actions = [
       {
-        id: 'plan.confirm',
+        id: BUTTON.confirm,
         label: 'Confirm',
         style: 'danger',
         value: options.confirmId,
         confirm: { title: 'Are you sure?', text: capitalise(plan.summary), confirm: 'Yes, do it', deny: 'Back' },
       },
-      { id: 'plan.cancel', label: 'Cancel', style: 'default', value: options.confirmId },
+      { id: BUTTON.cancel, label: 'Cancel', style: 'default', value: options.confirmId },
     ];
   }
   return message;

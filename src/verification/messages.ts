@@ -1,5 +1,6 @@
 import { formatValue } from '../core/health.js';
 import type { Field, Message, MessageAction } from '../core/message.js';
+import { BUTTON } from '../pipeline/buttons.js';
 import type { CheckResult } from './check.js';
 import type { EvidenceRecord } from './evidence-store.js';
 import { evidenceLines } from './evidence-store.js';
@@ -49,7 +50,7 @@ export function progressMessage(data: VerifyJobData, result: CheckResult, settli
 
 export function passMessage(data: VerifyJobData, result: CheckResult, evidence?: EvidenceRecord, statuspageIncident?: string): Message {
   const actions: MessageAction[] = statuspageIncident
-    ? [{ id: 'command.run', label: 'Resolve status page incident', style: 'primary', value: `statuspage resolve ${statuspageIncident}` }]
+    ? [{ id: BUTTON.run, label: 'Resolve status page incident', style: 'primary', value: `statuspage resolve ${statuspageIncident}` }]
     : [];
   return {
     title: `Verification passed: ${data.service} in ${data.env} held for ${formatWindow(data.windowMs)} after the ${data.action}`,
@@ -72,7 +73,7 @@ export function regressionMessage(data: VerifyJobData, result: CheckResult, evid
     fields: valueFields(result),
     ...(evidence ? { code: ['Evidence record', ...evidenceLines(evidence)].join('\n') } : {}),
     ...(data.nextCommand
-      ? { actions: [{ id: 'command.run', label: data.nextCommand.slice(0, 75), style: 'danger' as const, value: data.nextCommand }] }
+      ? { actions: [{ id: BUTTON.run, label: data.nextCommand.slice(0, 75), style: 'danger' as const, value: data.nextCommand }] }
       : {}),
   };
 }

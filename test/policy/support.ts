@@ -8,6 +8,7 @@ import { audit as auditAction } from '../../src/verbs/audit/audit.js';
 import type { Catalog } from '../../src/config/catalog-schema.js';
 import { parseCatalog } from '../../src/config/catalog.js';
 import type { Action, Plan } from '../../src/core/action.js';
+import { argMeta } from '../../src/core/arg-meta.js';
 import type { GroupsOf } from '../../src/core/group-lookup.js';
 import { RedisAuditSink, type StoredAuditEntry } from '../../src/core/audit.js';
 import { Metrics } from '../../src/core/metrics.js';
@@ -61,13 +62,12 @@ export interface CallLog {
   calls: string[];
 }
 
-const Target = z.object({ service: z.string() });
+const Target = z.object({ service: z.string().describe('the service').register(argMeta, { positional: true, kind: 'service' }) });
 
 function changing(name: string, risk: 'low' | 'high'): Action<z.infer<typeof Target>, CallLog> {
   return {
     name,
     summary: `${name} (test action)`,
-    params: { positional: [{ name: 'service', kind: 'service', description: 'the service' }], flags: {} },
     args: Target,
     risk,
     examples: [`${name} maestro-orchestrator`],
@@ -90,8 +90,7 @@ function changing(name: string, risk: 'low' | 'high'): Action<z.infer<typeof Tar
 const status: Action<{ service?: string }, CallLog> = {
   name: 'status',
   summary: 'status (test action)',
-  params: { positional: [{ name: 'service', kind: 'service', description: 'the service', optional: true }], flags: {} },
-  args: z.object({ service: z.string().optional() }),
+  args: z.object({ service: z.string().optional().describe('the service').register(argMeta, { positional: true, kind: 'service' }) }),
   risk: 'read',
   examples: ['status'],
   async execute(ctx) {

@@ -1,8 +1,13 @@
 import { z } from 'zod';
 import type { Action } from '../../core/action.js';
+import { argMeta } from '../../core/arg-meta.js';
 
 const ApprovalArgs = z.object({
-  request: z.string().regex(/^a[A-Za-z0-9_-]{12}$/, 'must be an approval request id, as its card shows it'),
+  request: z
+    .string()
+    .regex(/^a[A-Za-z0-9_-]{12}$/, 'must be an approval request id, as its card shows it')
+    .describe('the request id on the card waiting for approval')
+    .register(argMeta, { positional: true }),
 });
 type ApprovalArgs = z.infer<typeof ApprovalArgs>;
 
@@ -16,10 +21,6 @@ function approvalVerb(name: 'approve' | 'reject', summary: string): Action<Appro
   return {
     name,
     summary,
-    params: {
-      positional: [{ name: 'request', kind: 'string', description: 'the request id on the card waiting for approval' }],
-      flags: {},
-    },
     args: ApprovalArgs,
     // Read: answered in the request. What it may do is decided by the approval rule, not by risk.
     risk: 'read',

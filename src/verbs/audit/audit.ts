@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Action } from '../../core/action.js';
+import { argMeta } from '../../core/arg-meta.js';
 import type { AuditReader, StoredAuditEntry } from '../../core/audit.js';
 import { CODE_BLOCK_LIMIT, table } from '../shared/code-block.js';
 
@@ -7,27 +8,24 @@ import { CODE_BLOCK_LIMIT, table } from '../shared/code-block.js';
 export type AuditPorts = { auditTrail: AuditReader };
 
 export const AuditArgs = z.object({
-  service: z.string().optional(),
-  actor: z.string().min(1).max(200).optional(),
-  since: z.number().int().positive().max(90 * 86_400).default(86_400),
-  limit: z.number().int().min(1).max(500).default(20),
-  json: z.boolean().default(false),
+  service: z.string().optional().describe('only records about this service').register(argMeta, { kind: 'service', placeholder: 'S' }),
+  actor: z.string().min(1).max(200).optional().describe('only records by this user (id or name)').register(argMeta, { placeholder: 'U' }),
+  since: z
+    .number()
+    .int()
+    .positive()
+    .max(90 * 86_400)
+    .default(86_400)
+    .describe('how far back (default 24h)')
+    .register(argMeta, { kind: 'duration', placeholder: '24h' }),
+  limit: z.number().int().min(1).max(500).default(20).describe('at most this many records (default 20, up to 500)'),
+  json: z.boolean().default(false).describe('export as JSON lines'),
 });
 type AuditArgs = z.infer<typeof AuditArgs>;
 
 export const audit: Action<AuditArgs, AuditPorts> = {
   name: 'audit',
   summary: 'The audit trail: requests, decisions, approvals, jobs and changes, newest first',
-  params: {
-    positional: [],
-    flags: {
-      service: { kind: 'service', description: 'only records about this service', placeholder: 'S' },
-      actor: { kind: 'string', description: 'only records by this user (id or name)', placeholder: 'U' },
-      since: { kind: 'duration', description: 'how far back (default 24h)', placeholder: '24h' },
-      limit: { kind: 'int', description: 'at most this many records (default 20, up to 500)', placeholder: 'N' },
-      json: { kind: 'boolean', description: 'export as JSON lines' },
-    },
-  },
   args: AuditArgs,
   risk: 'read',
   examples: ['audit', 'audit --service maestro-orchestrator --since 2h', 'audit --actor ada --limit 50 --json'],

@@ -1,6 +1,7 @@
 import axios from 'axios';
 import { z } from 'zod';
 import type { Action, ActionContext, Plan } from '../../core/action.js';
+import { argMeta } from '../../core/arg-meta.js';
 import { UserError } from '../../core/errors.js';
 import { describeReading, fillQuery, grade, type MetricsPort } from '../../core/health.js';
 import type { Field, Message } from '../../core/message.js';
@@ -58,9 +59,9 @@ export interface CacheWarmPorts {
 }
 
 export const CacheWarmArgs = z.object({
-  service: z.string().min(1).describe('the catalog service whose cache to warm'),
-  coordinator: z.string().min(1).optional().describe("the coordinator (default: the catalog's first)"),
-  items: z.number().int().positive().optional().describe("how many items to warm (default: the catalog's default)"),
+  service: z.string().min(1).describe('the catalog service whose cache to warm').register(argMeta, { positional: true, kind: 'service' }),
+  coordinator: z.string().min(1).optional().describe("the coordinator (default: the catalog's first)").register(argMeta, { placeholder: 'C' }),
+  items: z.number().int().positive().optional().describe("how many items to warm (default and limit: the catalog's)"),
 });
 export type CacheWarmArgs = z.infer<typeof CacheWarmArgs>;
 
@@ -118,13 +119,6 @@ async function hitRate(ctx: ActionContext<CacheWarmPorts>, service: string): Pro
 export const cacheWarm: Action<CacheWarmArgs, CacheWarmPorts, CacheWarmPlanData> = {
   name: 'cache warm',
   summary: "Warm a service's cache through its admin API (victor admin warm-cache), then check the hit rate",
-  params: {
-    positional: [{ name: 'service', kind: 'service', description: 'the service' }],
-    flags: {
-      coordinator: { kind: 'string', description: "the coordinator (default: the catalog's first)", placeholder: 'C' },
-      items: { kind: 'int', description: "items to warm (default and limit: the catalog's)", placeholder: 'N' },
-    },
-  },
   args: CacheWarmArgs,
   risk: 'low',
   examples: ['cache warm victor-coordinators', 'cache warm victor-coordinators --coordinator ChatCoordinator --items 1000'],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Action } from '../../core/action.js';
+import { argMeta } from '../../core/arg-meta.js';
 import { redactText } from '../../core/redact.js';
 import { capTail, formatAge } from '../shared/code-block.js';
 import type { EventInfo, EventReader } from '../shared/kubernetes-ports.js';
@@ -8,7 +9,7 @@ import { resolveTarget } from '../shared/target.js';
 export type EventsPorts = { kubernetes: EventReader };
 
 export const EventsArgs = z.object({
-  service: z.string().min(1).describe('the catalog service whose recent events to show'),
+  service: z.string().min(1).describe('the catalog service whose recent events to show').register(argMeta, { positional: true, kind: 'service' }),
 });
 export type EventsArgs = z.infer<typeof EventsArgs>;
 
@@ -25,7 +26,6 @@ export function relatedEvents(events: readonly EventInfo[], deployment: string):
 export const events: Action<EventsArgs, EventsPorts> = {
   name: 'events',
   summary: 'Recent Kubernetes events of a service (deployment, ReplicaSets, pods)',
-  params: { positional: [{ name: 'service', kind: 'service', description: 'the service' }], flags: {} },
   args: EventsArgs,
   risk: 'read',
   examples: ['events maestro-orchestrator'],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Action, ActionContext, Plan, ProgressReporter } from '../../core/action.js';
+import { argMeta } from '../../core/arg-meta.js';
 import { UserError } from '../../core/errors.js';
 import type { Message } from '../../core/message.js';
 import { followRollout, replicasField, unfinishedMessage } from '../shared/follow-rollout.js';
@@ -16,9 +17,9 @@ export interface ConfigMapPort {
 export type FlagPorts = { kubernetes: RolloutReader & RestartWriter & ConfigMapPort } & FollowOptions;
 
 export const FlagArgs = z.object({
-  service: z.string().min(1).describe('the catalog service whose flag to set'),
-  flag: z.string().min(1).describe('one of the flags the catalog lists for the service'),
-  state: z.enum(['on', 'off']).describe('on sets the flag to "true", off to "false"'),
+  service: z.string().min(1).describe('the catalog service whose flag to set').register(argMeta, { positional: true, kind: 'service' }),
+  flag: z.string().min(1).describe('one of the flags the catalog lists for the service').register(argMeta, { positional: true }),
+  state: z.enum(['on', 'off']).describe('on sets the flag to "true", off to "false"').register(argMeta, { positional: true }),
 });
 export type FlagArgs = z.infer<typeof FlagArgs>;
 
@@ -98,14 +99,6 @@ async function execute(
 export const flag: Action<FlagArgs, FlagPorts, FlagPlanData> = {
   name: 'flag',
   summary: "Turn an emergency flag on or off in the service's ConfigMap, then restart it",
-  params: {
-    positional: [
-      { name: 'service', kind: 'service', description: 'the service whose flag to set' },
-      { name: 'flag', kind: 'string', description: 'the flag, as the catalog lists it' },
-      { name: 'state', kind: 'string', description: 'on or off', choices: ['on', 'off'] },
-    ],
-    flags: {},
-  },
   args: FlagArgs,
   risk: 'high',
   examples: ['flag maestro-orchestrator CIRCUIT_BREAKER_ENABLED on', 'flag maestro-orchestrator PREMIUM_ROUTING_ENABLED off'],

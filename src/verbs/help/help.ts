@@ -1,15 +1,22 @@
 import { z } from 'zod';
 import type { Catalog } from '../../config/catalog-schema.js';
 import type { Action, AnyAction, Unavailable } from '../../core/action.js';
+import { argMeta } from '../../core/arg-meta.js';
+import { argSpec } from '../../core/arg-spec.js';
 import { UserError } from '../../core/errors.js';
 import { unknownVerb } from '../../core/grammar.js';
 import type { Field, Message } from '../../core/message.js';
 import type { ActionRegistry } from '../../core/registry.js';
-import { flagChoices, flagUsage, GLOBAL_FLAGS, globalFlagUsage, positionalUsage, usage } from '../../core/usage.js';
+import { flagUsage, GLOBAL_FLAGS, globalFlagUsage, positionalUsage, usage } from '../../core/usage.js';
 
 export const HelpArgs = z.object({
-  verb: z.string().min(1).optional(),
-  word: z.string().min(1).optional(),
+  verb: z.string().min(1).optional().describe('the command to explain').register(argMeta, { positional: true }),
+  word: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('the second word of a two-word command (help cache warm)')
+    .register(argMeta, { positional: true }),
 });
 export type HelpArgs = z.infer<typeof HelpArgs>;
 
@@ -24,13 +31,6 @@ export function createHelpAction(registry: ActionRegistry): Action<HelpArgs> {
     name: 'help',
     summary: 'List the commands, or explain one',
     risk: 'read',
-    params: {
-      positional: [
-        { name: 'verb', kind: 'string', optional: true, description: 'the command to explain' },
-        { name: 'word', kind: 'string', optional: true, description: 'the second word of a two-word command (help cache warm)' },
-      ],
-      flags: {},
-    },
     args: HelpArgs,
     examples: ['help', 'help rollback', 'help cache warm'],
     async execute(ctx, args) {
@@ -78,16 +78,18 @@ function overview(registry: ActionRegistry, catalog: Catalog, ports: unknown): M
 
 function verbHelp(action: AnyAction, unavailable: readonly Unavailable[]): Message {
   const fields: Field[] = [];
-  for (const param of action.params.positional) {
-    const choices = param.choices?.length ? ` (one of: ${param.choices.join(', ')})` : '';
-    const optional = param.optional ? ' (optional)' : '';
-    fields.push({ label: positionalUsage(param), value: `${param.description}${choices}${optional}` });
+  const spec = argSpec(action);
+  for (const arg of spec.positional) {
+    const choices = arg.choices?.length ? ` (one of: ${arg.choices.join(', ')})` : '';
+    const optional = arg.optional ? ' (optional)' : '';
+    fields.push({ label: positionalUsage(arg), value: `${arg.description}${choices}${optional}` });
   }
-  for (const [name, flag] of Object.entries(action.params.flags)) {
+  for (const flag of spec.flags.values()) {
     // Without a placeholder the usage already shows the choices (`--via k8s|github`).
-    const choices = flag.placeholder ? flagChoices(action, name) : undefined;
-    const listed = choices ? ` (one of: ${choices.join(', ')})` : '';
-    fields.push({ label: flagUsage(action, name, flag), value: `${flag.description}${listed}` });
+    const listed = flag.placeholder && flag.choices?.length ? ` (one of: ${flag.choices.join(', ')})` : '';
+    // Flags are optional unless the schema says otherwise, and then help must say so.
+    const required = flag.optional ? '' : ' (required)';
+    fields.push({ label: flagUsage(flag), value: `${flag.description}${listed}${required}` });
   }
   const risk = action.risk === 'read' ? 'Read-only: changes nothing.' : riskNote(action);
   const missing = unavailableText(unavailable);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Action } from '../../core/action.js';
+import { argMeta } from '../../core/arg-meta.js';
 import { redactText } from '../../core/redact.js';
 import { capTail, formatAge, table } from '../shared/code-block.js';
 import { type EvidencePorts, evidenceMessage } from './evidence.js';
@@ -10,18 +11,17 @@ import { resolveTarget } from '../shared/target.js';
 export type HistoryPorts = { kubernetes: DeploymentReader & RevisionReader } & EvidencePorts;
 
 export const HistoryArgs = z.object({
-  service: z.string().min(1).describe('the catalog service whose rollout history to show'),
-  evidence: z.boolean().optional().describe('show the recorded rollbacks (evidence) instead of the rollout history'),
+  service: z.string().min(1).describe('the catalog service whose rollout history to show').register(argMeta, { positional: true, kind: 'service' }),
+  evidence: z
+    .boolean()
+    .optional()
+    .describe('show the recorded rollbacks instead of the rollout history, failed ones too: from → resulting revision, who, why, verdict'),
 });
 export type HistoryArgs = z.infer<typeof HistoryArgs>;
 
 export const history: Action<HistoryArgs, HistoryPorts> = {
   name: 'history',
   summary: 'Rollout history of a service: revision, image, change cause and age',
-  params: {
-    positional: [{ name: 'service', kind: 'service', description: 'the service' }],
-    flags: { evidence: { kind: 'boolean', description: 'the recorded rollbacks, failed ones too: from → resulting revision, who, why, verdict' } },
-  },
   args: HistoryArgs,
   risk: 'read',
   examples: ['history maestro-orchestrator', 'history maestro-orchestrator --evidence'],

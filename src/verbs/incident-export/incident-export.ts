@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import type { Action } from '../../core/action.js';
+import { argMeta } from '../../core/arg-meta.js';
 import { type EvidenceRecord, revisionText, verdictText } from '../../verification/evidence-store.js';
 import { type EvidencePorts, evidenceReader } from '../history/evidence.js';
 import { resolveTarget } from '../shared/target.js';
 
 export const IncidentExportArgs = z.object({
-  service: z.string().min(1).describe('the catalog service'),
+  service: z.string().min(1).describe('the catalog service whose rollback evidence to print').register(argMeta, { positional: true, kind: 'service' }),
 });
 export type IncidentExportArgs = z.infer<typeof IncidentExportArgs>;
 
@@ -55,7 +56,6 @@ export function exportMarkdown(service: string, records: readonly EvidenceRecord
 export const incidentExport: Action<IncidentExportArgs, EvidencePorts> = {
   name: 'incident export',
   summary: "Print a service's rollback evidence as Markdown for the follow-up issue",
-  params: { positional: [{ name: 'service', kind: 'service', description: 'the service' }], flags: {} },
   args: IncidentExportArgs,
   risk: 'read',
   examples: ['incident export maestro-orchestrator'],

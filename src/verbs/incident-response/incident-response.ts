@@ -1,9 +1,16 @@
 import { z } from 'zod';
 import type { Action } from '../../core/action.js';
+import { argMeta } from '../../core/arg-meta.js';
 
 const IncidentArgs = z.object({
-  incident: z.number().int().positive().optional().describe("the incident number in the card's footer"),
-  note: z.string().trim().min(1).max(1024).optional(),
+  incident: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe("the incident number in the card's footer; leave it out in the card's thread")
+    .register(argMeta, { positional: true }),
+  note: z.string().trim().min(1).max(1024).optional().describe('added to the PagerDuty incident and said in the thread').register(argMeta, { placeholder: '"text"' }),
 });
 export type IncidentArgs = z.infer<typeof IncidentArgs>;
 
@@ -20,19 +27,6 @@ function incidentVerb(name: 'ack' | 'resolve', summary: string): Action<Incident
   return {
     name,
     summary,
-    params: {
-      positional: [
-        {
-          name: 'incident',
-          kind: 'int',
-          optional: true,
-          description: "the incident number in the card's footer; leave it out in the card's thread",
-        },
-      ],
-      flags: {
-        note: { kind: 'string', description: 'added to the PagerDuty incident and said in the thread', placeholder: '"text"' },
-      },
-    },
     args: IncidentArgs,
     risk: 'low',
     examples: [name, `${name} 42`],

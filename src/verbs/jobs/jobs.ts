@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Action } from '../../core/action.js';
+import { argMeta } from '../../core/arg-meta.js';
 import type { Actor } from '../../core/request.js';
 import type { CancelReceipt, JobSummary } from '../../jobs/job-summary.js';
 import { formatAge, table } from '../shared/code-block.js';
@@ -17,7 +18,6 @@ export const JobsArgs = z.object({});
 export const jobs: Action<z.infer<typeof JobsArgs>, JobsPorts> = {
   name: 'jobs',
   summary: 'Running and recent jobs, with the number to cancel one',
-  params: { positional: [], flags: {} },
   args: JobsArgs,
   risk: 'read',
   examples: ['jobs'],
@@ -40,7 +40,7 @@ export const jobs: Action<z.infer<typeof JobsArgs>, JobsPorts> = {
 };
 
 export const CancelArgs = z.object({
-  job: z.number().int().positive().describe('the job number, as `jobs` lists it'),
+  job: z.number().int().positive().describe('the job number, as `jobs` lists it').register(argMeta, { positional: true }),
 });
 
 /**
@@ -53,7 +53,6 @@ export const CancelArgs = z.object({
 export const cancel: Action<z.infer<typeof CancelArgs>, JobsPorts> = {
   name: 'cancel',
   summary: 'Cancel a running or waiting job',
-  params: { positional: [{ name: 'job', kind: 'int', description: 'the job number from `jobs`' }], flags: {} },
   args: CancelArgs,
   risk: 'read',
   examples: ['cancel 12'],

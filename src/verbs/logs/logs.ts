@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Action } from '../../core/action.js';
+import { argMeta } from '../../core/arg-meta.js';
 import { UserError } from '../../core/errors.js';
 import { redactText } from '../../core/redact.js';
 import { compileUserPattern, MAX_MATCHED_LINE, type UserPattern } from '../../core/user-pattern.js';
@@ -16,12 +17,13 @@ const MAX_PODS = 10;
 const YIELD_EVERY_LINES = 50;
 
 export const LogsArgs = z.object({
-  service: z.string().min(1).describe('the catalog service whose pod logs to tail'),
+  service: z.string().min(1).describe('the catalog service whose pod logs to tail').register(argMeta, { positional: true, kind: 'service' }),
   since: z
     .union([z.string().regex(/^\d+[smhd]$/, 'a duration like 30s, 10m, 2h'), z.number().int().positive()])
     .default('10m')
-    .describe('how far back: 30s, 10m, 2h (default 10m)'),
-  grep: z.string().min(1).optional().describe('only lines matching this regular expression (RE2 syntax)'),
+    .describe('how far back: 30s, 10m, 2h (default 10m)')
+    .register(argMeta, { kind: 'duration', placeholder: '10m' }),
+  grep: z.string().min(1).optional().describe('only lines matching this regular expression (RE2 syntax)').register(argMeta, { placeholder: 're' }),
 });
 export type LogsArgs = z.infer<typeof LogsArgs>;
 
@@ -47,13 +49,6 @@ function bounded(line: string): string {
 export const logs: Action<LogsArgs, LogsPorts> = {
   name: 'logs',
   summary: "Tail a service's pod logs, secrets redacted",
-  params: {
-    positional: [{ name: 'service', kind: 'service', description: 'the service' }],
-    flags: {
-      since: { kind: 'duration', description: 'how far back (default 10m)', placeholder: '10m' },
-      grep: { kind: 'string', description: 'only lines matching this regular expression', placeholder: 're' },
-    },
-  },
   args: LogsArgs,
   risk: 'read',
   examples: ['logs maestro-orchestrator', 'logs maestro-orchestrator --since 30m --grep "compliance|ERROR"'],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Action, ActionContext, Plan, Unavailable } from '../../core/action.js';
+import { argMeta } from '../../core/arg-meta.js';
 import { UserError } from '../../core/errors.js';
 import type { Message } from '../../core/message.js';
 import { resolveTarget } from '../shared/target.js';
@@ -17,9 +18,15 @@ export interface PagePorts {
 }
 
 export const PageArgs = z.object({
-  service: z.string().min(1),
-  summary: z.string().trim().min(3, 'say what is wrong, in quotes').max(1024),
-  incident: z.number().int().positive().optional(),
+  service: z.string().min(1).describe('the catalog service whose on-call to page').register(argMeta, { positional: true, kind: 'service' }),
+  summary: z.string().trim().min(3, 'say what is wrong, in quotes').max(1024).describe('what is wrong, in quotes').register(argMeta, { positional: true }),
+  incident: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe("page about the incident with this number (its card's footer): its dedup key, severity and thread links")
+    .register(argMeta, { placeholder: 'N' }),
 });
 export type PageArgs = z.infer<typeof PageArgs>;
 
@@ -42,15 +49,6 @@ interface PagePlan {
 export const page: Action<PageArgs, PagePorts, PagePlan> = {
   name: 'page',
   summary: 'Page the on-call of a service through PagerDuty',
-  params: {
-    positional: [
-      { name: 'service', kind: 'service', description: 'the service whose on-call to page' },
-      { name: 'summary', kind: 'string', description: 'what is wrong, in quotes' },
-    ],
-    flags: {
-      incident: { kind: 'int', description: "page about the incident with this number (its card's footer): its dedup key, severity and thread links", placeholder: 'N' },
-    },
-  },
   args: PageArgs,
   risk: 'low',
   examples: ['page maestro-orchestrator "error rate at 30% after the 14:02 deploy"'],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Action, ActionContext, Plan, ProgressReporter } from '../../core/action.js';
+import { argMeta } from '../../core/arg-meta.js';
 import { UserError } from '../../core/errors.js';
 import type { Message } from '../../core/message.js';
 import { followRollout, replicasField, unfinishedMessage } from '../shared/follow-rollout.js';
@@ -14,8 +15,8 @@ export interface EnvWriter {
 export type ProviderPorts = { kubernetes: RolloutReader & EnvWriter } & FollowOptions;
 
 export const ProviderArgs = z.object({
-  service: z.string().min(1).describe('the catalog service whose LLM provider to switch'),
-  provider: z.string().min(1).describe("one of the providers the catalog lists for the service"),
+  service: z.string().min(1).describe('the catalog service whose LLM provider to switch').register(argMeta, { positional: true, kind: 'service' }),
+  provider: z.string().min(1).describe('one of the providers the catalog lists for the service').register(argMeta, { positional: true }),
 });
 export type ProviderArgs = z.infer<typeof ProviderArgs>;
 
@@ -101,13 +102,6 @@ async function execute(
 export const provider: Action<ProviderArgs, ProviderPorts, ProviderPlanData> = {
   name: 'provider',
   summary: 'Switch the LLM provider or endpoint by setting container env, then watch the rollout',
-  params: {
-    positional: [
-      { name: 'service', kind: 'service', description: 'the service to switch' },
-      { name: 'provider', kind: 'string', description: 'the provider, as the catalog lists it' },
-    ],
-    flags: {},
-  },
   args: ProviderArgs,
   risk: 'high',
   examples: ['provider notification-agent azure-openai-backup', 'provider notification-agent ollama'],

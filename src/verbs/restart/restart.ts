@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Action, ActionContext, Plan, ProgressReporter } from '../../core/action.js';
+import { argMeta } from '../../core/arg-meta.js';
 import { UserError } from '../../core/errors.js';
 import type { Message } from '../../core/message.js';
 import { followRollout, replicasField, unfinishedMessage } from '../shared/follow-rollout.js';
@@ -15,7 +16,7 @@ export interface RestartWriter {
 export type RestartPorts = { kubernetes: RolloutReader & RestartWriter } & FollowOptions;
 
 export const RestartArgs = z.object({
-  service: z.string().min(1).describe('the catalog service whose pods to replace'),
+  service: z.string().min(1).describe('the catalog service whose pods to replace').register(argMeta, { positional: true, kind: 'service' }),
 });
 export type RestartArgs = z.infer<typeof RestartArgs>;
 
@@ -89,7 +90,6 @@ async function execute(
 export const restart: Action<RestartArgs, RestartPorts, RestartPlanData> = {
   name: 'restart',
   summary: 'Replace all pods of a deployment (kubectl rollout restart), then watch the rollout',
-  params: { positional: [{ name: 'service', kind: 'service', description: 'the service to restart' }], flags: {} },
   args: RestartArgs,
   risk: 'low',
   examples: ['restart maestro-orchestrator', 'restart victor-coordinators --env dev'],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Action, ActionContext, Plan, ProgressReporter } from '../../core/action.js';
+import { argMeta } from '../../core/arg-meta.js';
 import { UserError } from '../../core/errors.js';
 import type { Message } from '../../core/message.js';
 import { followRollout, replicasField, unfinishedMessage } from '../shared/follow-rollout.js';
@@ -34,19 +35,23 @@ export interface RollbackWriter {
 export type RollbackPorts = { kubernetes: RolloutReader & RollbackWriter } & FollowOptions & Omit<GitHubRollbackPorts, 'kubernetes'>;
 
 export const RollbackArgs = z.object({
-  service: z.string().min(1).describe('the catalog service to roll back'),
+  service: z.string().min(1).describe('the catalog service to roll back').register(argMeta, { positional: true, kind: 'service' }),
   toRevision: z
     .number()
     .int()
     .positive()
     .optional()
     .describe('the revision to return to (default: the one before the current)'),
-  via: z.enum(['k8s', 'github']).optional().describe('k8s (default): rollout undo; github: dispatch the catalog workflow'),
+  via: z
+    .enum(['k8s', 'github'])
+    .optional()
+    .describe("k8s (default): kubectl rollout undo; github: dispatch the catalog's cd-rollback.yml workflow"),
   imageTag: z
     .string()
     .regex(/^[\w][\w.-]{0,127}$/, 'must be an image tag such as v2.7.3')
     .optional()
-    .describe('the image tag the GitHub workflow deploys (with --via github)'),
+    .describe('with --via github: the stable image tag the workflow deploys')
+    .register(argMeta, { placeholder: 'T' }),
 });
 export type RollbackArgs = z.infer<typeof RollbackArgs>;
 
@@ -173,14 +178,6 @@ async function causedBy(k8s: RolloutReader, ref: WorkloadRef, revision: number |
 export const rollback: Action<RollbackArgs, RollbackPorts, AnyRollbackPlanData> = {
   name: 'rollback',
   summary: 'Roll a deployment back to an earlier revision (kubectl rollout undo), then watch the rollout',
-  params: {
-    positional: [{ name: 'service', kind: 'service', description: 'the service to roll back' }],
-    flags: {
-      'to-revision': { kind: 'int', description: 'the revision to return to (default: the previous one)', placeholder: 'N' },
-      via: { kind: 'string', description: 'k8s (default) or github (the catalog\'s cd-rollback.yml workflow)', placeholder: 'PATH' },
-      'image-tag': { kind: 'string', description: 'with --via github: the stable image tag to deploy', placeholder: 'T' },
-    },
-  },
   args: RollbackArgs,
   risk: 'high',
   examples: [

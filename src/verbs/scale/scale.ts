@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Action, ActionContext, Plan, ProgressReporter } from '../../core/action.js';
+import { argMeta } from '../../core/arg-meta.js';
 import { UserError } from '../../core/errors.js';
 import type { Message } from '../../core/message.js';
 import { followRollout, unfinishedMessage } from '../shared/follow-rollout.js';
@@ -15,8 +16,8 @@ export interface ScaleWriter {
 export type ScalePorts = { kubernetes: RolloutReader & ScaleWriter } & FollowOptions;
 
 export const ScaleArgs = z.object({
-  service: z.string().min(1).describe('the catalog service to scale'),
-  replicas: z.number().int().min(0).describe('how many pods to run, within the catalog bounds'),
+  service: z.string().min(1).describe('the catalog service to scale').register(argMeta, { positional: true, kind: 'service' }),
+  replicas: z.number().int().min(0).describe('how many pods to run, within the catalog bounds').register(argMeta, { positional: true }),
 });
 export type ScaleArgs = z.infer<typeof ScaleArgs>;
 
@@ -86,13 +87,6 @@ async function execute(
 export const scale: Action<ScaleArgs, ScalePorts, ScalePlanData> = {
   name: 'scale',
   summary: 'Set the number of replicas (within the catalog bounds), then watch readiness',
-  params: {
-    positional: [
-      { name: 'service', kind: 'service', description: 'the service to scale' },
-      { name: 'replicas', kind: 'int', description: 'how many pods to run' },
-    ],
-    flags: {},
-  },
   args: ScaleArgs,
   risk: 'low',
   examples: ['scale maestro-orchestrator 5', 'scale notification-agent 6 --reason "latency"'],

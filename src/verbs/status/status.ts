@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Action, ActionContext } from '../../core/action.js';
+import { argMeta } from '../../core/arg-meta.js';
 import { describeReading, type Grade, type MetricsPort } from '../../core/health.js';
 import type { Field, Message } from '../../core/message.js';
 import { redactText } from '../../core/redact.js';
@@ -23,7 +24,12 @@ export type StatusPorts = {
 };
 
 export const StatusArgs = z.object({
-  service: z.string().min(1).optional().describe('the catalog service (default: every service in the environment)'),
+  service: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('the catalog service (default: every service in the environment)')
+    .register(argMeta, { positional: true, kind: 'service' }),
 });
 export type StatusArgs = z.infer<typeof StatusArgs>;
 
@@ -93,10 +99,6 @@ async function statuspageField(ctx: ActionContext<StatusPorts>, service: string,
 export const status: Action<StatusArgs, StatusPorts> = {
   name: 'status',
   summary: 'Replicas, revision, image, rollout state, restarts and recent events of a service (or all of them)',
-  params: {
-    positional: [{ name: 'service', kind: 'service', description: 'the service (default: all)', optional: true }],
-    flags: {},
-  },
   args: StatusArgs,
   risk: 'read',
   examples: ['status', 'status maestro-orchestrator', 'status notification-agent --env dev'],

@@ -12,6 +12,7 @@ import {
 } from '../../clients/statuspage.js';
 import type { Service } from '../../config/catalog-schema.js';
 import type { Action, ActionContext, Plan, Unavailable } from '../../core/action.js';
+import { argMeta } from '../../core/arg-meta.js';
 import { UserError } from '../../core/errors.js';
 import type { Message } from '../../core/message.js';
 import type { StatuspageLinkReader } from '../status/status.js';
@@ -128,10 +129,19 @@ function linkedMessage(verb: string, link: StatuspageLink, components: Record<st
 // ---- statuspage open -------------------------------------------------------
 
 export const OpenArgs = z.object({
-  service: z.string().min(1).describe('the catalog service whose component is affected'),
-  status: z.enum(INCIDENT_STATUSES.filter((s) => s !== 'resolved') as ['investigating', 'identified', 'monitoring']).default('investigating'),
-  impact: z.enum(IMPACTS).default('minor'),
-  body: z.string().min(1).max(5000).optional(),
+  service: z.string().min(1).describe('the catalog service whose component is affected').register(argMeta, { positional: true, kind: 'service' }),
+  status: z
+    .enum(INCIDENT_STATUSES.filter((s) => s !== 'resolved') as ['investigating', 'identified', 'monitoring'])
+    .default('investigating')
+    .describe('where the incident stands (default investigating)'),
+  impact: z.enum(IMPACTS).default('minor').describe('how bad it is for users (default minor)'),
+  body: z
+    .string()
+    .min(1)
+    .max(5000)
+    .optional()
+    .describe("the update's text (default: the catalog's template)")
+    .register(argMeta, { placeholder: '"..."' }),
 });
 export type OpenArgs = z.infer<typeof OpenArgs>;
 
@@ -142,14 +152,6 @@ interface OpenPlan {
 export const statuspageOpen: Action<OpenArgs, StatuspagePorts, OpenPlan> = {
   name: 'statuspage open',
   summary: 'Open a public status page incident for a service, with its component status',
-  params: {
-    positional: [{ name: 'service', kind: 'service', description: 'the affected service' }],
-    flags: {
-      status: { kind: 'string', description: 'investigating (default), identified or monitoring', placeholder: 'S' },
-      impact: { kind: 'string', description: 'none, minor (default), major or critical', placeholder: 'I' },
-      body: { kind: 'string', description: "the update's text (default: the catalog's template)", placeholder: '"..."' },
-    },
-  },
   args: OpenArgs,
   risk: 'low',
   examples: ['statuspage open maestro-orchestrator --impact major', 'statuspage open maestro-orchestrator --status identified --body "Rolling back v2.8.0"'],
@@ -199,10 +201,16 @@ export const statuspageOpen: Action<OpenArgs, StatuspagePorts, OpenPlan> = {
 // ---- statuspage update / resolve -------------------------------------------
 
 export const UpdateArgs = z.object({
-  incident: z.string().min(1).describe('the status page incident id'),
-  status: z.enum(INCIDENT_STATUSES),
-  impact: z.enum(IMPACTS).optional(),
-  body: z.string().min(1).max(5000).optional(),
+  incident: z.string().min(1).describe('the status page incident id (statuspage open and status show it)').register(argMeta, { positional: true }),
+  status: z.enum(INCIDENT_STATUSES).describe('where the incident stands now'),
+  impact: z.enum(IMPACTS).optional().describe('how bad it is for users (default: as it was)'),
+  body: z
+    .string()
+    .min(1)
+    .max(5000)
+    .optional()
+    .describe("the update's text (default: the catalog's template)")
+    .register(argMeta, { placeholder: '"..."' }),
 });
 export type UpdateArgs = z.infer<typeof UpdateArgs>;
 
@@ -253,14 +261,6 @@ async function executeUpdate(ctx: ActionContext<StatuspagePorts>, plan: Plan<Upd
 export const statuspageUpdate: Action<UpdateArgs, StatuspagePorts, UpdatePlan> = {
   name: 'statuspage update',
   summary: 'Post an update to a status page incident (new status, text, impact)',
-  params: {
-    positional: [{ name: 'incident', kind: 'string', description: 'the incident id (statuspage open and status show it)' }],
-    flags: {
-      status: { kind: 'string', description: 'investigating, identified, monitoring or resolved', placeholder: 'S' },
-      impact: { kind: 'string', description: 'none, minor, major or critical', placeholder: 'I' },
-      body: { kind: 'string', description: "the update's text (default: the catalog's template)", placeholder: '"..."' },
-    },
-  },
   args: UpdateArgs,
   risk: 'low',
   examples: ['statuspage update p0abc123 --status monitoring', 'statuspage update p0abc123 --status identified --body "Bad release found"'],
@@ -272,18 +272,20 @@ export const statuspageUpdate: Action<UpdateArgs, StatuspagePorts, UpdatePlan> =
 };
 
 export const ResolveArgs = z.object({
-  incident: z.string().min(1).describe('the status page incident id'),
-  body: z.string().min(1).max(5000).optional(),
+  incident: z.string().min(1).describe('the status page incident id (statuspage open and status show it)').register(argMeta, { positional: true }),
+  body: z
+    .string()
+    .min(1)
+    .max(5000)
+    .optional()
+    .describe("the closing text (default: the catalog's template)")
+    .register(argMeta, { placeholder: '"..."' }),
 });
 export type ResolveArgs = z.infer<typeof ResolveArgs>;
 
 export const statuspageResolve: Action<ResolveArgs, StatuspagePorts, UpdatePlan> = {
   name: 'statuspage resolve',
   summary: 'Resolve a status page incident and set its component back to operational',
-  params: {
-    positional: [{ name: 'incident', kind: 'string', description: 'the incident id' }],
-    flags: { body: { kind: 'string', description: "the closing text (default: the catalog's template)", placeholder: '"..."' } },
-  },
   args: ResolveArgs,
   risk: 'low',
   examples: ['statuspage resolve p0abc123'],

@@ -113,7 +113,6 @@ export async function startAlertHarness(
   const groups = options.policy ? createSlackUserGroups({ config: slackConfig, redis, prefix, policy: catalog.policy, log }) : undefined;
   const policy = groups ? { policy: { approvals: new ApprovalStore(redis, prefix), groupsOf: (actor: Parameters<typeof groups.groupsOf>[0]) => groups.groupsOf(actor) } } : {};
   const handler = new CommandHandler({ registry, catalog, audit, metrics, log, confirmations: new ConfirmationStore(redis, prefix), jobs, ports, ...policy });
-  const interactions = new InteractionHandler(handler);
   let slack: SlackAdapter | undefined;
   let teamsAdapter: TeamsAdapter | undefined;
   const teamsChat = () => teamsAdapter?.chat ?? (fakeConnector ? undefined : teams);
@@ -141,7 +140,9 @@ export async function startAlertHarness(
     flushConcurrency: 32,
   });
   ports.pager = incidents.pager;
-  incidents.registerRoutes(interactions, handler);
+  const interactions = new InteractionHandler(handler, {
+    incidents: { store: incidents.store, lookups: incidents.lookups, responder: incidents.responder, log },
+  });
   incidents.automate(new AutomaticChanges({ commands: handler, redis, prefix, log }), () => jobsIdle(jobs));
   slack = await createSlackAdapter({
     handler,
