@@ -26,7 +26,7 @@ export interface AutomaticChange {
 export type AutomaticOutcome = { kind: 'duplicate' } | CommandResult;
 
 export interface AutomaticChangesDeps {
-  commands: Pick<CommandHandler, 'handle' | 'confirm'>;
+  commands: Pick<CommandHandler, 'handle'>;
   redis: Redis;
   prefix: string;
   log: Logger;
@@ -38,10 +38,10 @@ export interface AutomaticChangesDeps {
  * The pipeline's entry for automatic changes: each runs as a command typed by
  * maestro-bot in the incident's thread, so it gets the same parse, policy, audit,
  * job and idempotency as anyone's. What would be said to the requester alone is
- * said in the thread: no one reads maestro-bot's ephemeral messages. Where the
- * environment asks for a confirmation, the bot gives it (the policy is checked
- * again for it, as for any confirmer); a change it may not make is refused and
- * audited as denied.
+ * said in the thread: no one reads maestro-bot's ephemeral messages. A protected
+ * environment's confirmation is given upfront (pipeline/confirm.ts: the rule that
+ * let a `system` actor make the change is the decision), so no card waits in the
+ * thread for a press; a change it may not make is refused and audited as denied.
  */
 export class AutomaticChanges {
   constructor(private readonly deps: AutomaticChangesDeps) {}
@@ -63,9 +63,7 @@ export class AutomaticChanges {
     };
     const thread = inThread(chat);
     try {
-      const result = await this.deps.commands.handle(request, thread);
-      if (result.kind !== 'needs_confirmation') return result;
-      return await this.deps.commands.confirm(result.confirmId, MAESTRO_BOT, thread, request.id, change.conversation);
+      return await this.deps.commands.handle(request, thread);
     } catch (error) {
       // Nothing was done: the caller's retry must be able to ask again.
       await this.deps.redis.del(key).catch(() => undefined);
