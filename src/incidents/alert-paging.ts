@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Catalog } from '../config/catalog-schema.js';
 import type { AutomaticChangesPort } from './automatic-port.js';
 import type { ChatLookup } from './card-sync.js';
+import type { ChannelLimiter } from './channel-limiter.js';
 import type { Incident } from './incident.js';
 import type { IncidentCards } from './incident-cards.js';
 import type { IncidentPager } from './incident-pager.js';
@@ -11,6 +12,8 @@ export interface AlertPagingDeps {
   catalog: Catalog;
   cards: IncidentCards;
   chats: ChatLookup;
+  /** The alert channels' one schedule of new messages (the cards take it too). */
+  limiter: ChannelLimiter;
   log: Logger;
   pager?: IncidentPager;
   /** The pipeline's entry for automatic changes, once the command handler exists (Incidents.automate). */
@@ -50,7 +53,7 @@ export class AlertPaging {
       log.error({ incident: incident.id }, 'a paging alert cannot page: automatic changes are not wired (Incidents.automate)');
       return;
     }
-    const { conversation, threadId, chat } = await incidentThread(incident.id, this.deps.cards, this.deps.chats, log);
+    const { conversation, threadId, chat } = await incidentThread(incident.id, this.deps.cards, this.deps.chats, this.deps.limiter, log);
     const outcome = await automatic.run(
       {
         key: `page:${incident.id}:${pd.pages ?? 0}`,

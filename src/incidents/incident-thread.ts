@@ -3,7 +3,9 @@ import type { ChatPort, MessageRef } from '../core/chat-port.js';
 import type { Message } from '../core/message.js';
 import type { Conversation } from '../core/request.js';
 import type { ChatLookup } from './card-sync.js';
+import type { ChannelLimiter } from './channel-limiter.js';
 import type { IncidentCards } from './incident-cards.js';
+import { limitedChat } from './limited-chat.js';
 
 export interface IncidentThread {
   conversation: Conversation;
@@ -14,16 +16,17 @@ export interface IncidentThread {
 /**
  * Where an automatic change about an incident is said: the thread of its first
  * card on a connected platform. An incident with no card anywhere (no channel, no
- * platform connected) still pages; what would be said goes to the log.
+ * platform connected) still pages; what would be said goes to the log. New
+ * messages there take the channel's slot of `limiter`, as the cards do.
  */
-export async function incidentThread(id: string, cards: IncidentCards, chats: ChatLookup, log: Logger): Promise<IncidentThread> {
+export async function incidentThread(id: string, cards: IncidentCards, chats: ChatLookup, limiter: ChannelLimiter, log: Logger): Promise<IncidentThread> {
   for (const card of await cards.cards(id)) {
     const chat = card.ref ? chats(card.platform) : undefined;
     if (!chat || !card.ref) continue;
     return {
       conversation: { platform: card.platform, id: card.ref.conversation, name: card.channel },
       threadId: card.ref.threadId ?? card.ref.id,
-      chat,
+      chat: limitedChat(chat, limiter),
     };
   }
   return { conversation: { platform: 'console', id: 'maestro-bot', name: 'no incident thread' }, chat: logOnly(log.child({ incident: id })) };

@@ -111,14 +111,16 @@ export function startIncidents(options: IncidentsOptions): Incidents {
   let automatic: AutomaticChangesPort | undefined;
   let jobsIdle: (() => Promise<boolean>) | undefined;
   const cardLog = log.child({ component: 'incident-cards' });
-  const paging = new AlertPaging({ catalog, cards, chats: options.chats, log: cardLog, ...(pager ? { pager } : {}), automatic: () => automatic });
+  // One schedule for every new message in an alert channel: cards, notes and what automatic changes say.
+  const limiter = new ChannelLimiter(connection, prefix, options.channelIntervalMs ?? 1000);
+  const paging = new AlertPaging({ catalog, cards, chats: options.chats, limiter, log: cardLog, ...(pager ? { pager } : {}), automatic: () => automatic });
   const sync = new CardSync({
     store,
     cards,
     flushes,
     catalog,
     chats: options.chats,
-    limiter: new ChannelLimiter(connection, prefix, options.channelIntervalMs ?? 1000),
+    limiter,
     log: cardLog,
     paging,
     ...(options.fallbackChannels ? { fallbackChannels: options.fallbackChannels } : {}),
@@ -129,7 +131,7 @@ export function startIncidents(options: IncidentsOptions): Incidents {
   const responder = new IncidentResponder({ store, echoes, changed, log, ...(options.pagerduty ? { pagerduty: options.pagerduty } : {}) });
   const pagerSync = new PagerDutySync({ store, lookups, echoes, changed, log });
   const resolver = pager
-    ? new VerificationResolver({ store, lookups, cards, chats: options.chats, pager, automatic: () => automatic, log: log.child({ component: 'verification-resolver' }) })
+    ? new VerificationResolver({ store, lookups, cards, chats: options.chats, limiter, pager, automatic: () => automatic, log: log.child({ component: 'verification-resolver' }) })
     : undefined;
 
   let worker: Worker<AlertJob> | undefined;

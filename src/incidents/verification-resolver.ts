@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AutomaticChangesPort } from './automatic-port.js';
 import type { ChatLookup } from './card-sync.js';
+import type { ChannelLimiter } from './channel-limiter.js';
 import type { IncidentCards } from './incident-cards.js';
 import type { IncidentLookups } from './incident-lookups.js';
 import type { IncidentPager } from './incident-pager.js';
@@ -12,6 +13,8 @@ export interface VerificationResolverDeps {
   lookups: IncidentLookups;
   cards: IncidentCards;
   chats: ChatLookup;
+  /** The alert channels' one schedule of new messages (the cards take it too). */
+  limiter: ChannelLimiter;
   pager: IncidentPager;
   automatic: () => AutomaticChangesPort | undefined;
   log: Logger;
@@ -34,7 +37,7 @@ export class VerificationResolver {
     if (!incident || incident.number === undefined) return;
     const automatic = this.deps.automatic();
     if (!automatic) throw new Error('automatic changes are not wired (Incidents.automate): the incident was not resolved');
-    const { conversation, threadId, chat } = await incidentThread(incident.id, this.deps.cards, this.deps.chats, log);
+    const { conversation, threadId, chat } = await incidentThread(incident.id, this.deps.cards, this.deps.chats, this.deps.limiter, log);
     const outcome = await automatic.run(
       {
         key: `resolve:${incident.id}:${incident.pagerduty.pages ?? 0}`,

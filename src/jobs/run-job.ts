@@ -156,7 +156,8 @@ async function succeed(deps: RunJobDeps, run: Run, result: Message): Promise<Job
     await run.keeper.release();
     throw new ReportedFailure(result.title);
   }
-  await run.reporter.finish(say.succeededMessage(run.data, result), result);
+  // The bot's own changes (platform system) say their result on the job's card alone: no reply per change in an incident thread.
+  await run.reporter.finish(say.succeededMessage(run.data, result), run.data.actor.platform === 'system' ? undefined : result);
   await deps.audit.record({ ...auditEntry(run, 'job.finished'), result: result.title });
   if (deps.onSucceeded) {
     // job.data, not run.data: it carries the message ref the reporter may have saved since.

@@ -27,7 +27,8 @@ describe('the verification resolver over PagerDuty', () => {
     const note = h.pd.restCalls('POST', /^\/incidents\/[^/]+\/notes$/)[0]!.body as { note: { content: string } };
     expect(note.note.content).toContain('verification passed');
     const card = JSON.stringify(h.slackApi.succeeded('chat.update').filter((c) => c.body.ts === ts).at(-1)?.body.blocks);
-    expect(card).toContain('Resolved by maestro-bot verification');
+    // The resolve is maestro-bot's own `resolve` command now (audited under that actor), so the card names it.
+    expect(card).toContain('Resolved by maestro-bot');
   });
 
   it('pages again on the open incident when verification sees a regression', async () => {
