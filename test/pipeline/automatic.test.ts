@@ -17,7 +17,11 @@ afterAll(async () => {
 /** A command handler that only counts what reaches it. */
 function counting(result: CommandResult = { kind: 'queued', jobNumber: 1, jobId: '1', created: true } as CommandResult) {
   const requests: CommandRequest[] = [];
-  return { requests, handle: async (request: CommandRequest) => (requests.push(request), result) };
+  const handle = async (request: CommandRequest): Promise<CommandResult> => {
+    requests.push(request);
+    return result;
+  };
+  return { requests, handle };
 }
 
 const change = (key: string) => ({ key, text: 'page maestro-orchestrator "x is down" --incident 7 --env prod', conversation: { platform: 'slack' as const, id: 'C1' }, threadId: '1.2' });
