@@ -21,6 +21,7 @@ import { StatuspageLinks, statuspageOpen, statuspageResolve, statuspageUpdate } 
 import { runConsole } from '../platforms/console/console-adapter.js';
 import { ConsoleChat } from '../platforms/console/console-chat.js';
 import { createHttpApp } from '../http/server.js';
+import { mountWebhooks } from '../http/webhooks/index.js';
 import { kubernetesFromConfig } from '../clients/kubernetes/client.js';
 import type { PlatformConfigs } from '../platforms/index.js';
 import type { Catalog } from '../config/catalog-schema.js';
@@ -33,6 +34,7 @@ import { registerSecretValues } from '../core/secret-values.js';
 import { ActionRegistry } from '../core/registry.js';
 import type { PortsOf } from '../core/action.js';
 import { ApprovalStore } from '../pipeline/approval-store.js';
+import { AutomaticChanges, jobsIdle } from '../pipeline/automatic.js';
 import { CommandHandler } from '../pipeline/command.js';
 import { ConfirmationStore } from '../pipeline/confirmations.js';
 import { InteractionHandler } from '../pipeline/interaction.js';
@@ -159,7 +161,7 @@ export async function runBot(setup: BotSetup): Promise<number> {
       ...(healthMetrics ? { metrics: healthMetrics } : {}),
       endpoints,
       statuspageLinks,
-      ...(incidents.pager ? { resolver: incidents.pager } : {}),
+      ...(incidents.resolver ? { resolver: incidents.resolver } : {}),
       ...(env.MAESTRO_VERIFY_WINDOW ? { window: env.MAESTRO_VERIFY_WINDOW } : {}),
       runWorker: runsWorkers,
       kubernetes,
@@ -211,7 +213,11 @@ export async function runBot(setup: BotSetup): Promise<number> {
 
     // Before any adapter takes requests: `ack`/`resolve` and the alert card buttons need the incidents.
     // What every button does is in pipeline/buttons.ts.
-    const interactions = new InteractionHandler(handler, { incidents: { store: incidents.store, responder: incidents.responder, log } });
+    const interactions = new InteractionHandler(handler, {
+      incidents: { store: incidents.store, lookups: incidents.lookups, responder: incidents.responder, log },
+    });
+    // Alert paging and verification resolving run as maestro-bot through this handler.
+    incidents.automate(new AutomaticChanges({ commands: handler, redis, prefix: env.REDIS_PREFIX, log }), () => jobsIdle(queue));
 
     let worker: JobWorker | undefined;
     const app = createHttpApp({
@@ -270,16 +276,18 @@ export async function runBot(setup: BotSetup): Promise<number> {
     }
 
     if (web) {
-      incidents.mount(
+      mountWebhooks({
         app,
-        {
+        queue: incidents.queue,
+        log,
+        alertmanager: {
           ...(env.ALERTMANAGER_TOKEN ? { token: env.ALERTMANAGER_TOKEN } : {}),
           ...(env.ALERTMANAGER_BASIC_USER && env.ALERTMANAGER_BASIC_PASSWORD
             ? { basic: { user: env.ALERTMANAGER_BASIC_USER, password: env.ALERTMANAGER_BASIC_PASSWORD } }
             : {}),
         },
-        (env.PAGERDUTY_WEBHOOK_SECRET ?? '').split(',').filter(Boolean),
-      );
+        pagerdutySecrets: (env.PAGERDUTY_WEBHOOK_SECRET ?? '').split(',').filter(Boolean),
+      });
       const stopSweeper = handler.startApprovalSweeper((platform) => chats.get(platform));
       closers.unshift(async () => stopSweeper());
     }

@@ -24,7 +24,8 @@ export const PolicyRuleSchema = z.strictObject({
       services: z.array(name).optional(),
       envs: z.array(name).optional(),
       risks: z.array(z.enum(['read', 'low', 'high'])).optional(),
-      platforms: z.array(z.enum(platformNames)).optional(),
+      /** `system` is the bot itself (maestro-bot), making a change on its own: only rules naming it apply to it. */
+      platforms: z.array(z.enum([...platformNames, 'system'])).optional(),
     })
     .default({}),
   /** Only these roles may do what the rule matches; anyone else is denied by it. */

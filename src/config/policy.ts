@@ -38,8 +38,10 @@ export function evaluatePolicy(catalog: Catalog, input: PolicyInput): PolicyDeci
   const policy = catalog.policy;
   const roles = rolesOf(policy, input.actor, input.groups ?? [], input.conversation);
   const changes = input.risk !== 'read';
+  // The bot acting on its own holds no role: only rules naming the `system` platform bind or free it.
+  const system = input.actor.platform === 'system';
 
-  if (roles.length === 0 && (changes || policy.unknownUsers === 'none')) {
+  if (!system && roles.length === 0 && (changes || policy.unknownUsers === 'none')) {
     const may = policy.unknownUsers === 'none' ? 'may not use the bot' : 'may only run read-only commands';
     return deny(UNKNOWN_USERS_RULE, `${input.actor.name} holds no role, and users without one ${may}`, roles);
   }
@@ -47,7 +49,7 @@ export function evaluatePolicy(catalog: Catalog, input: PolicyInput): PolicyDeci
   let approval: PolicyRule | undefined;
   let allowedBy: PolicyRule | undefined;
   for (const rule of policy.rules) {
-    if (!matches(rule, input)) continue;
+    if (!matches(rule, input) || (system && !rule.match.platforms?.includes('system'))) continue;
     const why = rule.description ?? `'${rule.name}' does not allow it`;
     if (rule.roles && !rule.roles.some((r) => roles.includes(r))) return deny(rule.name, why, roles);
     if (rule.channels && !inChannels(rule.channels, catalog, input)) return deny(rule.name, why, roles);
@@ -68,6 +70,7 @@ export function evaluatePolicy(catalog: Catalog, input: PolicyInput): PolicyDeci
   }
   if (approval) return { kind: 'allowed', rule: BREAK_GLASS_RULE, roles, breakGlass: true };
   if (allowedBy || !changes) return { kind: 'allowed', rule: allowedBy?.name ?? DEFAULT_RULE, roles, breakGlass: Boolean(input.breakGlass) };
+  if (system) return deny(DEFAULT_RULE, `no rule allows ${input.actor.name} (platform system) to ${input.verb} in ${input.env}: add a rule matching platforms [system] to the catalog's policy`, roles);
   return deny(DEFAULT_RULE, `no rule allows ${input.verb} in ${input.env}`, roles);
 }
 

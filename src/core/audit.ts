@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { redactText } from './redact.js';
 import { maskSecretsIn } from './secret-values.js';
-import type { Platform } from './request.js';
+import type { ActorPlatform } from './request.js';
 
 /** One audit record: who asked for what, what was decided, what happened. */
 export interface AuditEntry {
@@ -16,7 +16,7 @@ export interface AuditEntry {
     | 'change'
     | 'evidence';
   requestId: string;
-  actor: { id: string; name: string; platform: Platform };
+  actor: { id: string; name: string; platform: ActorPlatform };
   conversation?: { id: string; name?: string; teamId?: string };
   text?: string;
   action?: string;

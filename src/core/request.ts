@@ -7,10 +7,13 @@ import type { PlatformName } from '../platforms/index.js';
  */
 export type Platform = PlatformName;
 
+/** Who acts: a person on a chat platform, or the bot itself (`system`) for the changes it makes on its own. */
+export type ActorPlatform = Platform | 'system';
+
 export interface Actor {
   id: string;
   name: string;
-  platform: Platform;
+  platform: ActorPlatform;
 }
 
 export interface Conversation {

@@ -1,15 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { PagerDutyClient } from '../clients/pagerduty.js';
-import { eventSeverity } from '../clients/pagerduty.js';
 import type { Catalog } from '../config/catalog-schema.js';
 import type { ChatPort, MessageRef } from '../core/chat-port.js';
 import type { Platform } from '../core/request.js';
-import { threadLink } from '../platforms/thread-link.js';
 import { CARD_PLATFORMS, type CardPlatform, type CardTarget, cardTargets, type FallbackChannels } from './alert-channels.js';
+import type { AlertPaging } from './alert-paging.js';
 import type { ChannelLimiter } from './channel-limiter.js';
 import type { CardState, Incident } from './incident.js';
 import { incidentCard } from './incident-card.js';
+import type { IncidentCards } from './incident-cards.js';
 import type { FlushSchedule } from './flush-schedule.js';
 import type { IncidentStore } from './incident-store.js';
 
@@ -17,18 +16,16 @@ export type ChatLookup = (platform: Platform) => ChatPort | undefined;
 
 export interface CardSyncDeps {
   store: IncidentStore;
+  cards: IncidentCards;
   flushes: FlushSchedule;
   catalog: Catalog;
   chats: ChatLookup;
   limiter: ChannelLimiter;
   log: Logger;
-  pagerduty?: PagerDutyClient;
-  /** Routing keys by the env var name the catalog gives (routingKeysFrom). */
-  routingKeys?: Record<string, string>;
+  /** PagerDuty brought in line after each flush: paging through the pipeline, resolving cleared events. */
+  paging: AlertPaging;
   /** Per platform, where cards go when the alert's service has no channel there or there is no service (the catalog's defaults.alertChannels). */
   fallbackChannels?: FallbackChannels;
-  /** A link to a card's thread for PagerDuty events; the Slack default is an archives link. */
-  threadLink?: (ref: MessageRef) => string | undefined;
   /** At most one flush (card edit + thread reply) per incident per interval (default 5 s). */
   intervalMs?: number;
   /** Flushes run at once in this process (default 8). */
@@ -42,7 +39,7 @@ const LEASE_MS = 120_000;
  * Brings every card of an incident in line with Redis: the first flush posts the
  * card in each of the service's channels on every configured platform, later ones
  * edit it and reply in its thread with the notes it has not seen, then PagerDuty
- * is triggered or resolved to match. Flushes are scheduled in Redis (a sorted set
+ * is brought in line (AlertPaging). Flushes are scheduled in Redis (a sorted set
  * of due times), so a burst of notifications for one group becomes one flush per
  * interval, a crashed worker's flush is taken over when its lease runs out, and a
  * failed one is retried: each card remembers what it already got, so retries never
@@ -123,31 +120,29 @@ export class CardSync {
     const { store } = this.deps;
     const incident = await store.get(id);
     if (!incident) return Number.POSITIVE_INFINITY;
-    const [alerts, cards, notes, lastSeq] = await Promise.all([store.alerts(id), store.cards(id), store.notes(id), store.lastNoteSeq(id)]);
+    const [alerts, cards, notes, lastSeq] = await Promise.all([store.alerts(id), this.deps.cards.cards(id), store.notes(id), store.lastNoteSeq(id)]);
     const runbook = incident.service ? this.deps.catalog.alerts[incident.alertname]?.runbook ?? this.deps.catalog.services[incident.service]?.runbook : undefined;
     const message = incidentCard(incident, alerts, runbook);
     const rendered = createHash('sha256').update(JSON.stringify(message)).digest('hex').slice(0, 16);
     let failed: unknown;
-    const refs: MessageRef[] = [];
     for (const target of cardTargets(this.deps.catalog, incident.service, this.deps.fallbackChannels)) {
       const chat = this.deps.chats(target.platform);
       if (!chat) continue;
       const card = cards.find((c) => c.platform === target.platform && c.channel === target.channel) ?? { ...target, noteSeq: lastSeq };
       try {
         await this.syncCard(id, chat, card, message, rendered, notes.filter((n) => n.seq > card.noteSeq));
-        if (card.ref) refs.push(card.ref);
       } catch (error) {
         failed ??= error;
         this.deps.log.warn({ err: error, incident: id, platform: target.platform, channel: target.channel }, 'could not bring an incident card up to date');
       }
     }
-    await this.syncPagerDuty(incident, refs);
+    await this.deps.paging.sync(incident);
     if (failed) throw failed;
     return incident.rev;
   }
 
   private async syncCard(id: string, chat: ChatPort, card: CardState, message: ReturnType<typeof incidentCard>, rendered: string, notes: { seq: number; text: string }[]): Promise<void> {
-    const { store, limiter } = this.deps;
+    const { cards: store, limiter } = this.deps;
     if (!card.ref) {
       await limiter.take(card.platform, card.channel);
       card.ref = await chat.post(card.channel, message);
@@ -179,47 +174,5 @@ export class CardSync {
     const connected = CARD_PLATFORMS.filter((platform) => this.deps.chats(platform));
     const targets = cardTargets(this.deps.catalog, incident.service, this.deps.fallbackChannels).filter((t) => connected.includes(t.platform));
     return { targets, connected };
-  }
-
-  private async syncPagerDuty(incident: Incident, refs: MessageRef[]): Promise<void> {
-    const { pagerduty, catalog, log, store } = this.deps;
-    const pd = incident.pagerduty;
-    const open = incident.status === 'firing' && !incident.resolvedBy;
-    const paging = catalog.defaults.pagingSeverities.includes(incident.severity);
-    const wantTrigger = open && paging && pd.state !== 'triggered';
-    const wantResolve = !open && pd.state === 'triggered';
-    if (!wantTrigger && !wantResolve) return;
-    const routingKey = pd.routingKeyEnv ? this.deps.routingKeys?.[pd.routingKeyEnv] : undefined;
-    if (!pagerduty || !routingKey) {
-      if (wantTrigger) log.warn({ incident: incident.id, service: incident.service, env: incident.env, routingKeyEnv: pd.routingKeyEnv }, 'a paging alert cannot page: no PagerDuty routing key for its service and env');
-      return;
-    }
-    if (wantTrigger) {
-      const link = this.deps.threadLink ?? threadLink;
-      await pagerduty.trigger({
-        routingKey,
-        dedupKey: pd.dedupKey,
-        summary: `[${incident.severity}] ${incident.alertname}${incident.service ? ` on ${incident.service}` : ''} (${incident.env}): ${incident.commonAnnotations.summary ?? `${incident.firing} alert(s) firing`}`,
-        severity: eventSeverity(incident.severity),
-        source: incident.service ?? incident.commonLabels.instance ?? 'alertmanager',
-        ...(incident.service ? { component: incident.service } : {}),
-        group: incident.env,
-        class: incident.alertname,
-        customDetails: { groupKey: incident.groupKey, firing: incident.firing, resolved: incident.resolved, labels: incident.commonLabels },
-        links: [
-          ...refs.flatMap((ref) => {
-            const href = link(ref);
-            return href ? [{ href, text: `Incident thread (${ref.platform})` }] : [];
-          }),
-          ...(incident.externalURL.startsWith('http') ? [{ href: incident.externalURL, text: 'Alertmanager' }] : []),
-        ],
-      });
-    } else {
-      await pagerduty.resolveEvent(routingKey, pd.dedupKey);
-    }
-    await store.change(incident.id, (current) => {
-      current.pagerduty.state = wantTrigger ? 'triggered' : 'resolved';
-      return current;
-    });
   }
 }

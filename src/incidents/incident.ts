@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Severity } from '../config/catalog-schema.js';
 import type { MessageRef } from '../core/chat-port.js';
 import type { ActionStyle } from '../core/message.js';
-import type { Platform } from '../core/request.js';
+import type { ActorPlatform, Platform } from '../core/request.js';
 
 /** One alert of a group, as Alertmanager last described it. */
 export interface StoredAlert {
@@ -36,12 +36,14 @@ export interface PagerDutyLink {
   htmlUrl?: string;
   /** What the bot last told the Events API. */
   state: 'none' | 'triggered' | 'resolved';
+  /** How many times alert paging has triggered; with the incident id, the idempotency key of the next page job. */
+  pages?: number;
 }
 
 export interface Acknowledgement {
   by: string;
-  /** Where it was done: a chat platform, or `pagerduty`. */
-  via: Platform | 'pagerduty';
+  /** Where it was done: a chat platform, `pagerduty`, or `system` (the bot on its own). */
+  via: ActorPlatform | 'pagerduty';
   at: string;
 }
 

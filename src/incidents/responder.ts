@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { type PagerDutyClient, PagerDutyError } from '../clients/pagerduty.js';
-import type { Platform } from '../core/request.js';
+import type { ActorPlatform } from '../core/request.js';
 import type { PagerDutyEchoes } from './echoes.js';
 import type { Incident } from './incident.js';
 import type { IncidentStore } from './incident-store.js';
@@ -18,7 +18,7 @@ export type ResponseOutcome = { ok: true; incident: Incident } | { ok: false; er
 
 interface Who {
   name: string;
-  via: Platform;
+  via: ActorPlatform;
 }
 
 /**
@@ -30,8 +30,8 @@ interface Who {
 export class IncidentResponder {
   constructor(private readonly deps: ResponderDeps) {}
 
-  acknowledge(id: string, who: Who): Promise<ResponseOutcome> {
-    return this.respond(id, who, 'acknowledged');
+  acknowledge(id: string, who: Who, note?: string): Promise<ResponseOutcome> {
+    return this.respond(id, who, 'acknowledged', note);
   }
 
   resolve(id: string, who: Who, note?: string): Promise<ResponseOutcome> {
@@ -50,7 +50,9 @@ export class IncidentResponder {
     if (pdIncident && 'error' in pdIncident) return { ok: false, error: pdIncident.error };
     const verb = status === 'acknowledged' ? 'Acknowledged' : 'Resolved';
     if (pdIncident) {
-      const noteText = `${verb} from ${who.via} by ${who.name} (maestro-bot)${extraNote ? `: ${extraNote}` : ''}`;
+      // The bot on its own (verification) is no one "from" a platform.
+      const from = who.via === 'system' ? `by ${who.name} on its own` : `from ${who.via} by ${who.name} (maestro-bot)`;
+      const noteText = `${verb} ${from}${extraNote ? `: ${extraNote}` : ''}`;
       try {
         await this.deps.echoes.expect(pdIncident.id, { status });
         await this.deps.pagerduty!.setStatus(pdIncident.id, status);

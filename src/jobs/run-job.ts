@@ -157,7 +157,8 @@ async function settle(deps: Deps, run: Run, verb: AnyAction, result: ActionResul
     await run.keeper.release();
     throw new ReportedFailure(message.title);
   }
-  await run.reporter.finish(say.succeededMessage(run.data, message), message);
+  // The bot's own changes (platform system) say their result on the job's card alone: no reply per change in an incident thread.
+  await run.reporter.finish(say.succeededMessage(run.data, message), run.data.actor.platform === 'system' ? undefined : message);
   await deps.audit.record({ ...auditEntry(run, 'job.finished'), result: message.title });
   if (deps.onSucceeded) {
     // job.data, not run.data: it carries the message ref the reporter may have saved since.

@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ChatPort } from '../core/chat-port.js';
+import type { ActionStyle } from '../core/message.js';
 import type { CommandRequest, InteractionRequest } from '../core/request.js';
-import type { ButtonKind } from '../incidents/incident.js';
+import type { ButtonKind, IncidentButton } from '../incidents/incident.js';
 import type { CommandHandler } from './command.js';
 import type { CommandResult } from './command-result.js';
 import type { IncidentVerbDeps } from './incident-verbs.js';
@@ -33,6 +34,29 @@ export const ALERT_ACTION = 'alert.action';
 export function alertButtonId(kind: ButtonKind, slot: number): string {
   if (kind === 'action') return `${ALERT_ACTION}.${slot}`;
   return kind === 'ack' ? BUTTON.alertAck : BUTTON.alertResolve;
+}
+
+/**
+ * The buttons of a new incident's card: the catalog's suggested actions, then
+ * Acknowledge and Resolve. Each carries an opaque random value that only the
+ * incident lookups turn back into the incident and kind (the table below routes
+ * the presses); the store keeps them and mints nothing.
+ */
+export function incidentButtons(actions: readonly { label: string; style: ActionStyle; command: string }[]): IncidentButton[] {
+  return [
+    ...actions.map((a) => mintIncidentButton('action', a.label, a.style, a.command)),
+    mintIncidentButton('ack', 'Acknowledge', 'default'),
+    mintIncidentButton('resolve', 'Resolve', 'default'),
+  ];
+}
+
+/** The shape minted values have: anything else is refused before Redis is asked. */
+export function isIncidentButtonValue(value: string): boolean {
+  return /^b[A-Za-z0-9_-]{16}$/.test(value);
+}
+
+function mintIncidentButton(kind: ButtonKind, label: string, style: ActionStyle, command?: string): IncidentButton {
+  return { value: `b${randomBytes(12).toString('base64url')}`, kind, label, style, ...(command ? { command } : {}) };
 }
 
 /** What one button does, given who pressed it where. */
@@ -92,10 +116,10 @@ async function pressIncidentCard(
   deps: IncidentButtonDeps,
   kind: ButtonKind,
 ): Promise<CommandResult> {
-  const found = await deps.store.button(request.value);
+  const found = await deps.lookups.button(request.value);
   if (!found || found.button.kind !== kind) return { kind: 'failed', error: EXPIRED };
   const { incident, button } = found;
-  const card = await deps.store.cardIn(incident.id, request.conversation.platform, request.conversation.id);
+  const card = await deps.lookups.cardIn(incident.id, request.conversation.platform, request.conversation.id);
   if (!card) return { kind: 'failed', error: EXPIRED };
   let text: string = kind;
   if (kind === 'action') {

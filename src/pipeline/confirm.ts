@@ -21,8 +21,10 @@ export async function confirmOrRun(
   pending: PendingConfirmation,
   chat: ChatPort,
 ): Promise<CommandResult> {
-  // --yes is a console convenience; in chat the confirmation is a button someone presses.
-  const confirmedUpfront = parsed.yes && request.actor.platform === 'console';
+  // --yes is a console convenience; in chat the confirmation is a button someone presses. The bot's own
+  // changes (platform system) have no one to press it: they were authorised by a rule naming `system`.
+  const automatic = request.actor.platform === 'system';
+  const confirmedUpfront = automatic || (parsed.yes && request.actor.platform === 'console');
   if (deps.catalog.environments[parsed.env]?.protected === true && !confirmedUpfront) {
     const ref = await chat.post(
       request.conversation.id,
@@ -34,7 +36,7 @@ export async function confirmOrRun(
     return { kind: 'needs_confirmation', confirmId: pending.id, ref };
   }
   await deps.confirmations.save(pending);
-  await deps.confirmations.claim(pending.id, `confirmed by ${request.actor.name} (no confirmation needed)`);
+  await deps.confirmations.claim(pending.id, `confirmed by ${request.actor.name} (${automatic ? 'automatic change' : 'no confirmation needed'})`);
   return enqueue(deps, pending, chat, request.actor, request.id);
 }
 

@@ -3,12 +3,14 @@ import type { ChatPort } from '../core/chat-port.js';
 import { UserError } from '../core/errors.js';
 import type { CommandRequest } from '../core/request.js';
 import type { Incident } from '../incidents/incident.js';
+import type { IncidentLookups } from '../incidents/incident-lookups.js';
 import type { IncidentStore } from '../incidents/incident-store.js';
 import type { IncidentResponder } from '../incidents/responder.js';
 import type { DelegatedOutcome, DelegatedTarget, DelegatedVerb } from './delegated-verb.js';
 
 export interface IncidentVerbDeps {
   store: IncidentStore;
+  lookups: IncidentLookups;
   responder: IncidentResponder;
 }
 
@@ -16,6 +18,7 @@ interface IncidentTarget extends DelegatedTarget {
   incident: Incident;
   /** Typed in the card's own thread (or pressed on the card): the card and its thread say what happened. */
   inThread: boolean;
+  note?: string;
 }
 
 /**
@@ -27,20 +30,20 @@ interface IncidentTarget extends DelegatedTarget {
 export function incidentVerb(kind: 'ack' | 'resolve', deps: IncidentVerbDeps): DelegatedVerb {
   return {
     async target(request, args) {
-      const { incident: number } = args as IncidentArgs;
-      const inThreadId = request.threadId ? await deps.store.byThread(request.conversation.platform, request.conversation.id, request.threadId) : undefined;
-      const id = number === undefined ? inThreadId : await deps.store.byNumber(number);
+      const { incident: number, note } = args as IncidentArgs;
+      const inThreadId = request.threadId ? await deps.lookups.byThread(request.conversation.platform, request.conversation.id, request.threadId) : undefined;
+      const id = number === undefined ? inThreadId : await deps.lookups.byNumber(number);
       if (!id) throw new UserError(missing(kind, number), number === undefined ? 'incident_not_named' : 'incident_unknown');
       const incident = await deps.store.get(id);
       if (!incident) throw new UserError(missing(kind, number), 'incident_unknown');
       const detail = { incident: incident.id, ...(incident.number !== undefined ? { incidentNumber: incident.number } : {}), alertname: incident.alertname };
-      return { ...(incident.service ? { service: incident.service } : {}), env: incident.env, detail, incident, inThread: inThreadId === id } satisfies IncidentTarget;
+      return { ...(incident.service ? { service: incident.service } : {}), env: incident.env, detail, incident, inThread: inThreadId === id, ...(note ? { note } : {}) } satisfies IncidentTarget;
     },
 
     async run(request: CommandRequest, target: DelegatedTarget, chat: ChatPort): Promise<DelegatedOutcome> {
-      const { incident, inThread } = target as IncidentTarget;
+      const { incident, inThread, note } = target as IncidentTarget;
       const who = { name: request.actor.name, via: request.actor.platform };
-      const outcome = kind === 'ack' ? await deps.responder.acknowledge(incident.id, who) : await deps.responder.resolve(incident.id, who);
+      const outcome = kind === 'ack' ? await deps.responder.acknowledge(incident.id, who, note) : await deps.responder.resolve(incident.id, who, note);
       if (!outcome.ok) return outcome;
       const done = kind === 'ack' ? 'acknowledged' : 'resolved';
       // In the thread the card's edit and thread note say it; typed elsewhere, tell the one who typed it.

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { PagerDutyEchoes } from '../incidents/echoes.js';
+import type { IncidentLookups } from '../incidents/incident-lookups.js';
 import type { IncidentStore } from '../incidents/incident-store.js';
 
 const Reference = z.looseObject({ id: z.string().optional(), summary: z.string().optional(), html_url: z.string().nullish() });
@@ -37,6 +38,7 @@ export type PagerDutyWebhook = z.infer<typeof PagerDutyWebhook>;
 
 export interface PagerDutySyncDeps {
   store: IncidentStore;
+  lookups: IncidentLookups;
   echoes: PagerDutyEchoes;
   changed(id: string): Promise<void>;
   log: Logger;
@@ -57,7 +59,7 @@ export class PagerDutySync {
     if (event.event_type === 'incident.annotated') {
       const note = NoteData.safeParse(event.data);
       if (!note.success) return this.ignore(log, 'note without content');
-      const id = await this.deps.store.byPagerDuty(note.data.incident.id);
+      const id = await this.deps.lookups.byPagerDuty(note.data.incident.id);
       if (!id) return this.ignore(log, 'note on an incident the bot did not open');
       if (await this.deps.echoes.isOurs(note.data.incident.id, { note: note.data.content })) return 'echo';
       await this.deps.store.change(id, (i) => i, [`Note from ${who} in PagerDuty: ${note.data.content.slice(0, 2000)}`]);
@@ -67,7 +69,7 @@ export class PagerDutySync {
     const data = IncidentData.safeParse(event.data);
     if (!data.success) return this.ignore(log, 'not an incident event');
     const pd = data.data;
-    const id = await this.deps.store.byPagerDuty(pd.id, pd.incident_key ?? undefined);
+    const id = await this.deps.lookups.byPagerDuty(pd.id, pd.incident_key ?? undefined);
     if (!id) return this.ignore(log, 'incident the bot did not open');
     const link = (i: { pagerduty: { incidentId?: string; htmlUrl?: string } }) => {
       i.pagerduty.incidentId = pd.id;

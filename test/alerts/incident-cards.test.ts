@@ -3,6 +3,7 @@ import { incidentIdFor } from '../../src/incidents/incident.js';
 import { highErrorRate, notification } from '../fixtures/alertmanager/payloads.js';
 import { type AlertHarness, startAlertHarness } from './support/harness.js';
 import { slackButtons } from './support/presses.js';
+import { pageJobCards, threadNotes } from './support/thread.js';
 
 let h: AlertHarness;
 beforeAll(async () => {
@@ -32,7 +33,8 @@ async function deliver(body: unknown): Promise<void> {
 
 const posts = () => h.slackApi.succeeded('chat.postMessage');
 const topLevelPosts = () => posts().filter((c) => !c.body.thread_ts);
-const repliesTo = (ts: string) => posts().filter((c) => c.body.thread_ts === ts);
+// The page job's card (one per page, see support/thread.ts) is not a thread note; the paging tests below check it.
+const notesIn = (ts: string) => threadNotes(h.slackApi, ts);
 const edits = (ts: string) => h.slackApi.succeeded('chat.update').filter((c) => c.body.ts === ts);
 
 describe('incident cards', () => {
@@ -70,7 +72,9 @@ describe('incident cards', () => {
     await deliver(repeat);
     expect(topLevelPosts()).toHaveLength(1);
     expect(edits(ts).length).toBeGreaterThanOrEqual(1);
-    expect(repliesTo(ts)).toHaveLength(0);
+    expect(notesIn(ts)).toHaveLength(0);
+    // The first notification paged; the repeat adds nothing to the thread, not even a second page card.
+    expect(pageJobCards(h.slackApi, ts)).toHaveLength(1);
   });
 
   it('replies in the thread when a new alert joins the group, and counts it on the card', async () => {
@@ -79,8 +83,8 @@ describe('incident cards', () => {
     const ts = String(topLevelPosts()[0]!.response!.ts);
     await deliver(highErrorRate(group, ['fp00000000000001', 'fp00000000000002']));
     expect(topLevelPosts()).toHaveLength(1);
-    expect(repliesTo(ts)).toHaveLength(1);
-    expect(String(repliesTo(ts)[0]!.body.text)).toContain('New alert');
+    expect(notesIn(ts)).toHaveLength(1);
+    expect(String(notesIn(ts)[0]!.body.text)).toContain('New alert');
     expect(JSON.stringify(edits(ts).at(-1)!.body.blocks)).toContain('2 firing, 0 resolved');
     const teamsCard = h.teams.posts()[0]!.ref;
     expect(h.teams.replies(teamsCard.id)).toHaveLength(1);
@@ -94,7 +98,7 @@ describe('incident cards', () => {
     const last = edits(ts).at(-1)!;
     expect(String(last.body.text)).toContain('RESOLVED');
     expect(JSON.stringify(last.body.blocks)).not.toContain('alert.ack');
-    expect(repliesTo(ts).map((r) => String(r.body.text))).toEqual([expect.stringContaining('resolved')]);
+    expect(notesIn(ts).map((r) => String(r.body.text))).toEqual([expect.stringContaining('resolved')]);
     expect(h.pd.events.map((e) => e.body.event_action)).toEqual(['trigger', 'resolve']);
   });
 
@@ -139,6 +143,19 @@ describe('PagerDuty events', () => {
     expect((event.body.payload as { severity: string }).severity).toBe('critical');
     const links = event.body.links as { href: string }[];
     expect(links.some((l) => l.href.startsWith('https://slack.com/archives/'))).toBe(true);
+  });
+
+  it("says the page in the incident thread once: the page job's card, edited in place to its result, no reply", async () => {
+    const group = newGroup();
+    await deliver(highErrorRate(group));
+    await deliver(highErrorRate(group));
+    const ts = String(topLevelPosts()[0]!.response!.ts);
+    const [jobCard, ...more] = pageJobCards(h.slackApi, ts);
+    expect(more).toHaveLength(0);
+    const jobTs = String(jobCard!.response!.ts);
+    expect(posts().filter((c) => c.body.thread_ts === jobTs)).toHaveLength(0);
+    expect(String(edits(jobTs).at(-1)?.body.text)).toContain('Paged the on-call of maestro-orchestrator');
+    expect(notesIn(ts)).toHaveLength(0);
   });
 
   it('does not page for a P2 alert', async () => {

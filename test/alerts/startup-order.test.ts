@@ -5,6 +5,7 @@ import { createHttpApp, finishHttpApp, listen } from '../../src/http/server.js';
 import type { ChatPort } from '../../src/core/chat-port.js';
 import { Metrics } from '../../src/core/metrics.js';
 import type { Platform } from '../../src/core/request.js';
+import { mountWebhooks } from '../../src/http/webhooks/index.js';
 import { type Incidents, startIncidents } from '../../src/incidents/index.js';
 import { highErrorRate } from '../fixtures/alertmanager/payloads.js';
 import { RecordingChat } from '../fixtures/recording-chat.js';
@@ -23,7 +24,7 @@ beforeAll(async () => {
   // As in main.ts: the incidents module is built before the chat adapters connect.
   incidents = startIncidents({ connection: redis, prefix, catalog, chats: (platform) => chats.get(platform), log, cardIntervalMs: 50, runWorker: true });
   const app = createHttpApp({ metrics: new Metrics({ defaultMetrics: false }), readiness: [], log });
-  incidents.mount(app, { token: ALERTMANAGER_TOKEN }, []);
+  mountWebhooks({ app, queue: incidents.queue, log, alertmanager: { token: ALERTMANAGER_TOKEN }, pagerdutySecrets: [] });
   finishHttpApp(app, log);
   ({ server, url } = await listen(app, 0, '127.0.0.1'));
 });

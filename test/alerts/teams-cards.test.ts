@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApp, finishHttpApp, listen } from '../../src/http/server.js';
 import { Metrics } from '../../src/core/metrics.js';
+import { mountWebhooks } from '../../src/http/webhooks/index.js';
 import { type Incidents, startIncidents } from '../../src/incidents/index.js';
 import { botAddedToTeam, TEAM_ID } from '../teams/support/activities.js';
 import { startTeamsHarness, type TeamsHarness } from '../teams/support/harness.js';
@@ -39,7 +40,7 @@ beforeAll(async () => {
     runWorker: true,
   });
   const app = createHttpApp({ metrics: new Metrics({ defaultMetrics: false }), readiness: [], log });
-  incidents.mount(app, { token: ALERTMANAGER_TOKEN }, []);
+  mountWebhooks({ app, queue: incidents.queue, log, alertmanager: { token: ALERTMANAGER_TOKEN }, pagerdutySecrets: [] });
   incidents.start();
   finishHttpApp(app, log);
   ({ server, url } = await listen(app, 0, '127.0.0.1'));

@@ -4,6 +4,7 @@ import { incidentIdFor } from '../../src/incidents/incident.js';
 import { type AlertHarness, PD_SECRETS, pagedIncident, startAlertHarness } from '../alerts/support/harness.js';
 import { pdEvent, pdIncident, pdNote } from '../fixtures/pagerduty/webhook-events.js';
 import { buttonBody, postSlack } from '../slack/support/slack-requests.js';
+import { threadNotes } from '../alerts/support/thread.js';
 
 let h: AlertHarness;
 beforeAll(async () => {
@@ -21,7 +22,8 @@ function ackEvent(id: string, pdId: string, dedupKey: string) {
   return pdEvent(id, 'incident.acknowledged', pdIncident(pdId, { status: 'acknowledged', incidentKey: dedupKey }));
 }
 
-const replies = (ts: string) => h.slackApi.succeeded('chat.postMessage').filter((c) => c.body.thread_ts === ts);
+// Thread notes: the page job's card, the thread's one trace of the automatic page (support/thread.ts), is not one.
+const replies = (ts: string) => threadNotes(h.slackApi, ts);
 const lastCard = (ts: string) => JSON.stringify(h.slackApi.succeeded('chat.update').filter((c) => c.body.ts === ts).at(-1)?.body.blocks);
 
 describe('POST /webhooks/pagerduty', () => {

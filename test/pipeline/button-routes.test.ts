@@ -8,6 +8,7 @@ import { ActionRegistry } from '../../src/core/registry.js';
 import type { Incident } from '../../src/incidents/incident.js';
 import { incidentCard } from '../../src/incidents/incident-card.js';
 import type { IncidentStore } from '../../src/incidents/incident-store.js';
+import type { IncidentLookups } from '../../src/incidents/incident-lookups.js';
 import type { IncidentResponder } from '../../src/incidents/responder.js';
 import { approvalMessage } from '../../src/pipeline/approval-card.js';
 import { CommandHandler } from '../../src/pipeline/command.js';
@@ -91,7 +92,7 @@ function interactions(): InteractionHandler {
     ports: {},
   });
   // Nothing is pressed here: only whether each id reaches a route.
-  return new InteractionHandler(commands, { incidents: { store: {} as IncidentStore, responder: {} as IncidentResponder, log } });
+  return new InteractionHandler(commands, { incidents: { store: {} as IncidentStore, lookups: {} as IncidentLookups, responder: {} as IncidentResponder, log } });
 }
 
 describe('the button route table', () => {

@@ -13,7 +13,7 @@ import type { GroupsOf } from '../../src/core/group-lookup.js';
 import { RedisAuditSink, type StoredAuditEntry } from '../../src/core/audit.js';
 import { Metrics } from '../../src/core/metrics.js';
 import { ActionRegistry } from '../../src/core/registry.js';
-import type { Actor, Conversation, Platform } from '../../src/core/request.js';
+import type { Actor, ActorPlatform, Conversation, Platform } from '../../src/core/request.js';
 import { ApprovalStore } from '../../src/pipeline/approval-store.js';
 import type { Pager } from '../../src/pipeline/break-glass.js';
 import { CommandHandler, type CommandResult, type JobRequest, type JobSubmitter } from '../../src/pipeline/command.js';
@@ -46,7 +46,9 @@ export function people(platform: Platform): Record<'ada' | 'bob' | 'olly' | 'eve
   };
 }
 
-export function pagerChannel(platform: Platform): Conversation {
+export function pagerChannel(actorPlatform: ActorPlatform): Conversation {
+  // The bot itself (system) says what it does in a chat conversation like anyone.
+  const platform: Platform = actorPlatform === 'system' ? 'slack' : actorPlatform;
   return platform === 'teams'
     ? { platform, id: '19:pager@thread.tacv2', name: 'Maestro Incidents', teamId: 'T-teams' }
     : { platform, id: 'C0PAGER', name: 'maestro-pager', teamId: 'T0WS' };

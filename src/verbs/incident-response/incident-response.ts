@@ -10,6 +10,7 @@ const IncidentArgs = z.object({
     .optional()
     .describe("the incident number in the card's footer; leave it out in the card's thread")
     .register(argMeta, { positional: true }),
+  note: z.string().trim().min(1).max(1024).optional().describe('added to the PagerDuty incident and said in the thread').register(argMeta, { placeholder: '"text"' }),
 });
 export type IncidentArgs = z.infer<typeof IncidentArgs>;
 

@@ -8,6 +8,8 @@ import { resolveTarget } from '../shared/target.js';
 /** What `page` needs; src/incidents/incident-pager.ts implements it over PagerDuty Events v2. */
 export interface PagePort {
   page(summary: string, details: Record<string, unknown>, options?: { dedupKey?: string }): Promise<{ dedupKey: string }>;
+  /** About an alert's incident: on its own dedup key, routing key and severity, linking its card threads. */
+  pageIncident?(number: number, summary: string): Promise<{ dedupKey: string }>;
 }
 
 export interface PagePorts {
@@ -18,6 +20,13 @@ export interface PagePorts {
 export const PageArgs = z.object({
   service: z.string().min(1).describe('the catalog service whose on-call to page').register(argMeta, { positional: true, kind: 'service' }),
   summary: z.string().trim().min(3, 'say what is wrong, in quotes').max(1024).describe('what is wrong, in quotes').register(argMeta, { positional: true }),
+  incident: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe("page about the incident with this number (its card's footer): its dedup key, severity and thread links")
+    .register(argMeta, { placeholder: 'N' }),
 });
 export type PageArgs = z.infer<typeof PageArgs>;
 
@@ -48,6 +57,7 @@ export const page: Action<PageArgs, PagePorts, PagePlan> = {
   async plan(ctx: ActionContext<PagePorts>, args: PageArgs): Promise<Plan<PagePlan>> {
     resolveTarget(ctx, args.service);
     if (!ctx.ports.pager) throw new UserError(`${UNCONFIGURED}; page the on-call by phone`, 'pagerduty_unconfigured');
+    if (args.incident !== undefined && !ctx.ports.pager.pageIncident) throw new UserError('this bot keeps no incidents to page about; leave out --incident', 'incidents_unavailable');
     return {
       summary: `page the on-call of ${args.service} in ${ctx.env}: "${args.summary}"`,
       target: { service: args.service, env: ctx.env },
@@ -59,6 +69,20 @@ export const page: Action<PageArgs, PagePorts, PagePlan> = {
   async execute(ctx, args, _progress, plan) {
     const pager = ctx.ports.pager;
     if (!pager) throw new UserError('PagerDuty is not configured; page the on-call by phone', 'pagerduty_unconfigured');
+    if (args.incident !== undefined && pager.pageIncident) {
+      // The incident's dedup key is its group's: a retried job, or a page a person sent about it, is the same page.
+      await pager.pageIncident(args.incident, args.summary);
+      return done({
+        title: `Paged the on-call of ${args.service}`,
+        severity: 'success',
+        fields: [
+          { label: 'Summary', value: args.summary },
+          { label: 'Environment', value: ctx.env },
+          { label: 'Incident', value: String(args.incident) },
+          { label: 'Requested by', value: ctx.actor.name },
+        ],
+      });
+    }
     const dedupKey = plan?.data.dedupKey ?? `maestro-page-${ctx.requestId}`;
     await pager.page(args.summary, {
       service: args.service,

@@ -5,6 +5,7 @@ import { incidentActions, kubernetesActions } from '../../../src/verbs/index.js'
 import { ack, resolve } from '../../../src/verbs/incident-response/incident-response.js';
 import { page } from '../../../src/verbs/page/page.js';
 import { createHttpApp, finishHttpApp } from '../../../src/http/server.js';
+import { mountWebhooks } from '../../../src/http/webhooks/index.js';
 import { kubernetesFromConfig } from '../../../src/clients/kubernetes/client.js';
 import { PagerDutyClient } from '../../../src/clients/pagerduty.js';
 import { createSlackAdapter, createSlackUserGroups, type SlackAdapter } from '../../../src/platforms/slack/index.js';
@@ -14,6 +15,7 @@ import type { Catalog } from '../../../src/config/catalog-schema.js';
 import { Metrics } from '../../../src/core/metrics.js';
 import { ActionRegistry } from '../../../src/core/registry.js';
 import { ApprovalStore } from '../../../src/pipeline/approval-store.js';
+import { AutomaticChanges, jobsIdle } from '../../../src/pipeline/automatic.js';
 import { CommandHandler } from '../../../src/pipeline/command.js';
 import { ConfirmationStore } from '../../../src/pipeline/confirmations.js';
 import { InteractionHandler } from '../../../src/pipeline/interaction.js';
@@ -138,7 +140,10 @@ export async function startAlertHarness(
     flushConcurrency: 32,
   });
   ports.pager = incidents.pager;
-  const interactions = new InteractionHandler(handler, { incidents: { store: incidents.store, responder: incidents.responder, log } });
+  const interactions = new InteractionHandler(handler, {
+    incidents: { store: incidents.store, lookups: incidents.lookups, responder: incidents.responder, log },
+  });
+  incidents.automate(new AutomaticChanges({ commands: handler, redis, prefix, log }), () => jobsIdle(jobs));
   slack = await createSlackAdapter({
     handler,
     interactions,
@@ -163,7 +168,7 @@ export async function startAlertHarness(
       retry: { baseDelayMs: 20, maxDelayMs: 200 },
     });
   }
-  incidents.mount(app, { token: ALERTMANAGER_TOKEN }, PD_SECRETS);
+  mountWebhooks({ app, queue: incidents.queue, log, alertmanager: { token: ALERTMANAGER_TOKEN }, pagerdutySecrets: PD_SECRETS });
   finishHttpApp(app, log);
   const edge = await listenForTests(app, log, slack);
   const { url } = edge;
