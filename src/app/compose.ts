@@ -47,6 +47,7 @@ import { loadPlatforms, startChatAdapters, startRoleGroups } from './chat-adapte
 import { externalClients } from './clients.js';
 import { type ClusterChoice, connectCluster } from './cluster.js';
 import { MeteredAudit } from './metered-audit.js';
+import { readinessChecks, webhookAuth } from './role-wiring.js';
 import { serveRole } from './serve-role.js';
 import { consoleClusterLine, startupFields } from './startup-line.js';
 
@@ -223,19 +224,7 @@ export async function runBot(setup: BotSetup): Promise<number> {
     const app = createHttpApp({
       metrics,
       log,
-      readiness: [
-        { name: 'redis', check: async () => void (await redis.ping()) },
-        ...(runsWorkers
-          ? [
-              {
-                name: 'workers',
-                check: async () => {
-                  if (!worker?.worker.isRunning()) throw new Error('job workers are not running');
-                },
-              },
-            ]
-          : []),
-      ],
+      readiness: readinessChecks(redis, runsWorkers, () => worker),
     });
 
     const { edges } = await startChatAdapters({
@@ -276,18 +265,7 @@ export async function runBot(setup: BotSetup): Promise<number> {
     }
 
     if (web) {
-      mountWebhooks({
-        app,
-        queue: incidents.queue,
-        log,
-        alertmanager: {
-          ...(env.ALERTMANAGER_TOKEN ? { token: env.ALERTMANAGER_TOKEN } : {}),
-          ...(env.ALERTMANAGER_BASIC_USER && env.ALERTMANAGER_BASIC_PASSWORD
-            ? { basic: { user: env.ALERTMANAGER_BASIC_USER, password: env.ALERTMANAGER_BASIC_PASSWORD } }
-            : {}),
-        },
-        pagerdutySecrets: (env.PAGERDUTY_WEBHOOK_SECRET ?? '').split(',').filter(Boolean),
-      });
+      mountWebhooks({ app, queue: incidents.queue, log, ...webhookAuth(env) });
       const stopSweeper = handler.startApprovalSweeper((platform) => chats.get(platform));
       closers.unshift(async () => stopSweeper());
     }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Catalog } from '../config/catalog-schema.js';
-import type { ChatPort, MessageRef } from '../core/chat-port.js';
+import type { ChatPort } from '../core/chat-port.js';
 import type { Platform } from '../core/request.js';
 import { CARD_PLATFORMS, type CardPlatform, type CardTarget, cardTargets, type FallbackChannels } from './alert-channels.js';
 import type { AlertPaging } from './alert-paging.js';
