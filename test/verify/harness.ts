@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { kubernetesActions } from '../../src/verbs/index.js';
+import { kubernetesVerbs } from '../support/kubernetes-verbs.js';
 import { kubernetesFromConfig } from '../../src/clients/kubernetes/client.js';
 import { PrometheusClient } from '../../src/clients/prometheus.js';
 import { loadCatalog } from '../../src/config/catalog.js';
@@ -70,7 +70,7 @@ export class VerifyHarness {
       window,
       kubernetes: kubernetesFromConfig(this.sandbox.kubeConfig()),
     });
-    const registry = new ActionRegistry(kubernetesActions());
+    const registry = new ActionRegistry([...kubernetesVerbs]);
     this.worker = await startWorker({
       connection: this.redis,
       prefix: this.prefix,
@@ -94,7 +94,7 @@ export class VerifyHarness {
       await startWorker({
         connection: this.redis,
         prefix: this.prefix,
-        registry: new ActionRegistry(kubernetesActions()),
+        registry: new ActionRegistry([...kubernetesVerbs]),
         catalog,
         ports: { kubernetes: kubernetesFromConfig(this.sandbox.kubeConfig()), followPollMs: 30, metrics, evidence: verification.evidence },
         chat: () => this.chat,
@@ -119,7 +119,7 @@ export class VerifyHarness {
 
   /** As run, without waiting for the job. */
   async submit(verb: string, args: Record<string, unknown>, options: { env?: string; reason?: string } = {}): Promise<number> {
-    const registry = new ActionRegistry(kubernetesActions());
+    const registry = new ActionRegistry([...kubernetesVerbs]);
     const action = registry.get(verb)!;
     const parsed = action.args.parse(args);
     const requestId = `r${this.nextRequest++}`;

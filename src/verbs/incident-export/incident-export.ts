@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Action } from '../../core/action.js';
 import { argMeta } from '../../core/arg-meta.js';
-import { type EvidenceRecord, revisionText, verdictText } from '../../verification/evidence-store.js';
 import { done } from '../../core/action-result.js';
 import { type EvidenceRecord, revisionText, verdictText } from '../../core/evidence-record.js';
 import { type EvidencePorts, evidenceReader } from '../history/evidence.js';
