@@ -9,7 +9,7 @@ import { approve, reject } from '../src/verbs/approvals/approve.js';
 import { audit } from '../src/verbs/audit/audit.js';
 import { createHelpAction } from '../src/verbs/help/help.js';
 import { ack, resolve } from '../src/verbs/incident-response/incident-response.js';
-import { incidentActions, kubernetesActions } from '../src/verbs/index.js';
+import { incidentVerbs, kubernetesVerbs } from './support/kubernetes-verbs.js';
 import { cancel, jobs } from '../src/verbs/jobs/jobs.js';
 import { page } from '../src/verbs/page/page.js';
 
@@ -17,7 +17,7 @@ import { page } from '../src/verbs/page/page.js';
 function shippedVerbs(): AnyAction[] {
   const registry = new ActionRegistry();
   registry.register(createHelpAction(registry));
-  for (const action of [...kubernetesActions(), ...incidentActions(), page, ack, resolve, jobs, cancel, approve, reject, audit]) {
+  for (const action of [...kubernetesVerbs, ...incidentVerbs, page, ack, resolve, jobs, cancel, approve, reject, audit]) {
     registry.register(action);
   }
   return registry.all();

@@ -63,6 +63,15 @@ describe('the console adapter, end to end as a child process', () => {
     expect(status).toContain('ghcr.io/intelgraph/maestro-orchestrator:v2.7.3');
   });
 
+  it('answers audit through the wiring compose.ts builds: the trail it reads is the one the requests were written to', async () => {
+    // The audit verb's port must be the readable Redis stream (a write-only sink here once made it "something went wrong").
+    const run = await runBot('status maestro-orchestrator\naudit --service maestro-orchestrator\n', env);
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toContain('something went wrong');
+    expect(run.stdout).toMatch(/Audit trail: \d+ records \(maestro-orchestrator, last 24h\)/);
+    expect(run.stdout).toMatch(/command allowed\s+status\s+maestro-orchestrator\/prod/);
+  });
+
   it('exits non-zero within 5 s, naming REDIS_URL, when Redis does not answer', async () => {
     const run = await runBot('help\n', { ...env, REDIS_URL: 'redis://127.0.0.1:1' });
     expect(run.code).toBe(1);

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import type { KubernetesPort, KubernetesPorts } from '../../src/verbs/index.js';
+import type { KubernetesPort, KubernetesPorts } from '../support/kubernetes-verbs.js';
 import { loadCatalog } from '../../src/config/catalog.js';
 import type { ActionContext, ProgressReporter } from '../../src/core/action.js';
 import type { Progress } from '../../src/core/message.js';

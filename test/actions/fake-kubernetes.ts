@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { KubernetesPort } from '../../src/verbs/index.js';
+import type { KubernetesPort } from '../support/kubernetes-verbs.js';
+import type { JsonPatchOp } from '../../src/clients/kubernetes/json-patch.js';
+import { ConflictError } from '../../src/clients/kubernetes/errors.js';
 import { RESTARTED_AT, sameTemplate, withoutHash } from '../../src/verbs/shared/pod-template.js';
 import type {
   DeploymentState,
@@ -10,8 +12,6 @@ import type {
   RevisionInfo,
   WorkloadRef,
 } from '../../src/verbs/shared/kubernetes-ports.js';
-import { chooseRollbackTarget } from '../../src/verbs/shared/revisions.js';
-import type { RollbackOutcome } from '../../src/verbs/rollback/rollback.js';
 import { UserError } from '../../src/core/errors.js';
 
 interface FakeDeployment {
@@ -163,6 +163,7 @@ export class FakeKubernetes implements KubernetesPort {
       ready,
       available: ready,
       revision: d.revision,
+      resourceVersion: String(d.generation),
       template: structuredClone(d.template),
       containers: containers(d.template).map((c) => ({
         name: c.name,
@@ -196,20 +197,20 @@ export class FakeKubernetes implements KubernetesPort {
     return [...this.events];
   }
 
-  async rollback(ref: WorkloadRef, options: { toRevision?: number; changeCause: string }): Promise<RollbackOutcome> {
+  /** Only the template replace of kubectl's undo patch matters here; a stale resourceVersion conflicts as the API server would. */
+  async patchDeployment(ref: WorkloadRef, ops: readonly JsonPatchOp[], resourceVersion?: string): Promise<void> {
     const d = this.get(ref);
-    if (d.paused) throw new UserError('paused', 'paused');
-    const target = chooseRollbackTarget(ref.deployment, d.revision, d.revisions, options.toRevision);
-    if (sameTemplate(target.template, d.template)) return { applied: false, from: d.revision, to: target.revision };
-    this.changes.push(`rollback ${ref.deployment} to ${target.revision}`);
-    const from = d.revision;
-    this.apply(d, withoutHash(target.template));
-    return { applied: true, from, to: target.revision };
+    if (resourceVersion !== undefined && resourceVersion !== String(d.generation)) throw new ConflictError('the object has been modified');
+    const op = ops.find((o) => o.path === '/spec/template');
+    if (!op) return;
+    const t = op.value as PodTemplate;
+    const from = d.revisions.find((r) => sameTemplate(r.template, t));
+    this.changes.push(`rollback ${ref.deployment} to ${from?.revision ?? '?'}`);
+    this.apply(d, withoutHash(t));
   }
 
   async restart(ref: WorkloadRef, restartedAt: string): Promise<void> {
     const d = this.get(ref);
-    if (d.paused) throw new UserError('paused', 'paused');
     this.changes.push(`restart ${ref.deployment} ${restartedAt}`);
     const t = structuredClone(d.template);
     t.metadata = { ...t.metadata, annotations: { ...t.metadata?.annotations, [RESTARTED_AT]: restartedAt } };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { events } from '../../src/verbs/events/events.js';
 import { history } from '../../src/verbs/history/history.js';
-import { kubernetesActions } from '../../src/verbs/index.js';
+import { kubernetesVerbs } from '../support/kubernetes-verbs.js';
 import { logs } from '../../src/verbs/logs/logs.js';
 import { status } from '../../src/verbs/status/status.js';
 import { ActionRegistry } from '../../src/core/registry.js';
@@ -110,9 +110,9 @@ describe('events', () => {
   });
 });
 
-describe('kubernetesActions', () => {
+describe('kubernetesVerbs', () => {
   it('registers every action in help order, each changing one with a plan', () => {
-    const registry = new ActionRegistry(kubernetesActions());
+    const registry = new ActionRegistry([...kubernetesVerbs]);
     expect(registry.names()).toEqual(['status', 'history', 'rollback', 'restart', 'scale', 'flag', 'provider', 'logs', 'events']);
   });
 });

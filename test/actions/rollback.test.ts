@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { rollback } from '../../src/verbs/rollback/rollback.js';
+import { ConflictError } from '../../src/clients/kubernetes/errors.js';
 import { UserError } from '../../src/core/errors.js';
+import { rolloutUndo } from '../../src/verbs/rollback/rollout-undo.js';
 import { actionContext, recorder } from './context.js';
 import { IMAGE, seededCluster } from './seed.js';
 
@@ -80,6 +82,37 @@ describe('rollback', () => {
     expect(message.severity).toBe('success');
     expect(message.text).toContain('Revision 7 → 8 (the template of revision 6)');
     expect(seen.at(-1)).toMatchObject({ done: 3, total: 3, label: 'rollout complete' });
+  });
+
+  it('decides again after a conflict: a deployment paused in between is refused, not patched', async () => {
+    const k8s = seededCluster();
+    const ctx = actionContext(k8s);
+    const plan = await rollback.plan!(ctx, { service: 'maestro-orchestrator' });
+    const patch = k8s.patchDeployment.bind(k8s);
+    // Someone pauses the deployment between the rollback's read and its patch: the API server answers 409.
+    k8s.patchDeployment = async () => {
+      k8s.deployments.get('intelgraph-prod/maestro-orchestrator')!.paused = true;
+      k8s.patchDeployment = patch;
+      throw new ConflictError('the object has been modified');
+    };
+    await expect(rollback.execute(ctx, { service: 'maestro-orchestrator' }, recorder().progress, plan)).rejects.toThrow(
+      'maestro-orchestrator in intelgraph-prod is paused; resume it before rolling back',
+    );
+    expect(k8s.changes).toEqual([]);
+  });
+
+  it('sends the undo patch with the resourceVersion it decided on', async () => {
+    const k8s = seededCluster();
+    const ref = { namespace: 'intelgraph-prod', deployment: 'maestro-orchestrator' };
+    const sent: (string | undefined)[] = [];
+    const patch = k8s.patchDeployment.bind(k8s);
+    k8s.patchDeployment = async (r, ops, resourceVersion) => {
+      sent.push(resourceVersion);
+      await patch(r, ops, resourceVersion);
+    };
+    const read = await k8s.readDeployment(ref);
+    expect(await rolloutUndo(k8s, ref, { changeCause: 'test' })).toEqual({ applied: true, from: 7, to: 6 });
+    expect(sent).toEqual([read.resourceVersion]);
   });
 
   it('does not roll back twice when the job runs again with the same plan', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { incidentActions, kubernetesActions } from '../../src/verbs/index.js';
+import { incidentVerbs, kubernetesVerbs } from '../support/kubernetes-verbs.js';
 import type { AuditEntry } from '../../src/core/audit.js';
 import { parseCommand } from '../../src/core/grammar.js';
 import { ActionRegistry } from '../../src/core/registry.js';
@@ -19,7 +19,7 @@ import { cardOf, slackButtons, slackPress, teamsButton, teamsPress } from './sup
  * command through the catalog's policy: read verbs answer in the card's thread,
  * changing verbs are refused by the rule for users without a role.
  */
-const registry = new ActionRegistry([...kubernetesActions(), ...incidentActions()]);
+const registry = new ActionRegistry([...kubernetesVerbs, ...incidentVerbs]);
 const run = Date.now();
 const NOBODY = { id: 'U0NOBODY', name: 'nobody' };
 

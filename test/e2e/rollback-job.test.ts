@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type KubernetesPorts, kubernetesActions } from '../../src/verbs/index.js';
+import { type KubernetesPorts, kubernetesVerbs } from '../support/kubernetes-verbs.js';
 import { rollback } from '../../src/verbs/rollback/rollback.js';
 import { kubernetesFromConfig } from '../../src/clients/kubernetes/client.js';
 import { loadCatalog } from '../../src/config/catalog.js';
@@ -75,7 +75,7 @@ async function runWorker(options: { lockDurationMs?: number; stalledIntervalMs?:
     await startWorker({
       connection: redis,
       prefix,
-      registry: new ActionRegistry(kubernetesActions()),
+      registry: new ActionRegistry([...kubernetesVerbs]),
       catalog,
       ports,
       chat: () => chat,

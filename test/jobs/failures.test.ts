@@ -5,7 +5,7 @@ import type { QueuedJobData } from '../../src/jobs/job-data.js';
 import type { JobFailure } from '../../src/jobs/job-hooks.js';
 import { bump } from '../fixtures/counter-action.js';
 import { bob, harnessPerTest } from './harness.js';
-import { failed } from '../../src/core/action-result.js';
+import { done, failed } from '../../src/core/action-result.js';
 
 const harness = harnessPerTest();
 
@@ -167,5 +167,34 @@ describe('the worker hook for a job that failed for good', () => {
     expect((await h.finished(cancelled.jobNumber)).state).toBe('cancelled');
     expect((await h.finished(succeeded.jobNumber)).state).toBe('succeeded');
     expect(failed.calls).toEqual([]);
+  });
+});
+
+/** `bump` whose change held but whose news is bad: the verb says `done` and colours its message critical. */
+const ALARMING: Message = {
+  title: 'svc is now 1, but its error rate is still above the page threshold',
+  severity: 'critical',
+};
+const alarming = { ...bump, execute: async () => done(ALARMING) };
+
+describe('a job whose verb returned done with a critical-coloured message', () => {
+  it('succeeds: a job fails on its outcome, never on its colour', async () => {
+    const h = harness('done-critical', { attempts: 3 });
+    const failures = new FailedCalls();
+    const successes: QueuedJobData[] = [];
+    await h.startWorker({
+      registry: new ActionRegistry([alarming]),
+      onFailed: failures.hook,
+      onSucceeded: async (data) => void successes.push(data),
+    });
+    const data = await h.planned();
+    const { jobNumber } = await h.queue.submit(data, 'k1');
+
+    expect((await h.finished(jobNumber)).state).toBe('succeeded');
+    expect(failures.calls).toEqual([]);
+    expect(successes.map((d) => d.jobNumber)).toEqual([jobNumber]);
+    expect(h.audit.entries.map((e) => e.type)).toEqual(['job.started', 'job.finished']);
+    // The verb's own message is what the thread hears, not a "Job N failed".
+    expect(h.chat.replies(data.messageRef!.id).map((r) => r.message.title)).toEqual([ALARMING.title]);
   });
 });

@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { history } from '../../src/verbs/history/history.js';
-import { restart } from '../../src/verbs/restart/restart.js';
+import { ConflictError } from '../../src/clients/kubernetes/errors.js';
+import { restart, restartOnce } from '../../src/verbs/restart/restart.js';
+import { rolloutUndo } from '../../src/verbs/rollback/rollout-undo.js';
+import { resolveTarget } from '../../src/verbs/shared/target.js';
 import { rollback } from '../../src/verbs/rollback/rollback.js';
 import { status } from '../../src/verbs/status/status.js';
 import type { Progress } from '../../src/core/message.js';
@@ -86,7 +89,32 @@ describe('rollback and restart against the sandbox API server', () => {
 
   it('retries a write that answers 409 Conflict with a fresh read', async () => {
     h.sb.injectConflicts({ resource: 'deployments', namespace: 'intelgraph-prod', name: 'maestro-orchestrator', count: 2 });
+    const target = resolveTarget(h.ctx(), 'maestro-orchestrator');
+    expect(await restartOnce(h.k8s, target, '2030-01-01T00:00:00.000Z')).toBe(true);
+    const d = await h.k8s.readDeployment(ORCHESTRATOR);
+    expect(d.template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']).toBe('2030-01-01T00:00:00.000Z');
+  });
+
+  it('rolls back through 409 Conflicts, deciding again on each fresh read', async () => {
+    h.sb.injectConflicts({ resource: 'deployments', namespace: 'intelgraph-prod', name: 'maestro-orchestrator', count: 2 });
+    const ctx = h.ctx();
+    const message = (await rollback.execute(ctx, svc, noProgress, await rollback.plan!(ctx, svc))).message;
+    expect(message.severity).toBe('success');
+    expect((await h.k8s.readDeployment(ORCHESTRATOR)).containers[0]!.image).toBe(image('v2.7.3'));
+  });
+
+  it('gives up after five conflicts in a row, saying to try again', async () => {
+    h.sb.injectConflicts({ resource: 'deployments', namespace: 'intelgraph-prod', name: 'maestro-orchestrator', count: 5 });
+    await expect(rolloutUndo(h.k8s, ORCHESTRATOR, { changeCause: 'test' })).rejects.toThrow(
+      'the object kept changing under the bot (5 conflicts in a row); try again in a moment',
+    );
+  });
+
+  it('answers a JSON Patch decided on a stale resourceVersion with a ConflictError', async () => {
+    const stale = await h.k8s.readDeployment(ORCHESTRATOR);
     await h.k8s.restart(ORCHESTRATOR, '2030-01-01T00:00:00.000Z');
+    const ops = [{ op: 'replace' as const, path: '/spec/template', value: stale.template }];
+    await expect(h.k8s.patchDeployment(ORCHESTRATOR, ops, stale.resourceVersion)).rejects.toBeInstanceOf(ConflictError);
     const d = await h.k8s.readDeployment(ORCHESTRATOR);
     expect(d.template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']).toBe('2030-01-01T00:00:00.000Z');
   });

@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import type { KubernetesPorts } from '../../src/verbs/index.js';
+import type { KubernetesPorts } from '../support/kubernetes-verbs.js';
 import { type KubernetesClient, kubernetesFromConfig } from '../../src/clients/kubernetes/client.js';
 import type { ActionContext, ProgressReporter } from '../../src/core/action.js';
 import { startSandbox } from '../../src/sandbox/index.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { undoPatch } from '../../src/clients/kubernetes/undo.js';
+import { undoPatch } from '../../src/verbs/rollback/undo-patch.js';
 
 describe('undoPatch (kubectl rollout undo)', () => {
   const template = { metadata: { labels: { app: 'm', 'pod-template-hash': 'abc' } }, spec: { containers: [] } };

@@ -76,7 +76,8 @@ beforeAll(async () => {
   for (const env of envs) {
     const ref = { namespace: env.namespace, deployment: env.deployment };
     const state = await k8s.readDeployment(ref);
-    await k8s.rollback(ref, { changeCause: 'rbac test' }).catch(() => undefined);
+    // What a rollback sends: a JSON Patch with the resourceVersion it decided on.
+    await k8s.patchDeployment(ref, [], state.resourceVersion).catch(() => undefined);
     await k8s.restart(ref, new Date().toISOString());
     await k8s.scale(ref, (await k8s.readScale(ref)) + 1);
     await k8s.setContainerEnv(ref, state.containers[0]!.name, { RBAC_TEST: '1' });

@@ -8,7 +8,7 @@ import JSZip from 'jszip';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createHelpAction } from '../../src/verbs/help/help.js';
-import { kubernetesActions } from '../../src/verbs/index.js';
+import { kubernetesVerbs } from '../support/kubernetes-verbs.js';
 import { cancel, jobs } from '../../src/verbs/jobs/jobs.js';
 import { ActionRegistry } from '../../src/core/registry.js';
 
@@ -63,7 +63,7 @@ describe('Teams app manifest', () => {
   });
 
   it('lists only verbs the bot really has', () => {
-    const registry = new ActionRegistry([...kubernetesActions(), jobs, cancel]);
+    const registry = new ActionRegistry([...kubernetesVerbs, jobs, cancel]);
     registry.register(createHelpAction(registry));
     const verbs = new Set(registry.names());
     for (const list of Manifest.parse(filled).bots[0]!.commandLists) for (const command of list.commands) expect(verbs).toContain(command.title);

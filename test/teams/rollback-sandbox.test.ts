@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type KubernetesPorts, kubernetesActions } from '../../src/verbs/index.js';
+import { type KubernetesPorts, kubernetesVerbs } from '../support/kubernetes-verbs.js';
 import type { AdaptiveCard, ShowCardAction } from '../../src/platforms/teams/adaptive-card.js';
 import { kubernetesFromConfig } from '../../src/clients/kubernetes/client.js';
 import { ActionRegistry } from '../../src/core/registry.js';
@@ -14,7 +14,7 @@ let ports: KubernetesPorts;
 beforeAll(async () => {
   sandbox = await startSandbox({ catalog, rolloutIntervalMs: 50 });
   ports = { kubernetes: kubernetesFromConfig(sandbox.kubeConfig()), followPollMs: 50 };
-  h = await startTeamsHarness('rollback-sandbox', { ports, registry: new ActionRegistry(kubernetesActions()) });
+  h = await startTeamsHarness('rollback-sandbox', { ports, registry: new ActionRegistry([...kubernetesVerbs]) });
 });
 afterAll(async () => {
   await h?.close();

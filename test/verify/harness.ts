@@ -1,8 +1,9 @@
 import pino from 'pino';
-import { kubernetesActions } from '../../src/verbs/index.js';
+import { kubernetesVerbs } from '../support/kubernetes-verbs.js';
 import { kubernetesFromConfig } from '../../src/clients/kubernetes/client.js';
 import { PrometheusClient } from '../../src/clients/prometheus.js';
 import { loadCatalog } from '../../src/config/catalog.js';
+import type { AnyAction } from '../../src/core/action.js';
 import { ActionRegistry } from '../../src/core/registry.js';
 import type { ActionJobData } from '../../src/jobs/job-data.js';
 import { isFinished } from '../../src/jobs/job-summary.js';
@@ -47,13 +48,18 @@ export class VerifyHarness {
   private worker?: JobWorker;
   private readonly others: JobWorker[] = [];
   private nextRequest = 1;
+  private verbs: readonly AnyAction[] = kubernetesVerbs;
 
   constructor(name: string) {
     this.prefix = testPrefix(`verify-${name}`);
   }
 
-  /** `tickMs`: the sandbox's unit of time; slower ticks leave a rollout running long enough to act on it. */
-  async start(window = '1s', options: { tickMs?: number } = {}): Promise<this> {
+  /**
+   * `tickMs`: the sandbox's unit of time; slower ticks leave a rollout running long enough to act on it.
+   * `verbs`: what the worker runs instead of the Kubernetes verbs (a stand-in wrapping one of them).
+   */
+  async start(window = '1s', options: { tickMs?: number; verbs?: readonly AnyAction[] } = {}): Promise<this> {
+    if (options.verbs) this.verbs = options.verbs;
     this.sandbox = await startSandbox({ catalog, rolloutIntervalMs: options.tickMs ?? 30, log: silent });
     this.queue = new JobQueue({ connection: this.redis, prefix: this.prefix, attempts: 1 });
     const metrics = new PrometheusClient({ baseUrl: this.sandbox.prometheusUrl });
@@ -70,7 +76,7 @@ export class VerifyHarness {
       window,
       kubernetes: kubernetesFromConfig(this.sandbox.kubeConfig()),
     });
-    const registry = new ActionRegistry(kubernetesActions());
+    const registry = new ActionRegistry([...this.verbs]);
     this.worker = await startWorker({
       connection: this.redis,
       prefix: this.prefix,
@@ -94,7 +100,7 @@ export class VerifyHarness {
       await startWorker({
         connection: this.redis,
         prefix: this.prefix,
-        registry: new ActionRegistry(kubernetesActions()),
+        registry: new ActionRegistry([...kubernetesVerbs]),
         catalog,
         ports: { kubernetes: kubernetesFromConfig(this.sandbox.kubeConfig()), followPollMs: 30, metrics, evidence: verification.evidence },
         chat: () => this.chat,
@@ -119,7 +125,7 @@ export class VerifyHarness {
 
   /** As run, without waiting for the job. */
   async submit(verb: string, args: Record<string, unknown>, options: { env?: string; reason?: string } = {}): Promise<number> {
-    const registry = new ActionRegistry(kubernetesActions());
+    const registry = new ActionRegistry([...this.verbs]);
     const action = registry.get(verb)!;
     const parsed = action.args.parse(args);
     const requestId = `r${this.nextRequest++}`;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubernetesActions, type KubernetesPort } from '../../src/verbs/index.js';
+import { kubernetesVerbs, type KubernetesPort } from '../support/kubernetes-verbs.js';
 import { kubernetesFromConfig } from '../../src/clients/kubernetes/client.js';
 import type { ActionContext } from '../../src/core/action.js';
 import { ActionRegistry } from '../../src/core/registry.js';
@@ -18,7 +18,7 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-const registry = new ActionRegistry(kubernetesActions());
+const registry = new ActionRegistry([...kubernetesVerbs]);
 
 function context(env: string): ActionContext {
   return { requestId: 'r1', actor: ada, env, catalog, log: silent, signal: new AbortController().signal, ports: { kubernetes: k8s, followPollMs: 20 } };

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { kubernetesFromConfig } from '../../src/clients/kubernetes/client.js';
+import { rollback } from '../../src/verbs/rollback/rollback.js';
 import { evidenceLines, startVerification, type Verification } from '../../src/verification/index.js';
 import { catalog, silent, VerifyHarness } from './harness.js';
 
@@ -67,6 +68,31 @@ describe('the evidence of a rollback', () => {
       image: { from: image('v2.8.0'), to: newest.images.join(', ') },
     });
     expect(evidenceLines(record!)).toContain('revision: 7 → 8 (the template of revision 6)');
+  });
+
+  it("records where an unfinished rollback left the deployment from the verb's facts, not from its message's text", async () => {
+    // The real rollback, with its message's "To" field (and text) rewritten: if evidence read them, it would say revision 99.
+    const garbled: typeof rollback = {
+      ...rollback,
+      execute: async (ctx, args, progress, plan) => {
+        const result = await rollback.execute(ctx, args, progress, plan);
+        const fields = (result.message.fields ?? []).map((f) => (f.label === 'To' ? { ...f, value: 'revision 99 (elsewhere:v0)' } : f));
+        return { ...result, message: { ...result.message, text: 'revision 99', fields } };
+      },
+    };
+    h = await new VerifyHarness('ev-facts-not-text').start('1s', { verbs: [garbled] });
+    h.sandbox.markImageBad(image('v2.7.3'));
+    await h.run('rollback', { service: 'maestro-orchestrator' });
+    await h.verification.settled();
+    const [record] = await h.verification.evidence.list('maestro-orchestrator');
+    const deployment = await kubernetesFromConfig(h.sandbox.kubeConfig()).readDeployment(ORCHESTRATOR);
+    expect(deployment.revision).toBe(8);
+    expect(record).toMatchObject({
+      verdict: 'failed',
+      revision: { from: '7', restored: '6', resulting: '8' },
+      image: { from: image('v2.8.0'), to: image('v2.7.3') },
+    });
+    expect(JSON.stringify(record)).not.toContain('99');
   });
 
   it('records a rollback job that fails, marked failed with the error it failed with', async () => {

@@ -7,23 +7,10 @@ import {
   type V1Deployment,
   type V1ReplicaSet,
 } from '@kubernetes/client-node';
-import type { KubernetesPort } from '../../verbs/index.js';
-import { sameTemplate } from '../../verbs/shared/pod-template.js';
-import type {
-  DeploymentState,
-  EventInfo,
-  LogOptions,
-  PodInfo,
-  PodTemplate,
-  RevisionInfo,
-  WorkloadRef,
-} from '../../verbs/shared/kubernetes-ports.js';
-import { chooseRollbackTarget } from '../../verbs/shared/revisions.js';
-import type { RollbackOutcome } from '../../verbs/rollback/rollback.js';
-import { UserError } from '../../core/errors.js';
-import { plainJson, revisionOf, toDeployment, toEvent, toPod, toRevision } from './convert.js';
-import { type CallSite, call, retryOnConflict } from './errors.js';
-import { undoPatch } from './undo.js';
+import { revisionOf, toDeployment, toEvent, toPod, toRevision } from './convert.js';
+import { type CallSite, call } from './errors.js';
+import { type JsonPatchOp, resourceVersionPrecondition } from './json-patch.js';
+import type { DeploymentState, EventInfo, LogOptions, PodInfo, RevisionInfo, WorkloadRef } from './shapes.js';
 
 export { ConflictError, KubernetesApiError } from './errors.js';
 
@@ -42,8 +29,13 @@ function ownedBy(rs: V1ReplicaSet, d: V1Deployment): boolean {
   return (rs.metadata?.ownerReferences ?? []).some((o) => o.controller === true && o.uid === d.metadata?.uid);
 }
 
-/** The cluster as the actions' ports see it, over @kubernetes/client-node. */
-export class KubernetesClient implements KubernetesPort {
+/**
+ * Plain operations on the cluster over @kubernetes/client-node: reads as plain data and
+ * patches as given. Whether a change is allowed, and what to tell people, is the
+ * verbs' to decide; the verbs' ports are checked against this class where
+ * src/app/compose.ts hands it to them.
+ */
+export class KubernetesClient {
   constructor(
     private readonly apps: AppsV1Api,
     private readonly core: CoreV1Api,
@@ -66,13 +58,13 @@ export class KubernetesClient implements KubernetesPort {
     return list.items.filter((rs) => ownedBy(rs, d));
   }
 
-  private static revisions(sets: V1ReplicaSet[]): { rs: V1ReplicaSet; info: RevisionInfo }[] {
-    const out: { rs: V1ReplicaSet; info: RevisionInfo }[] = [];
+  private static revisions(sets: V1ReplicaSet[]): RevisionInfo[] {
+    const out: RevisionInfo[] = [];
     for (const rs of sets) {
       const revision = revisionOf(rs.metadata?.annotations);
-      if (revision !== undefined) out.push({ rs, info: toRevision(rs, revision) });
+      if (revision !== undefined) out.push(toRevision(rs, revision));
     }
-    return out.sort((a, b) => a.info.revision - b.info.revision);
+    return out.sort((a, b) => a.revision - b.revision);
   }
 
   async readDeployment(ref: WorkloadRef): Promise<DeploymentState> {
@@ -81,7 +73,7 @@ export class KubernetesClient implements KubernetesPort {
 
   async listRevisions(ref: WorkloadRef): Promise<RevisionInfo[]> {
     const d = await this.getDeployment(ref);
-    return KubernetesClient.revisions(await this.replicaSets(d, ref.namespace)).map((r) => r.info);
+    return KubernetesClient.revisions(await this.replicaSets(d, ref.namespace));
   }
 
   async listPods(namespace: string, selector: string): Promise<PodInfo[]> {
@@ -102,44 +94,23 @@ export class KubernetesClient implements KubernetesPort {
     return list.items.map(toEvent);
   }
 
-  async rollback(ref: WorkloadRef, options: { toRevision?: number; changeCause: string }): Promise<RollbackOutcome> {
-    return retryOnConflict(async () => {
-      const d = await this.getDeployment(ref);
-      if (d.spec?.paused) {
-        throw new UserError(`${ref.deployment} in ${ref.namespace} is paused; resume it before rolling back`, 'paused');
-      }
-      const history = KubernetesClient.revisions(await this.replicaSets(d, ref.namespace));
-      const current = revisionOf(d.metadata?.annotations);
-      const target = chooseRollbackTarget(
-        ref.deployment,
-        current,
-        history.map((h) => h.info),
-        options.toRevision,
-      );
-      const rs = history.find((h) => h.info.revision === target.revision)!.rs;
-      const template = plainJson<PodTemplate>(rs.spec?.template);
-      if (sameTemplate(template, plainJson<PodTemplate>(d.spec?.template))) {
-        return { applied: false, from: current, to: target.revision };
-      }
-      const patch = undoPatch(d.metadata?.annotations, rs.metadata?.annotations, template, options.changeCause);
-      await call(this.site('patch', 'deployments', ref.namespace, ref.deployment), () =>
-        this.apps.patchNamespacedDeployment({ name: ref.deployment, namespace: ref.namespace, body: patch }, jsonPatch),
-      );
-      return { applied: true, from: current, to: target.revision };
-    });
+  /**
+   * A JSON Patch of the deployment; with a resourceVersion, applied only to the object
+   * as it was read (409 ConflictError otherwise, for the caller to read and decide again).
+   */
+  async patchDeployment(ref: WorkloadRef, ops: readonly JsonPatchOp[], resourceVersion?: string): Promise<void> {
+    const body = resourceVersion === undefined ? [...ops] : [resourceVersionPrecondition(resourceVersion), ...ops];
+    await call(this.site('patch', 'deployments', ref.namespace, ref.deployment), () =>
+      this.apps.patchNamespacedDeployment({ name: ref.deployment, namespace: ref.namespace, body }, jsonPatch),
+    );
   }
 
+  /** What `kubectl rollout restart` sends: the template's restartedAt annotation, set to the given time. */
   async restart(ref: WorkloadRef, restartedAt: string): Promise<void> {
-    await retryOnConflict(async () => {
-      const d = await this.getDeployment(ref);
-      if (d.spec?.paused) {
-        throw new UserError(`${ref.deployment} in ${ref.namespace} is paused; resume it before restarting it`, 'paused');
-      }
-      const body = { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: restartedAt } } } } };
-      await call(this.site('patch', 'deployments', ref.namespace, ref.deployment), () =>
-        this.apps.patchNamespacedDeployment({ name: ref.deployment, namespace: ref.namespace, body }, strategicMerge),
-      );
-    });
+    const body = { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: restartedAt } } } } };
+    await call(this.site('patch', 'deployments', ref.namespace, ref.deployment), () =>
+      this.apps.patchNamespacedDeployment({ name: ref.deployment, namespace: ref.namespace, body }, strategicMerge),
+    );
   }
 
   async readScale(ref: WorkloadRef): Promise<number> {
@@ -150,15 +121,12 @@ export class KubernetesClient implements KubernetesPort {
   }
 
   async scale(ref: WorkloadRef, replicas: number): Promise<void> {
-    await retryOnConflict(async () => {
-      if ((await this.readScale(ref)) === replicas) return;
-      await call(this.site('patch', 'deployments/scale', ref.namespace, ref.deployment), () =>
-        this.apps.patchNamespacedDeploymentScale(
-          { name: ref.deployment, namespace: ref.namespace, body: { spec: { replicas } } },
-          mergePatch,
-        ),
-      );
-    });
+    await call(this.site('patch', 'deployments/scale', ref.namespace, ref.deployment), () =>
+      this.apps.patchNamespacedDeploymentScale(
+        { name: ref.deployment, namespace: ref.namespace, body: { spec: { replicas } } },
+        mergePatch,
+      ),
+    );
   }
 
   async readConfigMap(namespace: string, name: string): Promise<Record<string, string>> {
@@ -168,33 +136,25 @@ export class KubernetesClient implements KubernetesPort {
     return { ...cm.data };
   }
 
+  /** Merge-patches one key; the others are left alone. */
   async setConfigMapKey(namespace: string, name: string, key: string, value: string): Promise<void> {
-    await retryOnConflict(async () => {
-      if ((await this.readConfigMap(namespace, name))[key] === value) return;
-      await call(this.site('patch', 'configmaps', namespace, name), () =>
-        this.core.patchNamespacedConfigMap({ name, namespace, body: { data: { [key]: value } } }, mergePatch),
-      );
-    });
+    await call(this.site('patch', 'configmaps', namespace, name), () =>
+      this.core.patchNamespacedConfigMap({ name, namespace, body: { data: { [key]: value } } }, mergePatch),
+    );
   }
 
+  /** Strategic merge keys containers and env by name: only these variables of this container change. */
   async setContainerEnv(ref: WorkloadRef, container: string, env: Record<string, string>): Promise<void> {
-    await retryOnConflict(async () => {
-      const d = await this.getDeployment(ref);
-      if (!(d.spec?.template?.spec?.containers ?? []).some((c) => c.name === container)) {
-        throw new UserError(`${ref.deployment} in ${ref.namespace} has no container ${container}`, 'no_container');
-      }
-      // Strategic merge keys containers and env by name: only these variables of this container change.
-      const body = {
-        spec: {
-          template: {
-            spec: { containers: [{ name: container, env: Object.entries(env).map(([name, value]) => ({ name, value })) }] },
-          },
+    const body = {
+      spec: {
+        template: {
+          spec: { containers: [{ name: container, env: Object.entries(env).map(([name, value]) => ({ name, value })) }] },
         },
-      };
-      await call(this.site('patch', 'deployments', ref.namespace, ref.deployment), () =>
-        this.apps.patchNamespacedDeployment({ name: ref.deployment, namespace: ref.namespace, body }, strategicMerge),
-      );
-    });
+      },
+    };
+    await call(this.site('patch', 'deployments', ref.namespace, ref.deployment), () =>
+      this.apps.patchNamespacedDeployment({ name: ref.deployment, namespace: ref.namespace, body }, strategicMerge),
+    );
   }
 }
 

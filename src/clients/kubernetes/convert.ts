@@ -6,7 +6,7 @@ import type {
   PodInfo,
   PodTemplate,
   RevisionInfo,
-} from '../../verbs/shared/kubernetes-ports.js';
+} from './shapes.js';
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 export const CHANGE_CAUSE_ANNOTATION = 'kubernetes.io/change-cause';
@@ -42,6 +42,8 @@ export function toDeployment(d: V1Deployment): DeploymentState {
     ready: d.status?.readyReplicas ?? 0,
     available: d.status?.availableReplicas ?? 0,
     revision: revisionOf(d.metadata?.annotations),
+    annotations: { ...d.metadata?.annotations },
+    ...(d.metadata?.resourceVersion ? { resourceVersion: d.metadata.resourceVersion } : {}),
     template: plainJson<PodTemplate>(d.spec?.template),
     containers: (d.spec?.template?.spec?.containers ?? []).map(container),
     conditions: (d.status?.conditions ?? []).map((c) => ({
@@ -59,6 +61,7 @@ export function toRevision(rs: V1ReplicaSet, revision: number): RevisionInfo {
     replicaSet: rs.metadata?.name ?? '',
     images: (rs.spec?.template?.spec?.containers ?? []).map((c) => c.image ?? ''),
     changeCause: rs.metadata?.annotations?.[CHANGE_CAUSE_ANNOTATION],
+    annotations: { ...rs.metadata?.annotations },
     createdAt: rs.metadata?.creationTimestamp ? new Date(rs.metadata.creationTimestamp) : undefined,
     template: plainJson<PodTemplate>(rs.spec?.template),
     replicas: rs.status?.replicas ?? 0,

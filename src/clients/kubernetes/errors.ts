@@ -82,26 +82,3 @@ export async function call<T>(site: CallSite, fn: () => Promise<T>): Promise<T> 
     throw translate(error, site);
   }
 }
-
-export const CONFLICT_ATTEMPTS = 5;
-
-/**
- * Runs a read-modify-write until it does not conflict: `attempt` must read afresh
- * each time, so the retry applies the change to what is there now.
- */
-export async function retryOnConflict<T>(attempt: () => Promise<T>, attempts = CONFLICT_ATTEMPTS): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
-      if (i >= attempts) {
-        throw new UserError(
-          `the object kept changing under the bot (${attempts} conflicts in a row); try again in a moment`,
-          'kubernetes_conflict',
-        );
-      }
-      await new Promise((r) => setTimeout(r, 20 * i));
-    }
-  }
-}

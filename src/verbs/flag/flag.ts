@@ -6,6 +6,7 @@ import { UserError } from '../../core/errors.js';
 import { followRollout, replicasField, unfinishedResult } from '../shared/follow-rollout.js';
 import type { FollowOptions, RolloutReader } from '../shared/kubernetes-ports.js';
 import { type RestartWriter, restartOnce, restartStamp } from '../restart/restart.js';
+import { retryOnConflict } from '../shared/retry-on-conflict.js';
 import { resolveTarget, type Target } from '../shared/target.js';
 
 export interface ConfigMapPort {
@@ -68,9 +69,12 @@ async function execute(
   const { data } = given ?? (await plan(ctx, args));
   const k8s = ctx.ports.kubernetes;
   let stamp = data.restartedAt;
-  const current = (await k8s.readConfigMap(target.ref.namespace, data.configMap))[args.flag];
+  const current = await retryOnConflict(async () => {
+    const value = (await k8s.readConfigMap(target.ref.namespace, data.configMap))[args.flag];
+    if (value !== data.value) await k8s.setConfigMapKey(target.ref.namespace, data.configMap, args.flag, data.value);
+    return value;
+  });
   if (current !== data.value) {
-    await k8s.setConfigMapKey(target.ref.namespace, data.configMap, args.flag, data.value);
     ctx.log.info({ service: target.service, env: target.env, flag: args.flag, value: data.value }, 'flag set');
     // Someone changed it back since the plan: the pods must still pick the value up.
     stamp ??= restartStamp();

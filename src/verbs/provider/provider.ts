@@ -5,6 +5,7 @@ import { done } from '../../core/action-result.js';
 import { UserError } from '../../core/errors.js';
 import { followRollout, replicasField, unfinishedResult } from '../shared/follow-rollout.js';
 import type { ContainerState, FollowOptions, RolloutReader, WorkloadRef } from '../shared/kubernetes-ports.js';
+import { retryOnConflict } from '../shared/retry-on-conflict.js';
 import { resolveTarget } from '../shared/target.js';
 
 export interface EnvWriter {
@@ -72,14 +73,19 @@ async function execute(
   const { target, provider } = providerTarget(ctx, args);
   const { data } = given ?? (await plan(ctx, args));
   const k8s = ctx.ports.kubernetes;
-  const d = await k8s.readDeployment(target.ref);
-  const todo = missing(
-    d.containers.find((c) => c.name === data.container),
-    data.env,
-  );
+  // A conflict reads the container again: what is still missing is decided on what is there now.
+  const todo = await retryOnConflict(async () => {
+    const d = await k8s.readDeployment(target.ref);
+    const container = d.containers.find((c) => c.name === data.container);
+    if (!container) {
+      throw new UserError(`${target.ref.deployment} in ${target.ref.namespace} has no container ${data.container}`, 'no_container');
+    }
+    const unset = missing(container, data.env);
+    if (Object.keys(unset).length > 0) await k8s.setContainerEnv(target.ref, data.container, data.env);
+    return unset;
+  });
   const changed = Object.keys(todo).length > 0;
   if (changed) {
-    await k8s.setContainerEnv(target.ref, data.container, data.env);
     ctx.log.info({ service: target.service, env: target.env, provider: args.provider }, 'provider switched');
   }
   const result = await followRollout(ctx, target, progress, { action: 'provider' });

@@ -6,10 +6,11 @@ import { UserError } from '../../core/errors.js';
 import { followRollout, replicasField, unfinishedResult } from '../shared/follow-rollout.js';
 import { restartedAt } from '../shared/pod-template.js';
 import type { DeploymentReader, DeploymentState, FollowOptions, RolloutReader, WorkloadRef } from '../shared/kubernetes-ports.js';
+import { retryOnConflict } from '../shared/retry-on-conflict.js';
 import { resolveTarget, type Target } from '../shared/target.js';
 
 export interface RestartWriter {
-  /** `kubectl rollout restart`: sets the template's restartedAt annotation to the given time; refuses a paused deployment. */
+  /** `kubectl rollout restart`: sets the template's restartedAt annotation to the given time (restartOnce decides whether it may). */
   restart(ref: WorkloadRef, restartedAt: string): Promise<void>;
 }
 
@@ -36,17 +37,18 @@ export function refusePaused(target: Target, d: DeploymentState, doing: string):
   }
 }
 
-/** Restarts unless the template already carries this restartedAt: a retried job does not restart twice. */
-export async function restartOnce(
-  k8s: DeploymentReader & RestartWriter,
-  target: Target,
-  stamp: string,
-): Promise<boolean> {
-  const d = await k8s.readDeployment(target.ref);
-  if (restartedAt(d.template) === stamp) return false;
-  refusePaused(target, d, 'restarting it');
-  await k8s.restart(target.ref, stamp);
-  return true;
+/**
+ * Restarts unless the template already carries this restartedAt: a retried job does not
+ * restart twice. A conflict reads the deployment again, so a pause that came in between refuses.
+ */
+export function restartOnce(k8s: DeploymentReader & RestartWriter, target: Target, stamp: string): Promise<boolean> {
+  return retryOnConflict(async () => {
+    const d = await k8s.readDeployment(target.ref);
+    if (restartedAt(d.template) === stamp) return false;
+    refusePaused(target, d, 'restarting it');
+    await k8s.restart(target.ref, stamp);
+    return true;
+  });
 }
 
 async function plan(ctx: ActionContext<RestartPorts>, args: RestartArgs): Promise<Plan<RestartPlanData>> {

@@ -17,21 +17,7 @@ import { chooseRollbackTarget } from '../shared/revisions.js';
 import { rollbackEvidence } from './rollback-evidence.js';
 import { type RollbackFacts, resultingField, resultingRevision } from './rollback-result.js';
 import { changeCause, resolveTarget } from '../shared/target.js';
-
-export interface RollbackOutcome {
-  /** False when the deployment already ran the target template (kubectl: "skipped rollback"). */
-  applied: boolean;
-  from?: number;
-  to: number;
-}
-
-export interface RollbackWriter {
-  /**
-   * `kubectl rollout undo [--to-revision N]`: refuses a paused deployment, the current
-   * revision and revisions that do not exist; copies the ReplicaSet's template in.
-   */
-  rollback(ref: WorkloadRef, options: { toRevision?: number; changeCause: string }): Promise<RollbackOutcome>;
-}
+import { type RollbackWriter, rolloutUndo } from './rollout-undo.js';
 
 export type RollbackPorts = { kubernetes: RolloutReader & RollbackWriter } & FollowOptions & Omit<GitHubRollbackPorts, 'kubernetes'>;
 
@@ -140,7 +126,7 @@ async function execute(
         'plan_stale',
       );
     }
-    await k8s.rollback(target.ref, { toRevision: data.toRevision, changeCause: cause });
+    await rolloutUndo(k8s, target.ref, { toRevision: data.toRevision, changeCause: cause });
     ctx.log.info({ service: target.service, env: target.env, from: data.fromRevision, to: data.toRevision }, 'rolled back');
   } else {
     ctx.log.info({ service: target.service, env: target.env }, 'rollback already applied; following the rollout');

@@ -5,6 +5,7 @@ import { done } from '../../core/action-result.js';
 import { UserError } from '../../core/errors.js';
 import { followRollout, unfinishedResult } from '../shared/follow-rollout.js';
 import type { FollowOptions, RolloutReader, WorkloadRef } from '../shared/kubernetes-ports.js';
+import { retryOnConflict } from '../shared/retry-on-conflict.js';
 import { resolveTarget, type Target } from '../shared/target.js';
 
 export interface ScaleWriter {
@@ -62,10 +63,12 @@ async function execute(
   checkBounds(target, data.to);
   const k8s = ctx.ports.kubernetes;
   // Setting the same number twice is harmless, but reading first keeps a retried job out of the audit trail as a second change.
-  if ((await k8s.readScale(target.ref)) !== data.to) {
+  const scaled = await retryOnConflict(async () => {
+    if ((await k8s.readScale(target.ref)) === data.to) return false;
     await k8s.scale(target.ref, data.to);
-    ctx.log.info({ service: target.service, env: target.env, from: data.from, to: data.to }, 'scaled');
-  }
+    return true;
+  });
+  if (scaled) ctx.log.info({ service: target.service, env: target.env, from: data.from, to: data.to }, 'scaled');
   const result = await followRollout(ctx, target, progress, { action: 'scale' });
   const d = result.deployment;
   const fields = [

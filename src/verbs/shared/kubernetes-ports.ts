@@ -1,95 +1,22 @@
 /**
- * The read side of Kubernetes as the actions see it: plain data, no SDK types, so
- * an action can be tested against a small in-memory fake and the adapter
- * (src/clients/kubernetes/client.ts) is the only code that knows the client library.
+ * The read side of Kubernetes as the actions see it: plain data (src/clients/kubernetes/shapes.ts),
+ * no SDK types, so an action can be tested against a small in-memory fake and the
+ * client (src/clients/kubernetes/client.ts) is the only code that knows the client library.
  * Writers are declared next to the action that needs them (rollback.ts, restart.ts, ...).
  */
 
-/** Which Deployment an action works on, resolved from the catalog. */
-export interface WorkloadRef {
-  namespace: string;
-  deployment: string;
-}
-
-/** A pod template as JSON; compared, stored and copied, never interpreted beyond metadata. */
-export interface PodTemplate {
-  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string>; [key: string]: unknown };
-  spec?: unknown;
-  [key: string]: unknown;
-}
-
-export interface ContainerState {
-  name: string;
-  image: string;
-  /** Literal env values; entries that come from secrets or fields are left out. */
-  env: Record<string, string>;
-}
-
-export interface Condition {
-  type: string;
-  status: string;
-  reason?: string;
-  message?: string;
-}
-
-export interface DeploymentState {
-  namespace: string;
-  name: string;
-  generation: number;
-  observedGeneration: number;
-  paused: boolean;
-  /** spec.replicas */
-  desired: number;
-  /** status.replicas: every pod the deployment owns, old template included. */
-  replicas: number;
-  updated: number;
-  ready: number;
-  available: number;
-  /** deployment.kubernetes.io/revision, once the controller has set it. */
-  revision?: number;
-  template: PodTemplate;
-  containers: ContainerState[];
-  conditions: Condition[];
-}
-
-/** One entry of the rollout history: a ReplicaSet owned by the deployment. */
-export interface RevisionInfo {
-  revision: number;
-  replicaSet: string;
-  images: string[];
-  changeCause?: string;
-  createdAt?: Date;
-  template: PodTemplate;
-  replicas: number;
-}
-
-export interface PodInfo {
-  name: string;
-  phase: string;
-  ready: boolean;
-  restarts: number;
-  /** Why a container is not running: CrashLoopBackOff, ImagePullBackOff, ... */
-  waitingReason?: string;
-  images: string[];
-  templateHash?: string;
-  createdAt?: Date;
-}
-
-export interface EventInfo {
-  type: string;
-  reason: string;
-  message: string;
-  /** Kind/name of the object the event is about. */
-  object: string;
-  count: number;
-  lastSeen?: Date;
-}
-
-export interface LogOptions {
-  container?: string;
-  sinceSeconds?: number;
-  tailLines?: number;
-}
+export type {
+  Condition,
+  ContainerState,
+  DeploymentState,
+  EventInfo,
+  LogOptions,
+  PodInfo,
+  PodTemplate,
+  RevisionInfo,
+  WorkloadRef,
+} from '../../clients/kubernetes/shapes.js';
+import type { DeploymentState, EventInfo, LogOptions, PodInfo, RevisionInfo, WorkloadRef } from '../../clients/kubernetes/shapes.js';
 
 export interface DeploymentReader {
   readDeployment(ref: WorkloadRef): Promise<DeploymentState>;

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
-import { incidentActions, kubernetesActions } from '../../../src/verbs/index.js';
+import { incidentVerbs, kubernetesVerbs } from '../../support/kubernetes-verbs.js';
 import { ack, resolve } from '../../../src/verbs/incident-response/incident-response.js';
 import { page } from '../../../src/verbs/page/page.js';
 import { createHttpApp, finishHttpApp } from '../../../src/http/server.js';
@@ -108,7 +108,7 @@ export async function startAlertHarness(
   const app = createHttpApp({ metrics, readiness: [], log });
   const jobs = new JobQueue({ connection: redis, prefix, attempts: 1 });
   const ports: Record<string, unknown> = sandbox ? { kubernetes: kubernetesFromConfig(sandbox.kubeConfig()), followPollMs: 50 } : {};
-  const registry = new ActionRegistry([...kubernetesActions(), ...incidentActions(), page, ack, resolve]);
+  const registry = new ActionRegistry([...kubernetesVerbs, ...incidentVerbs, page, ack, resolve]);
   const slackConfig = { botToken: 'xoxb-test-token-1234', signingSecret: SIGNING_SECRET, apiUrl: slackApi.url };
   const groups = options.policy ? createSlackUserGroups({ config: slackConfig, redis, prefix, policy: catalog.policy, log }) : undefined;
   const policy = groups ? { policy: { approvals: new ApprovalStore(redis, prefix), groupsOf: (actor: Parameters<typeof groups.groupsOf>[0]) => groups.groupsOf(actor) } } : {};

@@ -1,6 +1,7 @@
-import type { PodTemplate } from '../../verbs/shared/kubernetes-ports.js';
-import { withoutHash } from '../../verbs/shared/pod-template.js';
-import { CHANGE_CAUSE_ANNOTATION } from './convert.js';
+import { CHANGE_CAUSE_ANNOTATION } from '../../clients/kubernetes/convert.js';
+import type { JsonPatchOp } from '../../clients/kubernetes/json-patch.js';
+import type { PodTemplate } from '../shared/kubernetes-ports.js';
+import { withoutHash } from '../shared/pod-template.js';
 
 /** kubectl's annotationsToSkip: the deployment keeps its own values of these; the ReplicaSet's are not copied. */
 const DEPLOYMENT_OWN_ANNOTATIONS = new Set([
@@ -11,8 +12,6 @@ const DEPLOYMENT_OWN_ANNOTATIONS = new Set([
   'deployment.kubernetes.io/max-replicas',
   'deprecated.deployment.rollback.to',
 ]);
-
-export type JsonPatchOp = { op: 'replace'; path: string; value: unknown };
 
 /**
  * The JSON Patch kubectl rollout undo sends: the ReplicaSet's template without
