@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, durationMs, loadEnv } from '../src/config/env.js';
+import { durationMs } from '../src/config/duration.js';
+import { ConfigError, loadEnv } from '../src/config/env.js';
 
 function problemsOf(source: Record<string, string>): string[] {
   try {

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { CatalogError } from '../config/catalog.js';
 import { ConfigError } from '../config/env.js';
 import { RedisUnavailableError } from '../core/redis.js';
@@ -10,7 +11,7 @@ export async function waitForJob(queue: JobQueue, jobNumber: number, stop?: Abor
   while (!stop?.aborted) {
     const job = await queue.get(jobNumber);
     if (!job || isFinished(job.state)) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await delay(200);
   }
 }
 

@@ -1,4 +1,4 @@
-import { durationMs } from '../config/env.js';
+import { durationMs } from '../config/duration.js';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { listenBehindEdge } from '../http/edge.js';

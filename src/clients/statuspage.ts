@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
@@ -96,7 +97,7 @@ export class StatuspageClient {
       }
       // Statuspage answers 420 (its own) or 429 when a token exceeds ~1 request/s.
       if ((response.status === 420 || response.status === 429) && attempt < retries) {
-        await sleep(retryDelay(response.headers['retry-after'], (this.options.backoffMs ?? 1000) * 2 ** attempt));
+        await delay(retryDelay(response.headers['retry-after'], (this.options.backoffMs ?? 1000) * 2 ** attempt));
         continue;
       }
       if (response.status === 401 || response.status === 403) {
@@ -130,8 +131,4 @@ function describe(body: unknown): string {
     return Array.isArray(e) ? e.join('; ') : String(e);
   }
   return 'no reason given';
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -78,10 +78,3 @@ export function loadEnv<S extends z.ZodType<object> = typeof EnvSchema>(
   }
   return deepFreeze(result.data);
 }
-
-export function durationMs(text: string): number {
-  const match = /^(\d+)(ms|s|m|h|d)$/.exec(text);
-  if (!match) throw new Error(`not a duration: ${text}`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
-  return Number(match[1]) * unit;
-}

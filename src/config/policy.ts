@@ -1,3 +1,4 @@
+import { durationMs } from './duration.js';
 import type { Catalog, Policy, PolicyRule } from './catalog-schema.js';
 import type { Risk } from '../core/action.js';
 import { holdsMembership } from '../platforms/catalog-fragments.js';
@@ -132,10 +133,4 @@ function deny(rule: string, message: string, roles: string[]): PolicyDecision {
 /** "denied by rule prod-rollback: only sre may roll back in prod" */
 export function denialText(decision: Extract<PolicyDecision, { kind: 'denied' }>): string {
   return `denied by rule ${decision.rule}: ${decision.message}. Nothing was done.`;
-}
-
-function durationMs(text: string): number {
-  const match = /^(\d+)([smh])$/.exec(text);
-  if (!match) throw new Error(`not a duration: ${text}`);
-  return Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 's' | 'm' | 'h'];
 }

@@ -1,3 +1,4 @@
+import { parseDuration } from '../config/duration.js';
 import type { Catalog } from '../config/catalog-schema.js';
 import type { AnyAction } from './action.js';
 import { describeIssues } from './arg-issues.js';
@@ -269,9 +270,9 @@ function convert(raw: string, slot: Slot, catalog: Catalog): unknown {
       return value;
     }
     case 'duration': {
-      const match = /^(\d+)([smh])$/.exec(raw);
-      if (!match) throw new UserError(`${slot.label} must be a duration like 30s, 10m or 2h, ${got}`, 'invalid_duration');
-      return Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as 's' | 'm' | 'h'];
+      const ms = parseDuration(raw);
+      if (ms === undefined || ms < 1000 || ms % 1000 !== 0) throw new UserError(`${slot.label} must be a duration like 30s, 10m or 2h, ${got}`, 'invalid_duration');
+      return Math.floor(ms / 1000);
     }
     case 'boolean': {
       const value = BOOLEAN_WORDS.get(raw.toLowerCase());

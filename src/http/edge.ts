@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
@@ -146,7 +147,7 @@ export async function listenBehindEdge(options: EdgeOptions): Promise<Edge> {
         // Stop taking connections and let requests in flight finish, then the thread can go.
         const closed = new Promise<void>((resolve) => worker.on('message', (m: EdgeToMain) => m.kind === 'closed' && resolve()));
         worker.postMessage('close');
-        await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+        await Promise.race([closed, delay(5_000, undefined, { ref: false })]);
         await worker.terminate();
       }
       await closeServer(upstream);

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Catalog } from '../config/catalog-schema.js';
@@ -87,7 +88,7 @@ export class CardSync {
     const deadline = Date.now() + timeoutMs;
     while (this.inFlight.size > 0 || (await this.deps.flushes.pendingFlushes()) > 0) {
       if (Date.now() > deadline) throw new Error(`incident cards not settled within ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
+      await delay(25);
     }
   }
 

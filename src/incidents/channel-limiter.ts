@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 
 // Reserves the next free slot of a channel: every replica shares one schedule, so
@@ -26,6 +27,6 @@ export class ChannelLimiter {
   /** Waits for this caller's slot in the channel. */
   async take(platform: string, channel: string): Promise<void> {
     const wait = Number(await this.redis.eval(RESERVE, 1, `${this.prefix}:channel-rate:${platform}:${channel}`, this.intervalMs));
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (wait > 0) await delay(wait);
   }
 }

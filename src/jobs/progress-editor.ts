@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Message } from '../core/message.js';
 
@@ -33,15 +34,15 @@ export class ProgressEditor {
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.inFlight;
-    await sleep(this.lastSentAt + this.intervalMs - Date.now());
+    await delay(Math.max(0, this.lastSentAt + this.intervalMs - Date.now()));
     this.lastSentAt = Date.now();
     await this.send(message);
   }
 
   private schedule(): void {
     if (this.timer || this.inFlight) return;
-    const delay = Math.max(0, this.lastSentAt + this.intervalMs - Date.now());
-    this.timer = setTimeout(() => this.flush(), delay);
+    const wait = Math.max(0, this.lastSentAt + this.intervalMs - Date.now());
+    this.timer = setTimeout(() => this.flush(), wait);
   }
 
   private flush(): void {
@@ -57,8 +58,4 @@ export class ProgressEditor {
         if (this.pending && !this.finished) this.schedule();
       });
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }

@@ -1,4 +1,4 @@
-import { durationMs } from '../config/env.js';
+import { durationMs, formatDuration } from '../config/duration.js';
 import type { MessageRef } from '../core/chat-port.js';
 import type { Actor, Conversation } from '../core/request.js';
 
@@ -43,9 +43,5 @@ export function intervalFor(windowMs: number): number {
 /** A verification window (or the catalog's rate range) in ms: the configuration's one duration rule. */
 export const parseWindow = durationMs;
 
-export function formatWindow(ms: number): string {
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  if (ms % 1000 === 0) return `${ms / 1000}s`;
-  return `${ms}ms`;
-}
+/** A window as people type it: `10m`, `90s`. */
+export const formatWindow = formatDuration;

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -35,7 +36,7 @@ export class VerificationQueue {
 
   /** Resolves once idle() holds, or once `signal` aborts (the console stops waiting on Ctrl-C). */
   async settled(pollMs = 200, signal?: AbortSignal): Promise<void> {
-    while (!signal?.aborted && !(await this.idle())) await new Promise((resolve) => setTimeout(resolve, pollMs));
+    while (!signal?.aborted && !(await this.idle())) await delay(pollMs);
   }
 
   async close(): Promise<void> {

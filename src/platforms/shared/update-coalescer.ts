@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 /**
  * Per-message edit throttle. Progress can arrive many times a second, but Slack
  * allows roughly one chat.update per second per message before answering 429;
@@ -39,7 +40,7 @@ export class UpdateCoalescer<T> {
   private async drain(key: string, slot: Slot<T>): Promise<void> {
     while (slot.pending) {
       const wait = slot.lastSentAt + this.intervalMs - Date.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (wait > 0) await delay(wait);
       const { value } = slot.pending;
       const waiters = slot.waiters;
       slot.pending = undefined;

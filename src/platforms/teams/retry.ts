@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { ChatRetryReason } from '../../core/metrics.js';
 
 /**
@@ -41,7 +42,7 @@ export async function withConnectorRetry<T>(call: () => Promise<T>, options: Ret
       const jittered = backoff / 2 + Math.random() * (backoff / 2);
       const delayMs = Math.max(retryAfterMs(error) ?? 0, jittered);
       options.onRetry?.({ status, attempt, delayMs });
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await delay(delayMs);
     }
   }
 }

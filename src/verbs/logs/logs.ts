@@ -1,3 +1,4 @@
+import { formatDuration, parseDuration } from '../../config/duration.js';
 import { z } from 'zod';
 import type { Action } from '../../core/action.js';
 import { argMeta } from '../../core/arg-meta.js';
@@ -11,7 +12,6 @@ import { resolveTarget } from '../shared/target.js';
 
 export type LogsPorts = { kubernetes: PodReader };
 
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 /** The most a log tail reads from the API server per pod; the message holds far less anyway. */
 const TAIL_LINES = 500;
 const MAX_PODS = 10;
@@ -30,16 +30,14 @@ export type LogsArgs = z.infer<typeof LogsArgs>;
 
 export function durationSeconds(since: string | number): number {
   if (typeof since === 'number') return since;
-  const m = /^(\d+)([smhd])$/.exec(since);
-  if (!m) throw new UserError(`'${since}' is not a duration; use e.g. 30s, 10m, 2h`, 'bad_duration');
-  return Number(m[1]) * UNIT_SECONDS[m[2]!]!;
+  const ms = parseDuration(since);
+  if (ms === undefined || ms < 1000 || ms % 1000 !== 0) throw new UserError(`'${since}' is not a duration; use e.g. 30s, 10m, 2h`, 'bad_duration');
+  return Math.floor(ms / 1000);
 }
 
 /** The grammar hands durations over in seconds; say them the way they were typed. */
 export function describeSeconds(seconds: number): string {
-  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
-  if (seconds % 60 === 0) return `${seconds / 60}m`;
-  return `${seconds}s`;
+  return formatDuration(seconds * 1000);
 }
 
 /** A line longer than the pattern engine reads is cut before redaction, so neither runs on unbounded input. */
