@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Action, ActionContext, Plan, Unavailable } from '../../core/action.js';
+import type { Action, ActionContext, ActionResult, Plan, Unavailable } from '../../core/action.js';
 import { argMeta } from '../../core/arg-meta.js';
 import { done } from '../../core/action-result.js';
 import { UserError } from '../../core/errors.js';
@@ -72,16 +72,7 @@ export const page: Action<PageArgs, PagePorts, PagePlan> = {
     if (args.incident !== undefined && pager.pageIncident) {
       // The incident's dedup key is its group's: a retried job, or a page a person sent about it, is the same page.
       await pager.pageIncident(args.incident, args.summary);
-      return done({
-        title: `Paged the on-call of ${args.service}`,
-        severity: 'success',
-        fields: [
-          { label: 'Summary', value: args.summary },
-          { label: 'Environment', value: ctx.env },
-          { label: 'Incident', value: String(args.incident) },
-          { label: 'Requested by', value: ctx.actor.name },
-        ],
-      });
+      return paged(ctx, args);
     }
     const dedupKey = plan?.data.dedupKey ?? `maestro-page-${ctx.requestId}`;
     await pager.page(args.summary, {
@@ -92,14 +83,19 @@ export const page: Action<PageArgs, PagePorts, PagePlan> = {
       ...(ctx.conversation ? { conversation: ctx.conversation.name ?? ctx.conversation.id } : {}),
       ...(ctx.reason ? { reason: ctx.reason } : {}),
     }, { dedupKey });
-    return done({
-      title: `Paged the on-call of ${args.service}`,
-      severity: 'success',
-      fields: [
-        { label: 'Summary', value: args.summary },
-        { label: 'Environment', value: ctx.env },
-        { label: 'Requested by', value: ctx.actor.name },
-      ],
-    });
+    return paged(ctx, args);
   },
 };
+
+function paged(ctx: ActionContext<PagePorts>, args: PageArgs): ActionResult {
+  return done({
+    title: `Paged the on-call of ${args.service}`,
+    severity: 'success',
+    fields: [
+      { label: 'Summary', value: args.summary },
+      { label: 'Environment', value: ctx.env },
+      ...(args.incident === undefined ? [] : [{ label: 'Incident', value: String(args.incident) }]),
+      { label: 'Requested by', value: ctx.actor.name },
+    ],
+  });
+}

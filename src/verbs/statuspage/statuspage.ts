@@ -129,6 +129,15 @@ function linkedMessage(verb: string, link: StatuspageLink, components: Record<st
 
 // ---- statuspage open -------------------------------------------------------
 
+/** The text of an open or an update: both default to the catalog's template. */
+const UpdateBody = z
+  .string()
+  .min(1)
+  .max(5000)
+  .optional()
+  .describe("the update's text (default: the catalog's template)")
+  .register(argMeta, { placeholder: '"..."' });
+
 export const OpenArgs = z.object({
   service: z.string().min(1).describe('the catalog service whose component is affected').register(argMeta, { positional: true, kind: 'service' }),
   status: z
@@ -136,13 +145,7 @@ export const OpenArgs = z.object({
     .default('investigating')
     .describe('where the incident stands (default investigating)'),
   impact: z.enum(IMPACTS).default('minor').describe('how bad it is for users (default minor)'),
-  body: z
-    .string()
-    .min(1)
-    .max(5000)
-    .optional()
-    .describe("the update's text (default: the catalog's template)")
-    .register(argMeta, { placeholder: '"..."' }),
+  body: UpdateBody,
 });
 export type OpenArgs = z.infer<typeof OpenArgs>;
 
@@ -205,13 +208,7 @@ export const UpdateArgs = z.object({
   incident: z.string().min(1).describe('the status page incident id (statuspage open and status show it)').register(argMeta, { positional: true }),
   status: z.enum(INCIDENT_STATUSES).describe('where the incident stands now'),
   impact: z.enum(IMPACTS).optional().describe('how bad it is for users (default: as it was)'),
-  body: z
-    .string()
-    .min(1)
-    .max(5000)
-    .optional()
-    .describe("the update's text (default: the catalog's template)")
-    .register(argMeta, { placeholder: '"..."' }),
+  body: UpdateBody,
 });
 export type UpdateArgs = z.infer<typeof UpdateArgs>;
 
