@@ -23,6 +23,9 @@ export interface AutomaticChange {
   threadId?: string;
 }
 
+/** How long a claimed change may take to reach the pipeline before another request may claim it. */
+const CLAIM_SECONDS = 300;
+
 export type AutomaticOutcome = { kind: 'duplicate' } | CommandResult;
 
 export interface AutomaticChangesDeps {
@@ -48,7 +51,10 @@ export class AutomaticChanges {
 
   async run(change: AutomaticChange, chat: ChatPort): Promise<AutomaticOutcome> {
     const key = `${this.deps.prefix}:automatic:${change.key}`;
-    const first = await this.deps.redis.set(key, new Date().toISOString(), 'EX', this.deps.rememberSeconds ?? 30 * 24 * 3600, 'NX');
+    // Claimed for a few minutes first, remembered for long only once the change is in the
+    // pipeline: a process that dies in between leaves a claim that lapses, so the next
+    // notification asks again rather than never (PagerDuty's dedup key makes a second page the same page).
+    const first = await this.deps.redis.set(key, new Date().toISOString(), 'EX', CLAIM_SECONDS, 'NX');
     if (first !== 'OK') {
       this.deps.log.info({ key: change.key }, 'automatic change already requested; not again');
       return { kind: 'duplicate' };
@@ -63,7 +69,9 @@ export class AutomaticChanges {
     };
     const thread = inThread(chat);
     try {
-      return await this.deps.commands.handle(request, thread);
+      const outcome = await this.deps.commands.handle(request, thread);
+      await this.deps.redis.expire(key, this.deps.rememberSeconds ?? 30 * 24 * 3600);
+      return outcome;
     } catch (error) {
       // Nothing was done: the caller's retry must be able to ask again.
       await this.deps.redis.del(key).catch(() => undefined);

@@ -49,6 +49,22 @@ describe('AutomaticChanges', () => {
     expect(outcomes.map((o) => o.kind).sort()).toEqual(['duplicate', 'queued']);
   });
 
+  it('holds a claim only briefly until the change is in the pipeline, then remembers it for long', async () => {
+    const key = `${prefix}:automatic:page:inc-9:0`;
+    let ttlWhileRunning = -1;
+    const commands = {
+      handle: async (): Promise<CommandResult> => {
+        // A process that died here would leave this claim: it must lapse, not block the page for a month.
+        ttlWhileRunning = await redis.ttl(key);
+        return { kind: 'answered' };
+      },
+    };
+    await new AutomaticChanges({ commands, redis, prefix, log }).run(change('page:inc-9:0'), new RecordingChat('slack'));
+    expect(ttlWhileRunning).toBeGreaterThan(0);
+    expect(ttlWhileRunning).toBeLessThanOrEqual(300);
+    expect(await redis.ttl(key)).toBeGreaterThan(24 * 3600);
+  });
+
   it('forgets the key when the change threw, so a retry may ask again', async () => {
     let calls = 0;
     const commands = {
