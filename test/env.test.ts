@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { durationMs } from '../src/config/duration.js';
+import { durationMs } from '../src/core/duration.js';
 import { ConfigError, loadEnv } from '../src/config/env.js';
 
 function problemsOf(source: Record<string, string>): string[] {

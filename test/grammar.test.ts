@@ -276,8 +276,13 @@ describe('parseCommand: errors', () => {
     expect(errorOf(`scale maestro-orchestrator "${text}"`)).toBe(`<replicas> must be a whole number, got '${text}' — see 'help scale'`);
   });
 
-  it.each(['10', '10min', '1d', 'm'])('rejects the duration %j, naming the form expected', (text) => {
+  it.each(['10', '10min', '1w', 'm', '500ms', '1500ms'])('rejects the duration %j, naming the form expected', (text) => {
     expect(errorOf(`logs maestro-orchestrator --since ${text}`)).toBe(`--since must be a duration like 30s, 10m or 2h, got '${text}' — see 'help logs'`);
+  });
+
+  it('reads a duration flag by the one duration rule the catalog uses, days included, in whole seconds', () => {
+    expect(parse('logs maestro-orchestrator --since 1d').args).toMatchObject({ since: 86_400 });
+    expect(parse('logs maestro-orchestrator --since 90s').args).toMatchObject({ since: 90 });
   });
 
   it('rejects a command with an unterminated quote', () => {

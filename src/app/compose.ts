@@ -25,7 +25,7 @@ import { mountWebhooks } from '../http/webhooks/index.js';
 import { kubernetesFromConfig } from '../clients/kubernetes/client.js';
 import type { PlatformConfigs } from '../platforms/index.js';
 import type { Catalog } from '../config/catalog-schema.js';
-import { durationMs } from '../config/duration.js';
+import { durationMs } from '../core/duration.js';
 import { RedisAuditSink } from '../core/audit.js';
 import type { ChatPort } from '../core/chat-port.js';
 import { Metrics } from '../core/metrics.js';

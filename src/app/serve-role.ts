@@ -1,4 +1,4 @@
-import { durationMs } from '../config/duration.js';
+import { durationMs } from '../core/duration.js';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { listenBehindEdge } from '../http/edge.js';

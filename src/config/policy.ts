@@ -1,4 +1,4 @@
-import { durationMs } from './duration.js';
+import { durationMs } from '../core/duration.js';
 import type { Catalog, Policy, PolicyRule } from './catalog-schema.js';
 import type { Risk } from '../core/action.js';
 import { holdsMembership } from '../platforms/catalog-fragments.js';

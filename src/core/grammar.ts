@@ -1,4 +1,4 @@
-import { parseDuration } from '../config/duration.js';
+import { parseDuration } from './duration.js';
 import type { Catalog } from '../config/catalog-schema.js';
 import type { AnyAction } from './action.js';
 import { describeIssues } from './arg-issues.js';

@@ -1,4 +1,4 @@
-import { durationMs } from '../config/duration.js';
+import { durationMs } from '../core/duration.js';
 /**
  * The shapes of PromQL the catalog's indicators take, read back into what a
  * workload must export for that query to give a chosen value. Only these shapes

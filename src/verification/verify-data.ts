@@ -1,4 +1,4 @@
-import { durationMs, formatDuration } from '../config/duration.js';
+import { durationMs, formatDuration } from '../core/duration.js';
 import type { MessageRef } from '../core/chat-port.js';
 import type { Actor, Conversation } from '../core/request.js';
 

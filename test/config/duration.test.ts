@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { durationMs, formatDuration, parseDuration } from '../../src/config/duration.js';
+import { durationMs, formatDuration, parseDuration } from '../../src/core/duration.js';
 
 describe('durations', () => {
   it('reads every unit the catalog, the environment and commands use', () => {

@@ -1,4 +1,4 @@
-import { formatDuration, parseDuration } from '../../config/duration.js';
+import { formatDuration, parseDuration } from '../../core/duration.js';
 import { z } from 'zod';
 import type { Action } from '../../core/action.js';
 import { argMeta } from '../../core/arg-meta.js';
