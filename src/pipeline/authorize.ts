@@ -10,7 +10,7 @@ import type { CommandResult } from './command-result.js';
 import type { PendingConfirmation } from './confirmations.js';
 import { tellAsker } from './failure.js';
 import type { CommandHandlerDeps } from './pipeline-deps.js';
-import { userErrorMessage } from './replies.js';
+import { userErrorMessage } from '../core/error-replies.js';
 
 /** What the policy is asked about: who wants which verb, on what, from where. */
 export interface Authorisation {

@@ -13,7 +13,7 @@ import { failed, tellAsker } from './failure.js';
 import { parse } from './parse.js';
 import type { CommandHandlerDeps } from './pipeline-deps.js';
 import { planChange } from './plan-change.js';
-import { userErrorMessage } from './replies.js';
+import { userErrorMessage } from '../core/error-replies.js';
 
 export type { CommandResult } from './command-result.js';
 export type { CommandHandlerDeps, JobRequest, JobSubmitter, PolicyDeps } from './pipeline-deps.js';

@@ -6,7 +6,7 @@ import { authorise, deny } from './authorize.js';
 import type { CommandResult } from './command-result.js';
 import { tellAsker } from './failure.js';
 import type { CommandHandlerDeps } from './pipeline-deps.js';
-import { userErrorMessage } from './replies.js';
+import { userErrorMessage } from '../core/error-replies.js';
 
 /** What a delegated command is about: the policy decides on its service and env, the audit record keeps `detail`. */
 export interface DelegatedTarget {

@@ -9,7 +9,8 @@ import { auditRequest } from './audit.js';
 import type { CommandResult } from './command-result.js';
 import type { PendingConfirmation } from './confirmations.js';
 import type { CommandHandlerDeps, JobRequest } from './pipeline-deps.js';
-import { planMessage, userErrorMessage } from './replies.js';
+import { userErrorMessage } from '../core/error-replies.js';
+import { planMessage } from './replies.js';
 
 /** A read-only verb is answered in the request, within its budget; nothing is queued. */
 export async function answerNow(deps: CommandHandlerDeps, request: CommandRequest, parsed: ParsedCommand, chat: ChatPort, log: Logger): Promise<CommandResult> {

@@ -7,7 +7,7 @@ import type { CommandRequest } from '../core/request.js';
 import { auditRequest } from './audit.js';
 import type { CommandResult } from './command-result.js';
 import type { CommandHandlerDeps } from './pipeline-deps.js';
-import { internalErrorMessage, userErrorMessage } from './replies.js';
+import { internalErrorMessage, userErrorMessage } from '../core/error-replies.js';
 
 /**
  * The one mapping from what went wrong to what the asker is told: a UserError is

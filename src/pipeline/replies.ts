@@ -1,6 +1,5 @@
 import type { Plan } from '../core/action.js';
 import type { Message } from '../core/message.js';
-export { internalErrorMessage, OVERLOADED_TEXT, userErrorMessage } from '../core/error-replies.js';
 import { BUTTON } from './buttons.js';
 
 /** Message content the handlers send, written once for every platform. */

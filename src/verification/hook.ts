@@ -1,3 +1,4 @@
+import { durationMs } from '../core/duration.js';
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Catalog } from '../config/catalog-schema.js';
@@ -5,7 +6,7 @@ import type { SucceededHook } from '../jobs/job-hooks.js';
 import type { EvidenceStore } from './evidence-store.js';
 import { type NextStepReader, nextCommand } from './next-step.js';
 import { jobEvidence } from './job-evidence.js';
-import { intervalFor, parseWindow, type VerifyJobData } from './verify-data.js';
+import { intervalFor, type VerifyJobData } from './verify-data.js';
 import type { VerificationQueue } from './verify-queue.js';
 
 export interface VerificationHookDeps {
@@ -35,7 +36,7 @@ export function verificationHook(deps: VerificationHookDeps): SucceededHook {
     const who = { actor: data.actor, requestId: data.requestId, ...(data.conversation ? { conversation: data.conversation } : {}) };
     const draft = deps.evidence ? jobEvidence(verb, data, result) : undefined;
     const evidence = draft && deps.evidence ? await deps.evidence.record(draft, who) : undefined;
-    const windowMs = deps.windowOverrideMs ?? parseWindow(svc.verification.window);
+    const windowMs = deps.windowOverrideMs ?? durationMs(svc.verification.window);
     const next = await nextCommand(deps.catalog, data, deps.kubernetes).catch((error: unknown) => {
       deps.log.warn({ err: error, service }, 'could not work out the next step; the regression will offer none');
       return undefined;

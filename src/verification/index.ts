@@ -13,7 +13,7 @@ import type { SucceededHook } from '../jobs/job-hooks.js';
 import { verificationHook } from './hook.js';
 import type { NextStepReader } from './next-step.js';
 import type { IncidentResolver, ServiceEndpoints } from './ports.js';
-import { parseWindow } from './verify-data.js';
+import { durationMs } from '../core/duration.js';
 import { VerificationQueue } from './verify-queue.js';
 import { startVerifyWorker, type VerifyWorker } from './verify-worker.js';
 
@@ -24,7 +24,7 @@ export { EvidenceStore } from './evidence-store.js';
 export { FailedRollbacks } from './failed-rollbacks.js';
 export { verificationHook } from './hook.js';
 export { catalogEndpoints, type IncidentResolver, type ServiceEndpoints, sandboxEndpoints } from './ports.js';
-export { parseWindow, VERIFY_QUEUE } from './verify-data.js';
+export { VERIFY_QUEUE } from './verify-data.js';
 export { VerificationQueue } from './verify-queue.js';
 export { startVerifyWorker, type VerifyWorker, type VerifyWorkerDeps } from './verify-worker.js';
 
@@ -90,7 +90,7 @@ export async function startVerification(deps: VerificationDeps): Promise<Verific
     catalog: deps.catalog,
     log: deps.log,
     evidence,
-    ...(deps.window ? { windowOverrideMs: parseWindow(deps.window) } : {}),
+    ...(deps.window ? { windowOverrideMs: durationMs(deps.window) } : {}),
     ...(deps.kubernetes ? { kubernetes: deps.kubernetes } : {}),
   });
   return {

@@ -1,10 +1,11 @@
+import { formatDuration } from '../core/duration.js';
 import { formatValue } from '../core/health.js';
 import type { Field, Message, MessageAction } from '../core/message.js';
 import { BUTTON } from '../pipeline/buttons.js';
 import type { CheckResult } from './check.js';
 import type { EvidenceRecord } from '../core/evidence-record.js';
 import { evidenceLines } from '../core/evidence-record.js';
-import { checksIn, formatWindow, type VerifyJobData } from './verify-data.js';
+import { checksIn, type VerifyJobData } from './verify-data.js';
 
 /** Every word verification says in chat. */
 
@@ -26,7 +27,7 @@ export function startedMessage(data: VerifyJobData): Message {
   return {
     title: title(data),
     severity: 'info',
-    text: `Checking the health endpoint and the catalog's indicators every ${formatWindow(data.intervalMs)} for ${formatWindow(data.windowMs)} (runbook: below thresholds for the whole window).`,
+    text: `Checking the health endpoint and the catalog's indicators every ${formatDuration(data.intervalMs)} for ${formatDuration(data.windowMs)} (runbook: below thresholds for the whole window).`,
     progress: { done: 0, total: checksIn(data), label: 'checks passed' },
   };
 }
@@ -53,7 +54,7 @@ export function passMessage(data: VerifyJobData, result: CheckResult, evidence?:
     ? [{ id: BUTTON.run, label: 'Resolve status page incident', style: 'primary', value: `statuspage resolve ${statuspageIncident}` }]
     : [];
   return {
-    title: `Verification passed: ${data.service} in ${data.env} held for ${formatWindow(data.windowMs)} after the ${data.action}`,
+    title: `Verification passed: ${data.service} in ${data.env} held for ${formatDuration(data.windowMs)} after the ${data.action}`,
     severity: 'success',
     text: statuspageIncident
       ? `The status page incident ${statuspageIncident} is still open: statuspage resolve ${statuspageIncident}`
@@ -65,7 +66,7 @@ export function passMessage(data: VerifyJobData, result: CheckResult, evidence?:
 }
 
 export function regressionMessage(data: VerifyJobData, result: CheckResult, evidence?: EvidenceRecord): Message {
-  const elapsed = formatWindow(Math.max(0, Math.round((Date.now() - data.startedAt) / 1000) * 1000));
+  const elapsed = formatDuration(Math.max(0, Math.round((Date.now() - data.startedAt) / 1000) * 1000));
   return {
     title: `Regression: ${data.service} in ${data.env} is not healthy ${elapsed} after the ${data.action}`,
     severity: 'critical',

@@ -1,4 +1,3 @@
-import { durationMs, formatDuration } from '../core/duration.js';
 import type { MessageRef } from '../core/chat-port.js';
 import type { Actor, Conversation } from '../core/request.js';
 
@@ -40,8 +39,3 @@ export function intervalFor(windowMs: number): number {
   return Math.min(60_000, Math.max(1000, Math.round(windowMs / 10)));
 }
 
-/** A verification window (or the catalog's rate range) in ms: the configuration's one duration rule. */
-export const parseWindow = durationMs;
-
-/** A window as people type it: `10m`, `90s`. */
-export const formatWindow = formatDuration;

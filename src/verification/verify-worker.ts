@@ -1,3 +1,4 @@
+import { durationMs, formatDuration } from '../core/duration.js';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -12,7 +13,7 @@ import type { EvidenceRecord } from '../core/evidence-record.js';
 import type { EvidenceStore } from './evidence-store.js';
 import * as say from './messages.js';
 import { catalogEndpoints, type IncidentResolver, type ServiceEndpoints } from './ports.js';
-import { checksIn, formatWindow, parseWindow, VERIFY_QUEUE, type VerifyJobData } from './verify-data.js';
+import { checksIn, VERIFY_QUEUE, type VerifyJobData } from './verify-data.js';
 import type { VerificationQueue } from './verify-queue.js';
 
 export interface VerifyWorkerDeps {
@@ -134,7 +135,7 @@ async function runCheck(deps: VerifyWorkerDeps, data: VerifyJobData, parentLog: 
  */
 function stillAveragingTheChange(range: string, data: VerifyJobData, result: CheckResult): boolean {
   const onlyReadings = (!result.health || result.health.ok) && !result.metricsUnavailable;
-  return onlyReadings && Date.now() - data.startedAt < parseWindow(range);
+  return onlyReadings && Date.now() - data.startedAt < durationMs(range);
 }
 
 async function verdict(
@@ -159,12 +160,12 @@ async function verdict(
 
 async function pass(deps: VerifyWorkerDeps, data: VerifyJobData, result: CheckResult, log: Logger): Promise<void> {
   const thread = new Thread(deps, data, log);
-  const evidence = await verdict(deps, data, 'pass', `held for ${formatWindow(data.windowMs)}`, log);
+  const evidence = await verdict(deps, data, 'pass', `held for ${formatDuration(data.windowMs)}`, log);
   const notes: string[] = [];
   const svc = deps.catalog.services[data.service]!;
   if (svc.verification.resolvePagerDutyOnPass && deps.resolver) {
     try {
-      await deps.resolver.resolve(data.service, data.env, `maestro-bot: ${data.action} of ${data.service} verified, healthy for ${formatWindow(data.windowMs)}`);
+      await deps.resolver.resolve(data.service, data.env, `maestro-bot: ${data.action} of ${data.service} verified, healthy for ${formatDuration(data.windowMs)}`);
       notes.push('PagerDuty incident resolved; incident marked mitigated.');
     } catch (error) {
       log.warn({ err: error }, 'could not resolve the PagerDuty incident');
