@@ -2,6 +2,7 @@ import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Policy } from '../config/policy-schema.js';
+import type { AuditSink } from '../core/audit.js';
 import type { ChatPort } from '../core/chat-port.js';
 import { type GroupsOf, NO_GROUPS } from '../core/group-lookup.js';
 import type { Metrics } from '../core/metrics.js';
@@ -20,7 +21,7 @@ export interface LoadedPlatform {
 
 /**
  * The SDK halves of the configured platforms, each imported only when its platform
- * is configured: Bolt and botbuilder cost start-up time and memory a console or
+ * is configured: Bolt and the Agents SDK cost start-up time and memory a console or
  * Teams-only bot has no use for.
  */
 export async function loadPlatforms(configs: PlatformConfigs): Promise<LoadedPlatform[]> {
@@ -59,6 +60,7 @@ export interface ChatAdapterOptions {
   app: Express;
   handler: CommandHandler;
   interactions: InteractionHandler;
+  audit: AuditSink;
   redis: Redis;
   prefix: string;
   log: Logger;
@@ -77,11 +79,11 @@ export interface ChatAdapterOptions {
  * routes the HTTP edge answers for them.
  */
 export async function startChatAdapters(options: ChatAdapterOptions): Promise<{ edges: EdgeIngress[] }> {
-  const { web, app, handler, interactions, redis, prefix, log, chats, metrics, updateIntervalMs } = options;
+  const { web, app, handler, interactions, audit, redis, prefix, log, chats, metrics, updateIntervalMs } = options;
   const edges: EdgeIngress[] = [];
   for (const platform of options.platforms) {
     if (web) {
-      const receiving = await platform.runtime.receive(platform.config, { app, handler, interactions, redis, prefix, log, metrics, updateIntervalMs });
+      const receiving = await platform.runtime.receive(platform.config, { app, handler, interactions, audit, redis, prefix, log, metrics, updateIntervalMs });
       chats.set(platform.name, receiving.chat);
       options.onStop(() => receiving.stop());
       if (receiving.edge) edges.push(receiving.edge);

@@ -233,6 +233,7 @@ export async function runBot(setup: BotSetup): Promise<number> {
       app,
       handler,
       interactions,
+      audit,
       redis,
       prefix: env.REDIS_PREFIX,
       log,

@@ -20,8 +20,10 @@ export interface Conversation {
   platform: Platform;
   id: string;
   name?: string;
-  /** Slack workspace / Teams tenant, recorded in the audit trail. */
+  /** Slack workspace / Teams team (channelData.team.id), recorded in the audit trail. */
   teamId?: string;
+  /** Teams: the Microsoft Entra tenant the request came from. */
+  tenantId?: string;
 }
 
 export interface CommandRequest {

@@ -1,7 +1,7 @@
 import { waitFor as waitUntil } from '../support/wait-for.js';
-import { createPrivateKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { HttpFake } from './http-fake.js';
+import { FakeMicrosoftLogin } from './microsoft-login.js';
 
 /** One call to the connector as it crossed the wire. */
 export interface ConnectorCall {
@@ -10,7 +10,7 @@ export interface ConnectorCall {
   /** The decoded conversation id of a v3/conversations route (with any `;messageid=`). */
   conversationId?: string;
   activityId?: string;
-  kind: 'send' | 'reply' | 'update' | 'channels' | 'openid' | 'other';
+  kind: 'send' | 'reply' | 'update' | 'channels' | 'other';
   headers: IncomingHttpHeaders;
   body: Record<string, unknown>;
   status: number;
@@ -24,50 +24,45 @@ export interface ConnectorFailure {
   retryAfterSeconds?: number;
 }
 
-export const BOT_FRAMEWORK_ISSUER = 'https://api.botframework.com';
-export const KEY_ID = 'fake-connector-key-1';
-
 /**
  * A fake Bot Connector service on a local port. Activities the tests send carry its
  * URL as serviceUrl, so the SDK's connector client calls it for every send, reply
  * and update; it records each call, answers with activity ids, and can be told to
- * refuse the next calls with 429 + Retry-After or another status. It also plays the
- * Bot Framework's token issuer: its OpenID metadata and JWKS carry a test key with
- * which `token()` signs channel tokens the real JWT validation accepts.
+ * refuse the next calls with 429 + Retry-After or another status. Beside it runs Microsoft's
+ * sign-in (`login`): the Bot Framework keys its `token()` signs channel tokens with, and the
+ * Entra token endpoint the bot's outgoing calls get their bearer token from.
  */
 export class FakeBotConnector extends HttpFake {
   readonly calls: ConnectorCall[] = [];
+  readonly login = new FakeMicrosoftLogin();
   /** Channels listed for a team (GET v3/teams/{id}/conversations). */
   channels: Array<{ id: string; name?: string }> = [];
   private readonly failures = new Map<ConnectorCall['kind'], ConnectorFailure[]>();
-  private readonly key = generateKeyPairSync('rsa', { modulusLength: 2048 });
   private seq = 0;
 
-  get openIdMetadataUrl(): string {
-    return `${this.url}/v1/.well-known/openidconfiguration`;
+  override async start(): Promise<this> {
+    await this.login.start();
+    return super.start();
   }
 
-  /** A channel token as the Bot Framework signs it, for `audience` and the activity's serviceUrl. */
-  token(claims: { audience: string; serviceUrl?: string; issuer?: string; expiresInSeconds?: number }, key: KeyObject = this.key.privateKey): string {
-    const now = Math.floor(Date.now() / 1000);
-    const payload = {
-      iss: claims.issuer ?? BOT_FRAMEWORK_ISSUER,
-      aud: claims.audience,
-      serviceurl: claims.serviceUrl ?? this.url,
-      nbf: now - 10,
-      iat: now - 10,
-      exp: now + (claims.expiresInSeconds ?? 3600),
-    };
-    const head = base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: KEY_ID }));
-    const body = base64url(JSON.stringify(payload));
-    const signature = sign('RSA-SHA256', Buffer.from(`${head}.${body}`), key).toString('base64url');
-    return `${head}.${body}.${signature}`;
+  override async stop(): Promise<void> {
+    await super.stop();
+    await this.login.stop();
   }
 
-  /** A token signed with a key the issuer never published, under the published key id. */
+  /** The bearer token the bot's connector calls carry: the one the fake Entra issued it. */
+  get outboundToken(): string {
+    return this.login.accessToken;
+  }
+
+  /** A channel token as the Bot Framework signs it, for `audience` and (by default) this connector's URL. */
+  token(claims: { audience: string; serviceUrl?: string; issuer?: string; expiresInSeconds?: number }): string {
+    return this.login.token({ ...claims, serviceUrl: claims.serviceUrl ?? this.url });
+  }
+
+  /** A token signed with a key the Bot Framework never published, under the published key id. */
   forgedToken(audience: string): string {
-    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-    return this.token({ audience }, createPrivateKey(other.export({ format: 'pem', type: 'pkcs8' })));
+    return this.login.forgedToken({ audience, serviceUrl: this.url });
   }
 
   /** The next `times` calls of `kind` fail as given; later ones succeed. */
@@ -117,12 +112,6 @@ export class FakeBotConnector extends HttpFake {
 
   private answer(call: ConnectorCall): { status?: number; body: unknown } {
     switch (call.kind) {
-      case 'openid':
-        if (call.path.endsWith('/keys')) {
-          const jwk = this.key.publicKey.export({ format: 'jwk' });
-          return { body: { keys: [{ kty: 'RSA', use: 'sig', kid: KEY_ID, n: jwk.n, e: jwk.e, endorsements: ['msteams'] }] } };
-        }
-        return { body: { issuer: BOT_FRAMEWORK_ISSUER, jwks_uri: `${this.url}/v1/keys`, id_token_signing_alg_values_supported: ['RS256'] } };
       case 'send':
       case 'reply':
         this.seq += 1;
@@ -140,7 +129,6 @@ export class FakeBotConnector extends HttpFake {
 }
 
 function classify(method: string, path: string): Pick<ConnectorCall, 'kind' | 'conversationId' | 'activityId'> {
-  if (path.startsWith('/v1/')) return { kind: 'openid' };
   if (method === 'GET' && /^\/v3\/teams\/[^/]+\/conversations$/.test(path)) return { kind: 'channels' };
   const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(path);
   if (!match) return { kind: 'other' };
@@ -149,8 +137,4 @@ function classify(method: string, path: string): Pick<ConnectorCall, 'kind' | 'c
   if (method === 'PUT' && activityId) return { kind: 'update', conversationId, activityId };
   if (method === 'POST') return { kind: activityId ? 'reply' : 'send', conversationId, activityId };
   return { kind: 'other', conversationId, activityId };
-}
-
-function base64url(text: string): string {
-  return Buffer.from(text).toString('base64url');
 }

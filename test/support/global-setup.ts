@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { freePort } from './free-port.js';
+import { makeTestTls, TLS_DIR_ENV } from './test-tls.js';
 
 /**
  * Finds what the tests need before any test runs. A program that is missing fails the
@@ -70,8 +72,14 @@ export async function setup(): Promise<void> {
   redis = found.started;
   // The test workers start after this and inherit it (test/support/redis.ts reads it).
   process.env.REDIS_URL = found.url;
+  // Node reads NODE_EXTRA_CA_CERTS only when a process starts: set here, the workers forked next trust the test CA.
+  const tls = makeTestTls();
+  process.env[TLS_DIR_ENV] = tls.dir;
+  process.env.NODE_EXTRA_CA_CERTS = tls.caFile;
 }
 
 export async function teardown(): Promise<void> {
   redis?.kill('SIGTERM');
+  const tlsDir = process.env[TLS_DIR_ENV];
+  if (tlsDir) rmSync(tlsDir, { recursive: true, force: true });
 }

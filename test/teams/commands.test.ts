@@ -2,7 +2,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AdaptiveCard } from '../../src/platforms/teams/adaptive-card.js';
 import type { SlackTestPorts } from '../fixtures/slack-actions.js';
 import { ALICE, CHANNEL_ID, channelCommand, personalCommand } from './support/activities.js';
-import { OUTBOUND_TOKEN } from './support/credentials.js';
 import { startTeamsHarness, type TeamsHarness } from './support/harness.js';
 
 let h: TeamsHarness;
@@ -32,7 +31,7 @@ describe('Teams commands', () => {
     await h.fake.waitFor(() => h.fake.activityCalls('send').length === 1);
     const [sent] = h.fake.activityCalls('send');
     expect(sent!.conversationId).toBe(`${CHANNEL_ID};messageid=${command.id}`);
-    expect(sent!.headers.authorization).toBe(`Bearer ${OUTBOUND_TOKEN}`);
+    expect(sent!.headers.authorization).toBe(`Bearer ${h.fake.outboundToken}`);
     const card = cardOf(sent!.body);
     expect(card.version).toBe('1.5');
     expect(JSON.stringify(card)).toContain('Bump maestro-orchestrator in prod from 1 to 2');

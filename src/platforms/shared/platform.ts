@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Policy } from '../../config/policy-schema.js';
+import type { AuditSink } from '../../core/audit.js';
 import type { ChatPort } from '../../core/chat-port.js';
 import type { GroupsOf } from '../../core/group-lookup.js';
 import type { Metrics } from '../../core/metrics.js';
@@ -62,6 +63,8 @@ export interface PlatformDeps {
 
 export interface ReceiverDeps extends PlatformDeps {
   app: Express;
+  /** Where a platform records what it refuses before the pipeline sees it (a foreign tenant). */
+  audit: AuditSink;
   handler: CommandHandler;
   interactions: InteractionHandler;
   updateIntervalMs: number;

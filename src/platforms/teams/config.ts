@@ -1,3 +1,4 @@
+import { type AuthConfiguration, AuthType } from '@microsoft/agents-hosting';
 import { z } from 'zod';
 import { ConfigError } from '../../core/config-error.js';
 
@@ -70,12 +71,19 @@ export function teamsConfigFrom(env: TeamsEnv): TeamsConfig | undefined {
   };
 }
 
-/** The SDK's configuration keys (ConfigurationBotFrameworkAuthentication / ConfigurationServiceClientCredentialFactory). */
-export function sdkConfiguration(config: TeamsConfig): Record<string, string> {
+/**
+ * The Agents SDK's authentication settings for this registration. Our env names stay the Azure
+ * Bot's (`MicrosoftApp*`): the SDK's own legacy loader reads only three of them, straight from
+ * process.env, and leaves issuer validation off; here all four map explicitly, issuer checks on.
+ */
+export function authConfiguration(config: TeamsConfig): AuthConfiguration {
+  const authType = config.appType === 'UserAssignedMsi' ? AuthType.UserManagedIdentity : AuthType.ClientSecret;
   return {
-    MicrosoftAppId: config.appId,
-    MicrosoftAppPassword: config.appPassword ?? '',
-    MicrosoftAppType: config.appType,
-    MicrosoftAppTenantId: config.tenantId ?? '',
+    clientId: config.appId,
+    ...(config.appPassword ? { clientSecret: config.appPassword } : {}),
+    // MultiTenant apps get their token from the Bot Framework's own tenant (the SDK's default, botframework.com).
+    ...(config.appType !== 'MultiTenant' && config.tenantId ? { tenantId: config.tenantId } : {}),
+    authType,
+    validateIssuer: true,
   };
 }

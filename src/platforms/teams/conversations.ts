@@ -1,4 +1,4 @@
-import type { ConversationReference } from 'botbuilder';
+import type { ConversationReference } from '@microsoft/agents-activity';
 import type { Redis } from 'ioredis';
 
 /** A stored reference: enough for `continueConversationAsync` from any process. */
@@ -38,6 +38,16 @@ export class ConversationStore {
     if (!id) return undefined;
     const named = await this.redis.get(this.idKey(id));
     return named ? (JSON.parse(named) as StoredReference) : undefined;
+  }
+
+  /** A deleted channel: its reference and names go. */
+  async forget(channelId: string): Promise<void> {
+    await this.redis.del(this.idKey(baseConversationId(channelId)));
+  }
+
+  /** What team events say of a team (its Entra group id, its name). */
+  async rememberTeam(teamId: string, info: { aadGroupId?: string; name?: string }): Promise<void> {
+    if (Object.keys(info).length > 0) await this.redis.set(`${this.prefix}:teams:team:${teamId}`, JSON.stringify(info));
   }
 
   private idKey(id: string): string {

@@ -1,20 +1,21 @@
-import { CloudAdapter } from 'botbuilder';
-import type { BotFrameworkAuthentication } from 'botframework-connector';
-import express, { type Express } from 'express';
+import { CloudAdapter } from '@microsoft/agents-hosting';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { errorRef } from '../../core/errors.js';
-import type { CommandHandler } from '../../pipeline/command.js';
+import type { AuditSink } from '../../core/audit.js';
 import type { Metrics } from '../../core/metrics.js';
-import type { InteractionHandler } from '../../pipeline/interaction.js';
 import { AfterAck, drainWithin } from '../../http/after-ack.js';
-import { authenticationFor, RefusingAuthentication } from './authentication.js';
+import type { CommandHandler } from '../../pipeline/command.js';
+import type { InteractionHandler } from '../../pipeline/interaction.js';
+import { RefusalLog } from '../shared/refusal-log.js';
 import { TeamsBot } from './bot.js';
-import type { TeamsConfig } from './config.js';
+import { authConfiguration, type TeamsConfig } from './config.js';
 import { ConversationStore } from './conversations.js';
 import { ActivityDedupe } from './dedupe.js';
 import type { RetryOptions } from './retry.js';
 import { TeamsChat } from './teams-chat.js';
+import { TeamsRoute } from './teams-route.js';
+import { TenantBoundary } from './tenant-boundary.js';
 
 export { renderAdaptiveCard } from './adaptive-card.js';
 export { type TeamsConfig, TeamsEnvSchema, TeamsEnvShape, teamsConfigFrom } from './config.js';
@@ -22,7 +23,7 @@ export { ConversationStore } from './conversations.js';
 export { TeamsApiError, TeamsChat } from './teams-chat.js';
 
 export const TEAMS_MESSAGES_PATH = '/api/messages';
-/** Teams' own activities are a few kB (a message is capped near 28 KB); anything far beyond is not from Teams. */
+/** Teams' own activities are a few kB (a bot message is capped near 100 KB); anything far beyond is not from Teams. */
 export const TEAMS_BODY_LIMIT = 256 * 1024;
 
 interface TeamsCommonOptions {
@@ -31,11 +32,6 @@ interface TeamsCommonOptions {
   prefix: string;
   log: Logger;
   config: TeamsConfig;
-  /**
-   * Replaces the Bot Framework's public-cloud authentication. Tests pass the SDK's
-   * own ConfigurationBotFrameworkAuthentication pointed at a fake's OpenID metadata.
-   */
-  authentication?: BotFrameworkAuthentication;
   updateIntervalMs?: number;
   retry?: RetryOptions;
   /** Where the chat's connector calls and their retries are counted. */
@@ -47,6 +43,9 @@ export interface TeamsAdapterOptions extends TeamsCommonOptions {
   app: Express;
   handler: CommandHandler;
   interactions: InteractionHandler;
+  audit: AuditSink;
+  /** The tenants a multi-tenant app serves, from the catalog (empty: the tenant it was installed in first). */
+  tenants: readonly string[];
   /** Accepted messages worked on at once (default 8); the rest wait their turn. */
   workConcurrency?: number;
   /** How long stop() waits for acknowledged work, and then for pending edits (default 10 s each). */
@@ -60,31 +59,36 @@ export interface TeamsAdapter {
 }
 
 /**
- * The Teams adapter: botbuilder's CloudAdapter on /api/messages of the bot's
- * listener, routing @maestro commands and card buttons to the platform-neutral
- * handlers and answering through a TeamsChat.
+ * The Teams adapter: the Microsoft 365 Agents SDK's CloudAdapter on /api/messages of the
+ * bot's listener, behind our own checks (a body that is an activity, the SDK's JWT validation
+ * with the serviceUrl bound), routing @maestro commands and card buttons to the
+ * platform-neutral handlers and answering through a TeamsChat.
  */
-export function createTeamsAdapter(options: TeamsAdapterOptions): TeamsAdapter {
+export async function createTeamsAdapter(options: TeamsAdapterOptions): Promise<TeamsAdapter> {
   const log = options.log.child({ platform: 'teams' });
-  const { adapter, chat, conversations } = build(options, log);
+  const { adapter, chat, conversations } = build(options);
   const afterAck = new AfterAck(options.workConcurrency ?? 8, (error) => log.error({ err: error }, 'Teams work after the answer failed'));
+  const tenants = new TenantBoundary(options.config, options.tenants, options.redis, options.prefix);
   const bot = new TeamsBot({
     handler: options.handler,
     interactions: options.interactions,
     chat,
     conversations,
     dedupe: new ActivityDedupe(options.redis, options.prefix),
+    tenants,
+    audit: options.audit,
     log,
     afterAck: (work) => afterAck.run(work),
   });
-  adapter.onTurnError = async (_context, error) => {
-    log.error({ err: error, ref: errorRef() }, 'Teams turn failed');
-  };
-  // The SDK reads req.body and answers every refusal itself (401 unauthenticated, 400 not an activity).
-  options.app.post(TEAMS_MESSAGES_PATH, express.json({ limit: TEAMS_BODY_LIMIT }), async (req, res) => {
-    await adapter.process(req, res, (context) => bot.run(context));
-  });
+  const route = new TeamsRoute(adapter, options.config, bot, new RefusalLog(log), log);
+  options.app.post(
+    TEAMS_MESSAGES_PATH,
+    express.json({ limit: TEAMS_BODY_LIMIT }),
+    (error: Error & { status?: number }, _req: Request, res: Response, next: NextFunction) => route.refuseBody(error, res, next),
+    (req: Request, res: Response) => route.handle(req, res),
+  );
   if (options.config.unauthenticated) log.warn('Teams requests are NOT authenticated (TEAMS_ALLOW_UNAUTHENTICATED): development only');
+  await tenants.describe(log);
   log.info({ path: TEAMS_MESSAGES_PATH }, 'Teams adapter ready');
   return {
     chat,
@@ -96,12 +100,17 @@ export function createTeamsAdapter(options: TeamsAdapterOptions): TeamsAdapter {
 
 /** For a worker-only process: posts, edits and replies from stored conversation references, no HTTP route. */
 export function createTeamsChat(options: TeamsCommonOptions): TeamsChat {
-  return build(options, options.log.child({ platform: 'teams' })).chat;
+  return build(options).chat;
 }
 
-function build(options: TeamsCommonOptions, log: Logger) {
-  const authentication = new RefusingAuthentication(options.authentication ?? authenticationFor(options.config), log);
-  const adapter = new CloudAdapter(authentication);
+function build(options: TeamsCommonOptions) {
+  const log = options.log.child({ platform: 'teams' });
+  // The serviceUrl check the SDK leaves off is on; TeamsRoute binds it to the token first, exactly.
+  const adapter = new CloudAdapter(options.config.unauthenticated ? {} : authConfiguration(options.config), undefined, undefined, { validateServiceUrl: true });
+  // The SDK's default posts "The agent encountered an error or bug." into the conversation; ours logs.
+  adapter.onTurnError = async (_context, error) => {
+    log.error({ err: error }, 'Teams turn failed');
+  };
   const conversations = new ConversationStore(options.redis, options.prefix);
   const chat = new TeamsChat(adapter, options.config.appId, conversations, log, {
     updateIntervalMs: options.updateIntervalMs,

@@ -4,7 +4,7 @@ import { TeamsEnvShape, teamsConfigFrom } from './config.js';
 
 const ids = z.array(z.string().min(1)).default([]);
 
-/** Microsoft Teams: botbuilder's CloudAdapter on /api/messages; roles by AAD user id or by team. */
+/** Microsoft Teams: the Microsoft 365 Agents SDK's CloudAdapter on /api/messages; roles by AAD user id, by team or by tenant. */
 export const teamsPlatform = definePlatform({
   name: 'teams',
   title: 'Teams',

@@ -1,4 +1,5 @@
-import type { Activity, CloudAdapter, TurnContext } from 'botbuilder';
+import { Activity, type ConversationReference } from '@microsoft/agents-activity';
+import type { CloudAdapter, TurnContext } from '@microsoft/agents-hosting';
 import type { Logger } from 'pino';
 import type { ChatPort, MessageRef, PostOptions } from '../../core/chat-port.js';
 import type { Message } from '../../core/message.js';
@@ -49,7 +50,7 @@ export class TeamsChat implements ChatPort {
     this.updates = new UpdateCoalescer(async (_key, { ref, message }) => {
       const reference = await this.reference(ref.conversation);
       await this.send('updateActivity', this.inThread(reference, ref.threadId), async (context) => {
-        await context.updateActivity({ ...messageActivity(message), id: ref.id });
+        await context.updateActivity(Activity.fromObject({ ...messageActivity(message), id: ref.id }));
       });
     }, options.updateIntervalMs ?? 1000);
   }
@@ -66,7 +67,7 @@ export class TeamsChat implements ChatPort {
         for (const activity of activities) delete activity.replyToId;
         return next();
       });
-      id = (await context.sendActivity(messageActivity(message)))?.id;
+      id = (await context.sendActivity(Activity.fromObject(messageActivity(message))))?.id;
     });
     if (!id) throw new TeamsApiError('sendActivity', undefined, 'the connector returned no activity id');
     return { platform: 'teams', conversation: reference.conversation.id, id, ...(threadId ? { threadId } : {}) };
@@ -135,7 +136,7 @@ export class TeamsChat implements ChatPort {
   /** The adapter's onTurnError would swallow what the logic throws; the caller must see it to retry or report. */
   private async proactive(reference: StoredReference, logic: (context: TurnContext) => Promise<void>): Promise<void> {
     let failure: { error: unknown } | undefined;
-    await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
+    await this.adapter.continueConversation(this.appId, continuable(reference), async (context) => {
       try {
         await logic(context);
       } catch (error) {
@@ -153,8 +154,15 @@ const hints: Record<number, string> = {
   413: 'the card is too large for Teams',
 };
 
+/** A reference stored by the botbuilder-based releases names the bot `bot`; the Agents SDK calls it `agent`. */
+function continuable(reference: StoredReference): ConversationReference {
+  const legacy = reference as StoredReference & { bot?: ConversationReference['agent'] };
+  const { bot, ...rest } = legacy;
+  return { ...rest, ...(rest.agent || !bot ? {} : { agent: bot }) } as ConversationReference;
+}
+
 /** What goes to Teams: the bot's own secrets are never in it, whoever typed them. */
-function messageActivity(raw: Message): Partial<Activity> {
+function messageActivity(raw: Message): Record<string, unknown> {
   const message = maskSecretsIn(raw);
   return { type: 'message', summary: message.title, attachments: [cardAttachment(message)] };
 }

@@ -30,8 +30,8 @@ import { RecordingChat } from '../../fixtures/recording-chat.js';
 import { listenForTests } from '../../support/edge.js';
 import { cleanPrefix, testPrefix, testRedis } from '../../support/redis.js';
 import { SIGNING_SECRET } from '../../slack/support/slack-requests.js';
-import { APP_ID, botAddedToTeam, postActivity, TEAM_ID } from '../../teams/support/activities.js';
-import { fakeAuthentication } from '../../teams/support/credentials.js';
+import { APP_ID, botAddedToTeam, postActivity, TEAM_ID, TENANT_ID } from '../../teams/support/activities.js';
+import { teamsTestConfig } from '../../teams/support/credentials.js';
 import { highErrorRate } from '../../fixtures/alertmanager/payloads.js';
 
 export const catalog = loadCatalog('config/catalog.yaml');
@@ -155,15 +155,16 @@ export async function startAlertHarness(
     updateIntervalMs: 20,
   });
   if (fakeConnector) {
-    teamsAdapter = createTeamsAdapter({
+    teamsAdapter = await createTeamsAdapter({
       app,
       handler,
       interactions,
+      audit,
+      tenants: [TENANT_ID],
       redis,
       prefix,
       log,
-      config: { appId: APP_ID, appPassword: 'unused', appType: 'MultiTenant', unauthenticated: false },
-      authentication: fakeAuthentication(fakeConnector, APP_ID),
+      config: teamsTestConfig(),
       updateIntervalMs: 20,
       retry: { baseDelayMs: 20, maxDelayMs: 200 },
     });

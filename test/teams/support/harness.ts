@@ -14,8 +14,8 @@ import { JobQueue, type JobWorker, startWorker } from '../../../src/jobs/index.j
 import { FakeBotConnector } from '../../fakes/bot-connector.js';
 import { slackTestRegistry } from '../../fixtures/slack-actions.js';
 import { cleanPrefix, testPrefix, testRedis } from '../../support/redis.js';
-import { APP_ID, postActivity } from './activities.js';
-import { fakeAuthentication } from './credentials.js';
+import { APP_ID, postActivity, TENANT_ID } from './activities.js';
+import { teamsTestConfig } from './credentials.js';
 import { MemoryAudit } from '../../fixtures/memory-audit.js';
 import { listenForTests } from '../../support/edge.js';
 
@@ -44,11 +44,13 @@ export interface HarnessOptions<P extends object> {
   updateIntervalMs?: number;
   /** Where the adapter's and the worker chat's connector calls are counted. */
   metrics?: Metrics;
+  /** The tenants the bot serves (default: the fixtures' tenant). */
+  tenants?: string[];
 }
 
 /**
- * The bot as main.ts wires it: the real express listener (behind the HTTP edge), botbuilder's CloudAdapter
- * with the SDK's JWT validation (trusting the fake's keys), CommandHandler,
+ * The bot as main.ts wires it: the real express listener (behind the HTTP edge), the Agents SDK's CloudAdapter
+ * with the SDK's JWT validation (the fake Bot Framework keys, served at login.botframework.com), CommandHandler,
  * InteractionHandler, Redis confirmations and the BullMQ queue + worker, talking to
  * a fake Bot Connector.
  */
@@ -76,13 +78,12 @@ export async function startTeamsHarness<P extends object>(name: string, options:
     redis,
     prefix,
     log,
-    config: { appId: APP_ID, appPassword: 'unused', appType: 'MultiTenant' as const, unauthenticated: false },
-    authentication: fakeAuthentication(fake, APP_ID),
+    config: teamsTestConfig(),
     updateIntervalMs: options.updateIntervalMs ?? 50,
     retry: { baseDelayMs: 20, maxDelayMs: 200 },
     ...(options.metrics ? { metrics: options.metrics } : {}),
   };
-  const teams = createTeamsAdapter({ ...common, app, handler, interactions: new InteractionHandler(handler) });
+  const teams = await createTeamsAdapter({ ...common, app, handler, interactions: new InteractionHandler(handler), audit, tenants: options.tenants ?? [TENANT_ID] });
   finishHttpApp(app, log);
   // Behind the HTTP edge, as when Slack shares the listener: every Teams request crosses its proxy.
   const edge = await listenForTests(app, log);
@@ -106,7 +107,7 @@ export async function startTeamsHarness<P extends object>(name: string, options:
     audit,
     teams,
     send: (activity) => postActivity(url, activity, fake.token({ audience: APP_ID, serviceUrl: activity.serviceUrl })),
-    workerChat: () => createTeamsChat({ ...common, authentication: fakeAuthentication(fake, APP_ID) }),
+    workerChat: () => createTeamsChat(common),
     async close() {
       await worker?.close();
       worker = undefined;
