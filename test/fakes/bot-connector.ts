@@ -79,6 +79,7 @@ export class FakeBotConnector extends HttpFake {
 
   reset(): void {
     this.calls.length = 0;
+    this.login.calls.length = 0;
     this.failures.clear();
   }
 

@@ -122,13 +122,17 @@ export class FakeMicrosoftLogin {
   private botFramework(url: URL): { status?: number; body: unknown } | 'cut' {
     if (url.pathname === '/v1/.well-known/keys') {
       if (this.keysUnreachable) return 'cut';
-      const jwk = this.key.publicKey.export({ format: 'jwk' });
-      return { body: { keys: [{ kty: 'RSA', use: 'sig', kid: this.keyId, n: jwk.n, e: jwk.e, endorsements: ['msteams'] }] } };
+      return { body: this.jwks() };
     }
     if (url.pathname === '/v1/.well-known/openidconfiguration') {
       return { body: { issuer: BOT_FRAMEWORK_ISSUER, jwks_uri: 'https://login.botframework.com/v1/.well-known/keys', id_token_signing_alg_values_supported: ['RS256'] } };
     }
     return { status: 404, body: { error: 'not_found' } };
+  }
+
+  private jwks(): unknown {
+    const jwk = this.key.publicKey.export({ format: 'jwk' });
+    return { keys: [{ kty: 'RSA', use: 'sig', kid: this.keyId, n: jwk.n, e: jwk.e, endorsements: ['msteams'] }] };
   }
 
   /** Entra as MSAL's client-credentials flow sees it (learn.microsoft.com: v2 OAuth client credentials, OpenID discovery). */
@@ -157,6 +161,8 @@ export class FakeMicrosoftLogin {
         },
       };
     }
+    // Entra's signing keys: the same key, so that a token naming another issuer is refused by the issuer check itself.
+    if (/^\/[^/]+\/discovery\/v2\.0\/keys$/.test(url.pathname)) return { body: this.jwks() };
     if (method === 'POST' && /^\/[^/]+\/oauth2\/v2\.0\/token$/.test(url.pathname)) {
       return { body: { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: this.accessToken } };
     }

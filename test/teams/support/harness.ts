@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { createHttpApp, finishHttpApp } from '../../../src/http/server.js';
 import { createTeamsAdapter, createTeamsChat, type TeamsAdapter, type TeamsChat } from '../../../src/platforms/teams/index.js';
 import type { Catalog } from '../../../src/config/catalog-schema.js';
@@ -46,6 +46,8 @@ export interface HarnessOptions<P extends object> {
   metrics?: Metrics;
   /** The tenants the bot serves (default: the fixtures' tenant). */
   tenants?: string[];
+  /** The bot's logger (default: silent unless TEST_LOG_LEVEL). */
+  log?: Logger;
 }
 
 /**
@@ -55,7 +57,7 @@ export interface HarnessOptions<P extends object> {
  * a fake Bot Connector.
  */
 export async function startTeamsHarness<P extends object>(name: string, options: HarnessOptions<P>): Promise<TeamsHarness> {
-  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const log = options.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const redis = testRedis();
   const prefix = testPrefix(`teams-${name}`);
   const fake = await new FakeBotConnector().start();
