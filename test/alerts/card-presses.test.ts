@@ -120,3 +120,21 @@ describe('pressing suggested actions on Teams', () => {
     }
   }, 20_000);
 });
+
+describe('a press Teams delivers twice', () => {
+  it('is answered twice and run once: one audit record, one answer in the thread', async () => {
+    const p = pressables.find((candidate) => expected(candidate).decision === 'allowed')!;
+    h.audit.entries.length = 0;
+    const card = teamsCards.get(p.alert)!;
+    const press = teamsPress(h.bot!.fake.url, card.channel, card.id, teamsButton(cardOf(card.body), p.label));
+    const before = h.bot!.fake.calls.length;
+    expect((await h.bot!.send(press)).status).toBe(200);
+    const again = await h.bot!.send(press);
+    expect(again.json).toMatchObject({ value: 'Already handled.' });
+    await auditOf(p.verb, BOB.aadObjectId);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(h.audit.entries.filter((e) => e.action === p.verb && e.actor.id === BOB.aadObjectId && e.type === 'command')).toHaveLength(1);
+    const answers = h.bot!.fake.calls.slice(before).filter((c) => c.kind === 'send' && c.status === 200 && c.conversationId === `${card.channel};messageid=${card.id}`);
+    expect(answers).toHaveLength(1);
+  }, 20_000);
+});

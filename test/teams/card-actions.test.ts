@@ -97,3 +97,31 @@ describe('Teams card actions', () => {
     expect(ports.executions).toHaveLength(1);
   });
 });
+
+describe('Teams card actions delivered again', () => {
+  it('runs a Confirm once when Teams delivers the same invoke twice, and answers the second without running it', async () => {
+    const { cardId, threadId, confirmId } = await planFor('maestro-orchestrator');
+    const press = cardAction(h.fake.url, { verb: 'plan.confirm', value: confirmId, cardId, threadId });
+    await h.send(press);
+    const again = await h.send(press);
+    expect(again.status).toBe(200);
+    expect(again.json).toMatchObject({ type: 'application/vnd.microsoft.activity.message', value: 'Already handled.' });
+    await h.fake.waitFor((calls) => calls.some((c) => c.kind === 'send' && JSON.stringify(c.body).includes('Bumped')));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(ports.executions).toHaveLength(1);
+    expect(h.fake.activityCalls('send').filter((c) => JSON.stringify(c.body).includes('Bumped'))).toHaveLength(1);
+  });
+});
+
+describe('Teams card presses seen by everyone', () => {
+  it('PUTs the cancelled card, without buttons, to the activity so the whole channel sees it', async () => {
+    const { cardId, threadId, confirmId } = await planFor('victor-coordinators');
+    await h.send(cardAction(h.fake.url, { verb: 'plan.cancel', value: confirmId, cardId, threadId }));
+    await h.fake.waitFor((calls) => calls.some((c) => c.kind === 'update' && c.activityId === cardId));
+    const put = h.fake.activityCalls('update').find((c) => c.activityId === cardId)!;
+    expect(put.conversationId).toBe(`${CHANNEL_ID};messageid=${threadId}`);
+    expect(JSON.stringify(put.body)).toContain('Cancelled: nothing was changed.');
+    expect(cardOf(put.body).actions ?? []).toHaveLength(0);
+    expect(JSON.stringify(put.body)).not.toContain('plan.confirm');
+  });
+});

@@ -44,27 +44,31 @@ function envelope(serviceUrl: string, from: Record<string, unknown>) {
 }
 
 /** A conversation in a team's channel: the channel itself, or a reply chain in it (`;messageid=`). */
-function inChannel(conversationId: string) {
-  return { isGroup: true, conversationType: 'channel', tenantId: TENANT_ID, id: conversationId };
+function inChannel(conversationId: string, tenantId = TENANT_ID) {
+  return { isGroup: true, conversationType: 'channel', tenantId, id: conversationId };
 }
 
 /** What Teams puts in channelData for activities in a team's channel: ids, no names. */
-export function channelDataFor(channelId: string) {
-  return { teamsChannelId: channelId, teamsTeamId: TEAM_ID, channel: { id: channelId }, team: { id: TEAM_ID }, tenant: { id: TENANT_ID } };
+export function channelDataFor(channelId: string, tenantId = TENANT_ID) {
+  return { teamsChannelId: channelId, teamsTeamId: TEAM_ID, channel: { id: channelId }, team: { id: TEAM_ID }, tenant: { id: tenantId } };
 }
 
 /**
  * `@maestro <text>` posted in a team's channel (CHANNEL_ID unless `channelId`): a new
  * message's conversation id points at its own reply chain, a reply's at its thread root.
  */
-export function channelCommand(serviceUrl: string, text: string, options: { id?: string; from?: Account; mention?: boolean; channelId?: string; threadId?: string } = {}) {
+export function channelCommand(
+  serviceUrl: string,
+  text: string,
+  options: { id?: string; from?: Account; mention?: boolean; channelId?: string; threadId?: string; tenantId?: string } = {},
+) {
   const id = options.id ?? activityId();
   const mention = options.mention ?? true;
   const channelId = options.channelId ?? CHANNEL_ID;
   return {
     ...envelope(serviceUrl, options.from ?? ALICE),
-    conversation: inChannel(`${channelId};messageid=${options.threadId ?? id}`),
-    channelData: channelDataFor(channelId),
+    conversation: inChannel(`${channelId};messageid=${options.threadId ?? id}`, options.tenantId),
+    channelData: channelDataFor(channelId, options.tenantId),
     type: 'message',
     id,
     text: mention ? `<at>maestro</at> ${text}` : text,
@@ -93,16 +97,16 @@ export function personalCommand(serviceUrl: string, text: string, options: { id?
  */
 export function cardAction(
   serviceUrl: string,
-  fields: { verb: string; value: string; cardId: string; threadId?: string; from?: Account; channelId?: string },
+  fields: { verb: string; value: string; cardId: string; threadId?: string; from?: Account; channelId?: string; tenantId?: string; id?: string },
 ) {
   const channelId = fields.channelId ?? CHANNEL_ID;
   return {
     ...envelope(serviceUrl, fields.from ?? BOB),
-    conversation: inChannel(`${channelId};messageid=${fields.threadId ?? fields.cardId}`),
-    channelData: channelDataFor(channelId),
+    conversation: inChannel(`${channelId};messageid=${fields.threadId ?? fields.cardId}`, fields.tenantId),
+    channelData: channelDataFor(channelId, fields.tenantId),
     type: 'invoke',
     name: 'adaptiveCard/action',
-    id: activityId(),
+    id: fields.id ?? activityId(),
     replyToId: fields.cardId,
     value: { action: { type: 'Action.Execute', id: fields.verb, verb: fields.verb, data: { value: fields.value } }, trigger: 'manual' },
   };
