@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { AuthType } from '@microsoft/agents-hosting';
+import { authConfiguration } from '../../src/platforms/teams/config.js';
 import { TeamsEnvSchema, teamsConfigFrom } from '../../src/platforms/teams/index.js';
 import { ConfigError } from '../../src/config/env.js';
 
@@ -39,5 +41,17 @@ describe('Teams configuration', () => {
 
   it('refuses an app id that is not a GUID', () => {
     expect(TeamsEnvSchema.safeParse({ MicrosoftAppId: 'maestro-bot' }).success).toBe(false);
+  });
+
+  it('maps an Azure Bot registration onto the Agents SDK: client secret, the Bot Framework tenant for a multi-tenant app, issuer checked', () => {
+    const config = teamsConfigFrom(TeamsEnvSchema.parse({ MicrosoftAppId: appId, MicrosoftAppPassword: 's3cret' }))!;
+    expect(authConfiguration(config)).toEqual({ clientId: appId, clientSecret: 's3cret', authType: AuthType.ClientSecret, validateIssuer: true });
+  });
+
+  it("maps a single-tenant app's tenant, and a user-assigned managed identity, which has no secret", () => {
+    const single = teamsConfigFrom(TeamsEnvSchema.parse({ MicrosoftAppId: appId, MicrosoftAppPassword: 'x', MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: tenant }))!;
+    expect(authConfiguration(single)).toMatchObject({ tenantId: tenant, authType: AuthType.ClientSecret });
+    const msi = teamsConfigFrom(TeamsEnvSchema.parse({ MicrosoftAppId: appId, MicrosoftAppType: 'UserAssignedMsi', MicrosoftAppTenantId: tenant }))!;
+    expect(authConfiguration(msi)).toEqual({ clientId: appId, tenantId: tenant, authType: AuthType.UserManagedIdentity, validateIssuer: true });
   });
 });
