@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import JSZip from 'jszip';
-import AjvDraft04 from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
+import ajvDraft04 from 'ajv-draft-04';
+import ajvFormats from 'ajv-formats';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHelpAction } from '../../src/verbs/help/help.js';
 import { kubernetesVerbs } from '../support/kubernetes-verbs.js';
@@ -28,8 +28,9 @@ const filled = JSON.parse(template.replaceAll('{{MICROSOFT_APP_ID}}', APP_ID).re
  */
 const manifestVersion = (filled as { manifestVersion: string }).manifestVersion;
 const schemaPath = createRequire(import.meta.url).resolve(`@microsoft/app-manifest/build/json-schemas/teams/v${manifestVersion}/MicrosoftTeams.schema.json`);
-const ajv = new AjvDraft04({ allErrors: true, strict: false });
-addFormats(ajv);
+// Both are CommonJS whose module.exports is also their `default`: NodeNext types the default import as the module.
+const ajv = new ajvDraft04.default({ allErrors: true, strict: false });
+ajvFormats.default(ajv);
 const validateManifest = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')) as object);
 
 /** Each schema error as "path: message", so a failure says which field and why. */
