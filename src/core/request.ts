@@ -19,9 +19,12 @@ export interface Actor {
 export interface Conversation {
   platform: Platform;
   id: string;
+  /** What people call it, when the platform says (Slack does; Teams sends ids only). */
   name?: string;
-  /** Slack workspace / Teams tenant, recorded in the audit trail. */
+  /** Slack workspace / Teams team (`channelData.team.id`), recorded in the audit trail; roles may be granted by it. */
   teamId?: string;
+  /** The Microsoft Entra tenant (a GUID) a Teams conversation belongs to: the tenant boundary and tenant-wide roles. */
+  tenantId?: string;
 }
 
 export interface CommandRequest {
