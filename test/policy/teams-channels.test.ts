@@ -16,7 +16,7 @@ import { lastEphemeral, PolicyHarness } from './support.js';
  * learned, and compares ids.
  */
 
-const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const TENANT = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
 // The shipped catalog's placeholder team for sre; its General channel has the team's id.
 const SRE_TEAM = '19:maestro-sre-placeholder@thread.tacv2';
 const INCIDENTS = '19:4b3fd8c2a7e14f0f9c1d2e3f4a5b6c7d@thread.tacv2';

@@ -17,7 +17,7 @@ import { lastEphemeral, PolicyHarness } from './support.js';
  * A whole tenant holds a role only through the separate `tenants` key.
  */
 
-const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const TENANT = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
 const OTHER_TENANT = '3c9e1f2a-5b6d-4e7f-8a9b-0c1d2e3f4a5b';
 const SRE_TEAM = '19:maestro-sre-placeholder@thread.tacv2';
 const OPS_TEAM = '19:5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b@thread.tacv2';

@@ -9,7 +9,10 @@ const THREAD_ID = /^19:[^\s@]+@thread\.(tacv2|skype)$/;
 
 const ids = z.array(z.string().min(1)).default([]);
 // Entra writes GUIDs in lower case; an operator may paste them in upper case.
-const guid = (what: string) => z.string().regex(GUID, `must be ${what} (a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47)`).transform((g) => g.toLowerCase());
+const tenantId = z
+  .string()
+  .regex(GUID, 'must be a tenant id (a GUID: Microsoft Entra admin center → Overview → Tenant ID)')
+  .transform((g) => g.toLowerCase());
 const teamId = z
   .string()
   .refine((id) => THREAD_ID.test(id) || GUID.test(id), "must be a team id (19:…@thread.tacv2, from the team's \"Get link to team\") or the team's AAD group id (a GUID)")
@@ -24,7 +27,7 @@ const TeamsMembers = z
   .strictObject({
     users: ids,
     teams: z.array(teamId).default([]),
-    tenants: z.array(guid('a tenant id')).default([]),
+    tenants: z.array(tenantId).default([]),
   })
   .optional();
 
@@ -32,7 +35,7 @@ const TeamsMembers = z
 const TeamsCatalog = z
   .strictObject({
     /** Empty: only the tenant the bot was first installed in (the adapter says which at start-up). */
-    tenants: z.array(guid('a tenant id')).default([]),
+    tenants: z.array(tenantId).default([]),
   })
   .prefault({});
 
