@@ -2,6 +2,7 @@ import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Policy } from '../config/policy-schema.js';
+import type { Catalog } from '../config/catalog-schema.js';
 import type { AuditSink } from '../core/audit.js';
 import type { ChatPort } from '../core/chat-port.js';
 import { type GroupsOf, NO_GROUPS } from '../core/group-lookup.js';
@@ -61,6 +62,7 @@ export interface ChatAdapterOptions {
   handler: CommandHandler;
   interactions: InteractionHandler;
   audit: AuditSink;
+  catalog: Catalog;
   redis: Redis;
   prefix: string;
   log: Logger;
@@ -79,11 +81,11 @@ export interface ChatAdapterOptions {
  * routes the HTTP edge answers for them.
  */
 export async function startChatAdapters(options: ChatAdapterOptions): Promise<{ edges: EdgeIngress[] }> {
-  const { web, app, handler, interactions, audit, redis, prefix, log, chats, metrics, updateIntervalMs } = options;
+  const { web, app, handler, interactions, audit, catalog, redis, prefix, log, chats, metrics, updateIntervalMs } = options;
   const edges: EdgeIngress[] = [];
   for (const platform of options.platforms) {
     if (web) {
-      const receiving = await platform.runtime.receive(platform.config, { app, handler, interactions, audit, redis, prefix, log, metrics, updateIntervalMs });
+      const receiving = await platform.runtime.receive(platform.config, { app, handler, interactions, audit, catalog, redis, prefix, log, metrics, updateIntervalMs });
       chats.set(platform.name, receiving.chat);
       options.onStop(() => receiving.stop());
       if (receiving.edge) edges.push(receiving.edge);

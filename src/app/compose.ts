@@ -44,6 +44,7 @@ import { type JobWorker, startWorker } from '../jobs/worker.js';
 import { startVerification } from '../verification/index.js';
 import type { AppEnv } from './app-env.js';
 import { loadPlatforms, startChatAdapters, startRoleGroups } from './chat-adapters.js';
+import { channelDirectories } from './channel-directories.js';
 import { externalClients } from './clients.js';
 import { type ClusterChoice, connectCluster } from './cluster.js';
 import { MeteredAudit } from './metered-audit.js';
@@ -208,6 +209,8 @@ export async function runBot(setup: BotSetup): Promise<number> {
         approvals: new ApprovalStore(redis, env.REDIS_PREFIX),
         ...(incidents.pager ? { pager: incidents.pager } : {}),
         ...(roleGroups.groupsOf ? { groupsOf: roleGroups.groupsOf } : {}),
+        // Channel names → ids and team aliases, where a platform's requests carry ids only.
+        ...channelDirectories(web ? loadedPlatforms : [], { redis, prefix: env.REDIS_PREFIX, log, metrics }),
       },
       cluster: cluster.name,
     });
@@ -234,6 +237,7 @@ export async function runBot(setup: BotSetup): Promise<number> {
       handler,
       interactions,
       audit,
+      catalog,
       redis,
       prefix: env.REDIS_PREFIX,
       log,

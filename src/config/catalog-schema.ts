@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { channelsShape } from '../platforms/catalog-fragments.js';
+import { channelsShape, platformSectionsShape } from '../platforms/catalog-fragments.js';
 import { channelPlatformNames } from '../platforms/index.js';
 import { name } from './dns-name.js';
 import { checkPolicy, PolicySchema } from './policy-schema.js';
@@ -182,6 +182,8 @@ export const CatalogSchema = z
     genericAlertActions: AlertActions,
     /** Who may do what where; without it every known and unknown user is read-only except as rules allow. */
     policy: PolicySchema.default({ roles: {}, unknownUsers: 'read-only', approval: { ttl: '10m' }, breakGlass: { roles: [] }, rules: [] }),
+    /** Each platform's own settings, where it has any (src/platforms/<name>/platform.ts `catalog`). */
+    platforms: z.strictObject(platformSectionsShape).prefault({}),
   })
   .superRefine((catalog, ctx) => {
     if (!(catalog.defaults.env in catalog.environments)) {

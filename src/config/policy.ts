@@ -2,7 +2,9 @@ import { durationMs } from '../core/duration.js';
 import type { Catalog, Policy, PolicyRule } from './catalog-schema.js';
 import type { Risk } from '../core/action.js';
 import { holdsMembership } from '../platforms/catalog-fragments.js';
+import type { MemberCandidate } from '../platforms/index.js';
 import { isChannelPlatform } from '../platforms/index.js';
+import type { ChannelIds } from '../core/directory-lookup.js';
 import type { Actor, Conversation, Platform } from '../core/request.js';
 
 /** Everything a decision depends on; nothing else is consulted, so the same input always decides the same. */
@@ -16,6 +18,14 @@ export interface PolicyInput {
   env: string;
   conversation: Conversation;
   breakGlass?: boolean;
+  /**
+   * On a platform with a channel directory (Teams, whose requests carry channel ids only):
+   * the ids each channel name in the rules resolves to (`ruleChannelNames`). Given, channels
+   * are compared by id alone; absent, an entry matches the conversation's id or its name.
+   */
+  channelIds?: ChannelIds;
+  /** Other ids the conversation's team is known by (Teams: its AAD group id), for roles granted by team. */
+  teamAliases?: readonly string[];
 }
 
 export type PolicyDecision =
@@ -37,7 +47,7 @@ export const BREAK_GLASS_RULE = 'break-glass';
  */
 export function evaluatePolicy(catalog: Catalog, input: PolicyInput): PolicyDecision {
   const policy = catalog.policy;
-  const roles = rolesOf(policy, input.actor, input.groups ?? [], input.conversation);
+  const roles = rolesOf(policy, input.actor, input.groups ?? [], input.conversation, input.teamAliases);
   const changes = input.risk !== 'read';
   // The bot acting on its own holds no role: only rules naming the `system` platform bind or free it.
   const system = input.actor.platform === 'system';
@@ -75,19 +85,20 @@ export function evaluatePolicy(catalog: Catalog, input: PolicyInput): PolicyDeci
   return deny(DEFAULT_RULE, `no rule allows ${input.verb} in ${input.env}`, roles);
 }
 
-/** The roles `actor` holds: by user id, Slack user group, Teams team, or console user name. */
-export function rolesOf(policy: Policy, actor: Actor, groups: readonly string[], conversation?: Conversation): string[] {
-  const held: string[] = [];
-  for (const [role, members] of Object.entries(policy.roles)) {
-    if (holds(members, actor, groups, conversation)) held.push(role);
-  }
-  return held;
-}
-
-/** How a member matches is the platform's own rule (src/platforms/<name>/platform.ts). */
-function holds(members: Policy['roles'][string], actor: Actor, groups: readonly string[], conversation?: Conversation): boolean {
-  const teamId = conversation?.platform === actor.platform ? conversation.teamId : undefined;
-  return holdsMembership(actor.platform, members, { id: actor.id, groups, ...(teamId !== undefined ? { teamId } : {}) });
+/** The roles `actor` holds: by user id, Slack user group, Teams team or tenant, or console user name. */
+export function rolesOf(policy: Policy, actor: Actor, groups: readonly string[], conversation?: Conversation, teamAliases: readonly string[] = []): string[] {
+  // The place counts only on the actor's own platform: a Slack workspace id says nothing about a Teams user.
+  const here = conversation?.platform === actor.platform ? conversation : undefined;
+  const who: MemberCandidate = {
+    id: actor.id,
+    groups,
+    ...(here?.teamId !== undefined ? { teamId: here.teamId, teamAliases } : {}),
+    ...(here?.tenantId !== undefined ? { tenantId: here.tenantId } : {}),
+  };
+  // How a member matches is the platform's own rule (src/platforms/<name>/platform.ts).
+  return Object.entries(policy.roles)
+    .filter(([, members]) => holdsMembership(actor.platform, members, who))
+    .map(([role]) => role);
 }
 
 function matches(rule: PolicyRule, input: PolicyInput): boolean {
@@ -101,18 +112,29 @@ function matches(rule: PolicyRule, input: PolicyInput): boolean {
   return true;
 }
 
-/** Whether the command came from one of the channels the rule names; `incident` is the service's own. */
+/**
+ * Whether the command came from one of the channels the rule names; `incident` is the
+ * service's own. With a directory, an entry is the conversation's id or a name that
+ * resolved to it — a name nobody's channel has matches nothing, and the conversation's
+ * own name (which a request could claim) is never consulted.
+ */
 function inChannels(channels: readonly string[], catalog: Catalog, input: PolicyInput): boolean {
-  const allowed = new Set<string>();
-  for (const channel of channels) {
-    if (channel === 'incident') {
-      for (const c of incidentChannels(catalog, input.service, input.conversation.platform)) allowed.add(normalise(c));
-    } else {
-      allowed.add(normalise(channel));
-    }
-  }
+  const entries = expand(channels, catalog, input.service, input.conversation.platform);
   const { id, name } = input.conversation;
+  const directory = input.channelIds;
+  if (directory) return entries.some((entry) => entry === id || (directory.get(entry) ?? []).includes(id));
+  const allowed = new Set(entries.map(normalise));
   return allowed.has(normalise(id)) || (name !== undefined && allowed.has(normalise(name)));
+}
+
+/** A rule's channel entries with `incident` replaced by the service's incident channels on `platform`. */
+function expand(channels: readonly string[], catalog: Catalog, service: string | undefined, platform: Platform): string[] {
+  return channels.flatMap((channel) => (channel === 'incident' ? [...incidentChannels(catalog, service, platform)] : [channel]));
+}
+
+/** Every channel entry the rules could compare a request from `platform` about `service` with: what a directory resolves. */
+export function ruleChannelNames(catalog: Catalog, service: string | undefined, platform: Platform): string[] {
+  return [...new Set(catalog.policy.rules.flatMap((rule) => expand(rule.channels ?? [], catalog, service, platform)))];
 }
 
 /** The service's incident channels on one platform, as the catalog lists them. */

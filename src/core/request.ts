@@ -19,10 +19,11 @@ export interface Actor {
 export interface Conversation {
   platform: Platform;
   id: string;
+  /** What people call it, when the platform says (Slack does; Teams sends ids only). */
   name?: string;
-  /** Slack workspace / Teams team (channelData.team.id), recorded in the audit trail. */
+  /** Slack workspace / Teams team (`channelData.team.id`), recorded in the audit trail; roles may be granted by it. */
   teamId?: string;
-  /** Teams: the Microsoft Entra tenant the request came from. */
+  /** The Microsoft Entra tenant (a GUID) a Teams conversation belongs to: the tenant boundary and tenant-wide roles. */
   tenantId?: string;
 }
 

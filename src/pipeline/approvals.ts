@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Catalog } from '../config/catalog-schema.js';
 import type { AuditEntry } from '../core/audit.js';
 import type { ChatPort, MessageRef } from '../core/chat-port.js';
+import type { TeamAliasesOf } from '../core/directory-lookup.js';
 import { type GroupsOf, NO_GROUPS, withLookupFailure } from '../core/group-lookup.js';
 import { rolesOf } from '../config/policy.js';
 import type { Actor, Conversation, Platform } from '../core/request.js';
@@ -16,6 +17,8 @@ export interface ApprovalDeskDeps {
   log: Logger;
   /** Slack user groups of an approver, when the adapter can look them up. */
   groupsOf?: GroupsOf;
+  /** Other ids the approver's team is known by (Teams: its AAD group id). */
+  teamAliasesOf?: TeamAliasesOf;
   audit(request: AuditSubject, entry: AuditFields): Promise<void>;
   /** Runs the approved plan, exactly once: the approval id is the job's idempotency key. */
   enqueue(pending: PendingApproval, chat: ChatPort, approver: Actor, requestId: string): Promise<CommandResult>;
@@ -49,7 +52,8 @@ export class ApprovalDesk {
       return this.refuse(pending, approver, 'you cannot approve your own request; another person must');
     }
     const lookup = (await this.deps.groupsOf?.(approver)) ?? NO_GROUPS;
-    const roles = rolesOf(this.deps.catalog.policy, approver, lookup.groups, from ?? pending.conversation);
+    const where = from ?? pending.conversation;
+    const roles = rolesOf(this.deps.catalog.policy, approver, lookup.groups, where, (await this.deps.teamAliasesOf?.(where)) ?? []);
     if (!pending.approvers.some((r) => roles.includes(r))) {
       return this.refuse(pending, approver, withLookupFailure(`approving needs the role ${pending.approvers.join(' or ')} (rule ${pending.rule})`, lookup));
     }
@@ -72,7 +76,8 @@ export class ApprovalDesk {
     const own = pending.actor.platform === actor.platform && pending.actor.id === actor.id;
     if (!own) {
       const lookup = (await this.deps.groupsOf?.(actor)) ?? NO_GROUPS;
-      const roles = rolesOf(this.deps.catalog.policy, actor, lookup.groups, from ?? pending.conversation);
+      const where = from ?? pending.conversation;
+      const roles = rolesOf(this.deps.catalog.policy, actor, lookup.groups, where, (await this.deps.teamAliasesOf?.(where)) ?? []);
       if (!pending.approvers.some((r) => roles.includes(r))) {
         const why = withLookupFailure(`rejecting needs the role ${pending.approvers.join(' or ')}, or being the requester`, lookup);
         return this.refuse(pending, actor, why, 'Not rejected');

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Plan, Risk } from '../core/action.js';
 import type { ChatPort } from '../core/chat-port.js';
 import { NO_GROUPS, withLookupFailure } from '../core/group-lookup.js';
-import { denialText, evaluatePolicy, type PolicyDecision } from '../config/policy.js';
+import { denialText, evaluatePolicy, type PolicyDecision, ruleChannelNames } from '../config/policy.js';
 import type { Actor, CommandRequest, Conversation } from '../core/request.js';
 import { auditRequest } from './audit.js';
 import { announceBreakGlass } from './break-glass.js';
@@ -30,7 +30,17 @@ export async function authorise(deps: CommandHandlerDeps, asked: Authorisation):
   const policy = deps.policy;
   if (!policy) return undefined;
   const lookup = (await policy.groupsOf?.(asked.actor)) ?? NO_GROUPS;
-  const decision = evaluatePolicy(deps.catalog, { ...asked, groups: lookup.groups, breakGlass: asked.breakGlass ?? false });
+  // The decision is pure; what it needs from the platform's directory is looked up first.
+  const { platform } = asked.conversation;
+  const channelIds = await policy.channelIdsOf?.(platform, ruleChannelNames(deps.catalog, asked.service, platform));
+  const teamAliases = (await policy.teamAliasesOf?.(asked.conversation)) ?? [];
+  const decision = evaluatePolicy(deps.catalog, {
+    ...asked,
+    groups: lookup.groups,
+    breakGlass: asked.breakGlass ?? false,
+    teamAliases,
+    ...(channelIds ? { channelIds } : {}),
+  });
   return decision.kind === 'denied' ? { ...decision, message: withLookupFailure(decision.message, lookup) } : decision;
 }
 

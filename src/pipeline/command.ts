@@ -37,6 +37,7 @@ export class CommandHandler {
         catalog: deps.catalog,
         log: deps.log,
         groupsOf: policy.groupsOf,
+        teamAliasesOf: policy.teamAliasesOf,
         now: policy.now,
         audit: (subject, entry) => auditRequest(deps.audit, subject, entry),
         enqueue: (pending, chat, approver, requestId) => enqueue(deps, pending, chat, approver, requestId, approver),

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Catalog } from '../config/catalog-schema.js';
 import type { AuditSink } from '../core/audit.js';
+import type { ChannelIdsOf, TeamAliasesOf } from '../core/directory-lookup.js';
 import type { GroupsOf } from '../core/group-lookup.js';
 import type { Metrics } from '../core/metrics.js';
 import type { ActionRegistry } from '../core/registry.js';
@@ -41,5 +42,9 @@ export interface PolicyDeps {
   pager?: Pager;
   /** Slack user groups of an actor (usergroups), for roles granted by group. */
   groupsOf?: GroupsOf;
+  /** Channel names → ids on platforms whose requests carry ids only (Teams), for rules' `channels`. */
+  channelIdsOf?: ChannelIdsOf;
+  /** Other ids a conversation's team is known by (Teams: its AAD group id), for roles granted by team. */
+  teamAliasesOf?: TeamAliasesOf;
   now?: () => number;
 }

@@ -3,8 +3,9 @@ import { type ChannelPlatformName, channelPlatformNames, type MemberCandidate, t
 
 /**
  * The catalog's per-platform parts, built from the registered platforms: the channel
- * lists of a service (`channels: { slack: [...], teams: [...] }`) and who holds a role
- * (`policy.roles.<role>: { slack: {...}, teams: {...}, console: {...} }`).
+ * lists of a service (`channels: { slack: [...], teams: [...] }`), who holds a role
+ * (`policy.roles.<role>: { slack: {...}, teams: {...}, console: {...} }`), and each
+ * platform's own settings (`platforms: { teams: { tenants: [...] } }`).
  */
 
 const channelList = () => z.array(z.string().min(1)).default([]);
@@ -14,6 +15,13 @@ export const channelsShape = Object.fromEntries(channelPlatformNames.map((name) 
 type RoleMembersShape = { [P in RegisteredPlatform as P['name']]: P['members']['schema'] };
 export const roleMembersShape = Object.fromEntries(platforms.map((p) => [p.name, p.members.schema])) as RoleMembersShape;
 export type RoleMembers = z.output<z.ZodObject<RoleMembersShape>>;
+
+type WithSection = Extract<RegisteredPlatform, { catalog: z.ZodType }>;
+type SectionsShape = { [P in WithSection as P['name']]: P['catalog'] };
+/** The catalog's `platforms:` — each platform's own section, for the platforms that declare one. */
+export const platformSectionsShape = Object.fromEntries(
+  platforms.flatMap((p) => ('catalog' in p && p.catalog ? [[p.name, p.catalog]] : [])),
+) as SectionsShape;
 
 /** Member ids that may not be `*`, per platform that has no "anyone" (only the console's terminal user is). */
 export function nonWildcardIds(members: RoleMembers): string[] {

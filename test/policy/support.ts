@@ -18,6 +18,7 @@ import { ApprovalStore } from '../../src/pipeline/approval-store.js';
 import type { Pager } from '../../src/pipeline/break-glass.js';
 import { CommandHandler, type CommandResult, type JobRequest, type JobSubmitter } from '../../src/pipeline/command.js';
 import { ConfirmationStore } from '../../src/pipeline/confirmations.js';
+import type { PolicyDeps } from '../../src/pipeline/pipeline-deps.js';
 import { InteractionHandler } from '../../src/pipeline/interaction.js';
 import { JobQueue } from '../../src/jobs/index.js';
 import { RecordingChat } from '../fixtures/recording-chat.js';
@@ -132,7 +133,7 @@ export class PolicyHarness {
   clock = Date.now();
   private nextId = 1;
 
-  constructor(name: string, options: { ttl?: string; catalog?: Catalog; groupsOf?: GroupsOf } = {}) {
+  constructor(name: string, options: { ttl?: string; catalog?: Catalog; groupsOf?: GroupsOf; directory?: Pick<PolicyDeps, 'channelIdsOf' | 'teamAliasesOf'> } = {}) {
     this.prefix = testPrefix(`policy-${name}`);
     this.catalog = options.catalog ?? policyCatalog(options);
     const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -155,6 +156,7 @@ export class PolicyHarness {
         pager: this.pager,
         now: () => this.clock,
         ...(options.groupsOf ? { groupsOf: options.groupsOf } : {}),
+        ...options.directory,
       },
     });
     this.buttons = new InteractionHandler(this.commands);

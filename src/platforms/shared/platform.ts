@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Policy } from '../../config/policy-schema.js';
+import type { Catalog } from '../../config/catalog-schema.js';
 import type { AuditSink } from '../../core/audit.js';
 import type { ChatPort } from '../../core/chat-port.js';
 import type { GroupsOf } from '../../core/group-lookup.js';
@@ -30,6 +31,8 @@ export interface PlatformDescriptor<Name extends string, Shape extends z.ZodRawS
   alertCards: boolean;
   /** Who holds a role on this platform, as the catalog's `policy.roles.<role>.<name>` says. */
   members: RoleMembership<Members>;
+  /** The platform's own section of the catalog, `platforms.<name>` (Teams: the tenants it accepts); absent for none. */
+  catalog?: z.ZodType;
   /** A link that opens the thread of a posted message, for pages and status updates. */
   threadLink?(ref: { conversation: string; id: string }): string | undefined;
   /** The SDK half; absent for a platform with none to load (the console). */
@@ -49,8 +52,12 @@ export interface RoleMembership<Members extends z.ZodType> {
 export interface MemberCandidate {
   id: string;
   groups: readonly string[];
-  /** The workspace / tenant / team of the conversation, when it is on the same platform as the actor. */
+  /** The workspace / team of the conversation, when it is on the same platform as the actor. */
   teamId?: string;
+  /** Other ids the same team is known by, from the platform's directory (Teams: the team's AAD group id). */
+  teamAliases?: readonly string[];
+  /** The tenant of the conversation (Teams), when it is on the same platform as the actor. */
+  tenantId?: string;
 }
 
 export interface PlatformDeps {
@@ -65,6 +72,8 @@ export interface ReceiverDeps extends PlatformDeps {
   app: Express;
   /** Where a platform records what it refuses before the pipeline sees it (a foreign tenant). */
   audit: AuditSink;
+  /** The catalog, for the platform's own section (`platforms.<name>`). */
+  catalog: Catalog;
   handler: CommandHandler;
   interactions: InteractionHandler;
   updateIntervalMs: number;
@@ -78,6 +87,19 @@ export interface PlatformRuntime<Config> {
   send(config: Config, deps: PlatformDeps): ChatPort;
   /** Group memberships the policy grants roles by (Slack user groups), looked up by the web role. */
   roleGroups?(config: Config, deps: PlatformDeps & { policy: Policy }): RoleGroups;
+  /**
+   * What the platform learned about its channels and teams that its requests do not carry
+   * (Teams sends channel ids, never names): present, the policy compares channel ids only.
+   */
+  channelDirectory?(config: Config, deps: PlatformDeps): ChannelDirectory;
+}
+
+/** Channel names and team aliases as the platform last saw them (Teams: at install and on channel and team events). */
+export interface ChannelDirectory {
+  /** The ids of the channels now called `name` (case, spacing and a leading '#' aside); none when no known channel is. */
+  idsNamed(name: string): Promise<string[]>;
+  /** Other ids the team is known by (Teams: the team's AAD group id), for roles granted by team. */
+  teamAliases(teamId: string): Promise<string[]>;
 }
 
 export interface ReceivingPlatform {
@@ -132,8 +154,8 @@ export interface EdgeHooks<Delivery> {
 
 export type EdgeIngressFactory = (config: never, hooks: EdgeHooks<never>) => (req: IncomingMessage, res: ServerResponse) => void;
 
-/** Keeps the descriptor's literal types (its name, `alertCards: true`) for the registry to derive from. */
-export function definePlatform<const Name extends string, Shape extends z.ZodRawShape, Config, Members extends z.ZodType, const Flags extends { channels: boolean; alertCards: boolean }>(
+/** Keeps the descriptor's literal types (its name, `alertCards: true`, its catalog section) for the registry to derive from. */
+export function definePlatform<const Name extends string, Shape extends z.ZodRawShape, Config, Members extends z.ZodType, const Flags extends { channels: boolean; alertCards: boolean; catalog?: z.ZodType }>(
   descriptor: PlatformDescriptor<Name, Shape, Config, Members> & Flags,
 ): PlatformDescriptor<Name, Shape, Config, Members> & Flags {
   return descriptor;
