@@ -50,6 +50,7 @@ import { type ClusterChoice, connectCluster } from './cluster.js';
 import { MeteredAudit } from './metered-audit.js';
 import { readinessChecks, webhookAuth } from './role-wiring.js';
 import { serveRole } from './serve-role.js';
+import { verbPorts } from './verb-ports.js';
 import { consoleClusterLine, startupFields } from './startup-line.js';
 
 /**
@@ -170,21 +171,16 @@ export async function runBot(setup: BotSetup): Promise<number> {
     });
     closers.unshift(() => verification.close());
 
-    const ports: VerbPorts = {
+    const ports = verbPorts({
       kubernetes,
       jobs: queue,
-      // The sandbox moves fast; a real cluster is polled like kubectl rollout status would.
-      followPollMs: sandbox ? 250 : 2000,
-      ...(healthMetrics ? { metrics: healthMetrics } : {}),
-      endpoints,
+      sandboxed: Boolean(sandbox),
+      clients,
       statuspageLinks,
       evidence: verification.evidence,
-      // The stream itself: the metering wrapper records, it does not read (typed ports caught `audit` failing here).
       auditTrail,
-      ...(incidents.pager ? { pager: incidents.pager } : {}),
-      ...(clients.statuspage ? { statuspage: clients.statuspage } : {}),
-      ...(clients.github ? { github: clients.github } : {}),
-    };
+      pager: incidents.pager,
+    });
 
     const registry = new ActionRegistry();
     registry.register(createHelpAction(registry));
