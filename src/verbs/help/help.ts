@@ -78,19 +78,19 @@ function overview(registry: ActionRegistry, catalog: Catalog, ports: unknown): M
 }
 
 function verbHelp(action: AnyAction, unavailable: readonly Unavailable[]): Message {
-  const fields: Field[] = [];
+  const rows: string[][] = [];
   const spec = argSpec(action);
   for (const arg of spec.positional) {
     const choices = arg.choices?.length ? ` (one of: ${arg.choices.join(', ')})` : '';
     const optional = arg.optional ? ' (optional)' : '';
-    fields.push({ label: positionalUsage(arg), value: `${arg.description}${choices}${optional}` });
+    rows.push([positionalUsage(arg), `${arg.description}${choices}${optional}`]);
   }
   for (const flag of spec.flags.values()) {
     // Without a placeholder the usage already shows the choices (`--via k8s|github`).
     const listed = flag.placeholder && flag.choices?.length ? ` (one of: ${flag.choices.join(', ')})` : '';
     // Flags are optional unless the schema says otherwise, and then help must say so.
     const required = flag.optional ? '' : ' (required)';
-    fields.push({ label: flagUsage(flag), value: `${flag.description}${listed}${required}` });
+    rows.push([flagUsage(flag), `${flag.description}${listed}${required}`]);
   }
   const risk = action.risk === 'read' ? 'Read-only: changes nothing.' : riskNote(action);
   const missing = unavailableText(unavailable);
@@ -98,7 +98,8 @@ function verbHelp(action: AnyAction, unavailable: readonly Unavailable[]): Messa
     title: `${action.name}: ${action.summary}`,
     severity: 'info',
     text: [`Usage: ${usage(action)}`, missing].filter(Boolean).join('\n'),
-    fields,
+    // A table, not fields: `<service>` and `--via k8s|github` are shown as written on every platform.
+    ...(rows.length > 0 ? { table: { columns: [{ header: 'Argument' }, { header: 'Meaning' }], rows } } : {}),
     ...(action.examples.length > 0 ? { code: action.examples.join('\n') } : {}),
     footer: `${risk} Every command also takes ${GLOBAL_FLAGS.map(globalFlagUsage).join(' ')} (see 'help').`,
   };
