@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { types } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
 import { renderBlocks } from '../../src/platforms/slack/block-kit.js';
 import type { Message } from '../../src/core/message.js';
@@ -7,6 +8,7 @@ import { planMessage } from '../../src/pipeline/replies.js';
 import { logs } from '../../src/verbs/logs/logs.js';
 import { actionContext } from '../actions/context.js';
 import { seededCluster } from '../actions/seed.js';
+import { historyCard } from '../fixtures/teams/messages.js';
 import { expectGolden } from '../support/golden.js';
 import { blockKitViolations } from './support/block-kit-limits.js';
 
@@ -49,6 +51,32 @@ describe('Block Kit renderer', () => {
       code: 'REVISION  IMAGE\n6         orchestrator:1.7.3',
       footer: 'Job 12 · took 42 s',
     });
+  });
+
+  it('renders a history table as one table block: the header row first, cells as written, empty ones a space', () => {
+    expectSlackGolden('history', historyCard);
+    const table = renderBlocks(historyCard).blocks.find((b): b is types.TableBlock => b.type === 'table')!;
+    expect(table.rows[0]!.map((c) => ('text' in c ? c.text : ''))).toEqual([' ', 'REVISION', 'IMAGE', 'AGE', 'CHANGE-CAUSE']);
+    expect(table.rows[3]!.map((c) => ('text' in c ? c.text : ''))).toEqual(['*', '7', 'ghcr.io/intelgraph/maestro-orchestrator:v2.8.0', '2h', 'deploy v2.8.0 *canary* skipped']);
+    expect(table.column_settings?.[1]).toEqual({ is_wrapped: true, align: 'right' });
+  });
+
+  it('cuts a table to the 100 rows a table block holds, keeping the rows that matter, and says so', () => {
+    const rows = Array.from({ length: 150 }, (_, i) => [String(i + 1), 'Running']);
+    const oldestFirst = renderBlocks({ title: 't', table: { columns: [{ header: 'N' }, { header: 'STATE' }], rows, keep: 'last' } });
+    expect(blockKitViolations(oldestFirst)).toEqual([]);
+    const table = oldestFirst.blocks.find((b): b is types.TableBlock => b.type === 'table')!;
+    expect(table.rows).toHaveLength(100);
+    expect(table.rows.at(-1)![0]).toEqual({ type: 'raw_text', text: '150' });
+    expect(JSON.stringify(oldestFirst.blocks.at(-1))).toContain('51 earlier rows of the table not shown');
+  });
+
+  it('falls back to aligned columns in a code block for a table wider than a table block allows', () => {
+    const columns = Array.from({ length: 21 }, (_, i) => ({ header: `C${i}` }));
+    const rendered = renderBlocks({ title: 't', table: { columns, rows: [columns.map((_, i) => `v${i}`)] } });
+    expect(rendered.blocks.some((b) => b.type === 'table')).toBe(false);
+    expect(JSON.stringify(rendered.blocks)).toContain('```\\nC0  C1');
+    expect(blockKitViolations(rendered)).toEqual([]);
   });
 
   it('renders an error for one person', () => {

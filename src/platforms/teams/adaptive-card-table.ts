@@ -35,7 +35,7 @@ export function renderTable(source: Table, notes: string[]): TableElement {
     table = { ...table, columns: table.columns.slice(0, TABLE_LIMITS.columns), rows: table.rows.map((r) => r.slice(0, TABLE_LIMITS.columns)) };
   }
   const { rows } = keptRows(table, TABLE_LIMITS.rows);
-  let rendered = rows.map((r) => row(r, table, false));
+  const rendered = rows.map((r) => row(r, table, false));
   let size = rendered.reduce((sum, r) => sum + JSON.stringify(r).length, 0);
   // Drop from the end that matters least until the rows fit their share of the card.
   while (size > TABLE_LIMITS.bytes && rendered.length > 1) {
