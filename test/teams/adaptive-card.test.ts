@@ -168,6 +168,23 @@ describe('tables and code in a Teams card', () => {
     expect(adaptiveCardProblems(card)).toEqual([]);
   });
 
+  it('stays valid and well under the 100 KB of a Teams message when every part of the message is oversized', () => {
+    const huge: Message = {
+      title: 'T'.repeat(400),
+      severity: 'critical',
+      text: 'line\n'.repeat(4000),
+      fields: Array.from({ length: 120 }, (_, i) => ({ label: `L${i}`, value: 'v'.repeat(2000) })),
+      table: { columns: Array.from({ length: 30 }, (_, i) => ({ header: `C${i}` })), rows: Array.from({ length: 500 }, () => Array.from({ length: 30 }, () => 'c'.repeat(400))) },
+      code: 'x\n'.repeat(6000),
+      actions: Array.from({ length: 4 }, (_, i) => ({ id: `a${i}`, label: `B${i}`, style: 'default' as const })),
+      footer: 'F',
+    };
+    const card = renderAdaptiveCard(huge);
+    expect(JSON.stringify(card).length).toBeLessThan(100_000);
+    expect(adaptiveCardProblems(card)).toEqual([]);
+    expect(JSON.stringify(card.body.at(-1))).toContain('18 columns of the table not shown');
+  });
+
   it('gives each line of text its own TextBlock, since Teams joins single newlines into one paragraph', () => {
     const body = renderAdaptiveCard({ title: 't', text: 'Usage: rollback <service>\nNot available here: no token.' }).body;
     expect(body.slice(1)).toEqual([

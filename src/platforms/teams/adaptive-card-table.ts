@@ -9,7 +9,7 @@ import { literalRun } from './adaptive-card-literal.js';
  * cell costs ~120 bytes of JSON around its text, so the rows are bounded by count and
  * by size; what is cut is said in the card's note.
  */
-export const TABLE_LIMITS = { rows: 60, bytes: 24_000, cell: 300, columns: 12 } as const;
+export const TABLE_LIMITS = { rows: 60, bytes: 20_000, cell: 300, columns: 12 } as const;
 
 /** Relative column weights from the widest cell, bounded so one long cell cannot squeeze the rest to nothing. */
 function weight(table: Table, column: number): number {

@@ -16,6 +16,10 @@ export type { CardElement, TableElement, TextBlock } from './adaptive-card-eleme
  * one with `confirm`) is therefore an Action.ShowCard: pressing it unfolds the
  * question on the card itself, and only the Action.Execute inside that unfolded
  * card sends the press. Pressing the button again folds it away, which is "deny".
+ *
+ * Tables become Table elements and code one literal line each (adaptive-card-table.ts,
+ * adaptive-card-literal.ts): Teams reads a TextBlock as Markdown, which would reflow
+ * space-aligned columns and reformat log lines.
  */
 
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
@@ -24,7 +28,7 @@ export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
  * Teams refuses a bot message over about 100 KB; these keep a card well inside that.
  * Code costs ~110 bytes of JSON per line (one block each), hence a bound on lines too.
  */
-const LIMITS = { text: 8000, code: 12_000, codeLines: 150, fields: 40, factValue: 1000, actions: 6, title: 200, buttonTitle: 60 } as const;
+const LIMITS = { text: 8000, textBlocks: 40, code: 12_000, codeLines: 150, fields: 40, factValue: 1000, actions: 6, title: 200, buttonTitle: 60 } as const;
 
 const severityEmoji: Record<Severity, string> = { info: 'ℹ️', success: '✅', warning: '⚠️', critical: '🚨' };
 const severityColor: Record<Severity, TextColor> = { info: 'Accent', success: 'Good', warning: 'Warning', critical: 'Attention' };
@@ -156,8 +160,8 @@ function renderAction(action: MessageAction): CardAction {
 }
 
 /**
- * Text as Markdown TextBlocks, one per line: Teams joins single newlines inside a
- * TextBlock into one paragraph. A line after a blank one keeps the normal spacing
+ * Text as Markdown TextBlocks, one per line (up to a bound): Teams joins single newlines
+ * inside a TextBlock into one paragraph. A line after a blank one keeps the normal spacing
  * (a paragraph break); the others sit right under the line before.
  */
 function paragraphs(text: string): TextBlock[] {
@@ -166,6 +170,11 @@ function paragraphs(text: string): TextBlock[] {
   for (const line of text.split('\n')) {
     if (line.trim() === '') {
       gap = true;
+      continue;
+    }
+    // Past the bound, lines join the last block as Markdown paragraphs (a blank line), which also break.
+    if (blocks.length === LIMITS.textBlocks) {
+      blocks.at(-1)!.text += `\n\n${line}`;
       continue;
     }
     blocks.push({ type: 'TextBlock', text: line, wrap: true, ...(blocks.length > 0 && !gap ? { spacing: 'None' as const } : {}) });
