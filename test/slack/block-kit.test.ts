@@ -10,7 +10,7 @@ import { actionContext } from '../actions/context.js';
 import { seededCluster } from '../actions/seed.js';
 import { historyCard } from '../fixtures/teams/messages.js';
 import { expectGolden } from '../support/golden.js';
-import { blockKitViolations } from './support/block-kit-limits.js';
+import { blockKitViolations, cellText } from './support/block-kit-limits.js';
 
 const goldenDir = fileURLToPath(new URL('../fixtures/slack/', import.meta.url));
 
@@ -54,11 +54,16 @@ describe('Block Kit renderer', () => {
   });
 
   it('renders a history table as one table block: the header row first, cells as written, empty ones a space', () => {
+    // Cells as rich_text text elements: shown as written, so a change cause's < & > are not escaped.
     expectSlackGolden('history', historyCard);
     const table = renderBlocks(historyCard).blocks.find((b): b is types.TableBlock => b.type === 'table')!;
-    expect(table.rows[0]!.map((c) => ('text' in c ? c.text : ''))).toEqual([' ', 'REVISION', 'IMAGE', 'AGE', 'CHANGE-CAUSE']);
-    expect(table.rows[3]!.map((c) => ('text' in c ? c.text : ''))).toEqual(['*', '7', 'ghcr.io/intelgraph/maestro-orchestrator:v2.8.0', '2h', 'deploy v2.8.0 *canary* skipped']);
-    expect(table.column_settings?.[1]).toEqual({ is_wrapped: true, align: 'right' });
+    expect(table.rows[0]!.map(cellText)).toEqual([' ', 'REVISION', 'IMAGE', 'AGE', 'CHANGE-CAUSE']);
+    expect(table.rows[3]!.map(cellText)).toEqual(['*', '7', 'ghcr.io/intelgraph/maestro-orchestrator:v2.8.0', '2h', 'deploy v2.8.0 *canary* skipped']);
+    expect(table.column_settings?.slice(0, 3)).toEqual([
+      { is_wrapped: true, align: 'left' },
+      { is_wrapped: true, align: 'right' },
+      { is_wrapped: true, align: 'left' },
+    ]);
   });
 
   it('cuts a table to the 100 rows a table block holds, keeping the rows that matter, and says so', () => {
@@ -67,7 +72,7 @@ describe('Block Kit renderer', () => {
     expect(blockKitViolations(oldestFirst)).toEqual([]);
     const table = oldestFirst.blocks.find((b): b is types.TableBlock => b.type === 'table')!;
     expect(table.rows).toHaveLength(100);
-    expect(table.rows.at(-1)![0]).toEqual({ type: 'raw_text', text: '150' });
+    expect(cellText(table.rows.at(-1)![0]!)).toBe('150');
     expect(JSON.stringify(oldestFirst.blocks.at(-1))).toContain('51 earlier rows of the table not shown');
   });
 

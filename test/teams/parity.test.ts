@@ -5,6 +5,7 @@ import { type AdaptiveCard, type CardElement, renderAdaptiveCard } from '../../s
 import type { TableCell } from '../../src/platforms/teams/adaptive-card-elements.js';
 import type { Message } from '../../src/core/message.js';
 import { everyCard } from '../fixtures/teams/messages.js';
+import { cellText } from '../slack/support/block-kit-limits.js';
 
 /** What a card says and offers, read back out of each platform's rendering. */
 interface Meaning {
@@ -30,7 +31,7 @@ function slackMeaning(message: Message): Meaning {
   const actions: Meaning['actions'] = [];
   for (const block of blocks) {
     // Slack refuses an empty cell, so the renderer sends one space for it.
-    if (block.type === 'table') table.push(...block.rows.map((row) => row.map((cell) => ('text' in cell && cell.text !== ' ' ? String(cell.text) : ''))));
+    if (block.type === 'table') table.push(...block.rows.map((row) => row.map((cell) => (cellText(cell) === ' ' ? '' : cellText(cell)))));
     if (block.type === 'section' && block.fields) {
       for (const field of block.fields) {
         const [label, ...value] = field.text.split('\n');

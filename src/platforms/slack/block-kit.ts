@@ -112,17 +112,23 @@ function codeSections(text: string, what: string, notes: string[]): types.Sectio
 }
 
 /**
- * A table block: the header row first, raw_text cells (shown as written, so nothing is
- * escaped), long cells wrapped rather than clipped. Slack needs at least one character per cell.
+ * A table block: the header row first (bold), long cells wrapped rather than clipped.
+ * Cells are rich_text `text` elements, shown as written (never read as mrkdwn, so
+ * nothing is escaped): Slack's own table example uses them, while raw_text cells have
+ * been reported failing (soxtoby/SlackNet#246). Slack needs at least one character per
+ * cell, and every column says its alignment.
  */
 function tableBlock(table: Table, notes: string[]): types.TableBlock {
   const { rows, note } = keptRows(table, LIMITS.tableRows - 1);
   if (note) notes.push(note);
-  const cell = (text: string): types.RawTextElement => ({ type: 'raw_text', text: truncate(text, TABLE_CELL) || ' ' });
+  const cell = (text: string, bold = false): types.RichTextBlock => ({
+    type: 'rich_text',
+    elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text: truncate(text, TABLE_CELL) || ' ', ...(bold ? { style: { bold: true } } : {}) }] }],
+  });
   return {
     type: 'table',
-    column_settings: table.columns.map((c) => ({ is_wrapped: true, ...(c.align === 'right' ? { align: 'right' as const } : {}) })),
-    rows: [table.columns.map((c) => cell(c.header)), ...rows.map((r) => table.columns.map((_, i) => cell(r[i] ?? '')))],
+    column_settings: table.columns.map((c) => ({ is_wrapped: true, align: c.align ?? 'left' })),
+    rows: [table.columns.map((c) => cell(c.header, true)), ...rows.map((r) => table.columns.map((_, i) => cell(r[i] ?? '')))],
   };
 }
 

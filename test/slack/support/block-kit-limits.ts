@@ -1,5 +1,11 @@
 import type { types } from '@slack/bolt';
 
+/** The text of a table cell: a raw_text's, or the text elements of a rich_text's sections. */
+export function cellText(cell: types.TableBlock['rows'][number][number]): string {
+  if (cell.type !== 'rich_text') return String(cell.text);
+  return cell.elements.map((e) => (e.type === 'rich_text_section' ? e.elements.map((t) => (t.type === 'text' ? t.text : '')).join('') : '')).join('');
+}
+
 /**
  * Slack's Block Kit limits, checked independently of the renderer's own constants
  * (node-slack-sdk packages/types/src/block-kit): returns every violation found.
@@ -29,7 +35,7 @@ export function blockKitViolations(message: { text?: string; blocks?: types.Know
       if ((block.column_settings?.length ?? 0) > 20) problems.push(`${where}: column_settings > 20`);
       for (const row of block.rows) {
         if (row.length > 20) problems.push(`${where}: ${row.length} cells > 20`);
-        for (const cell of row) if (cell.type === 'raw_text' && cell.text.length === 0) problems.push(`${where}: empty raw_text cell`);
+        for (const cell of row) if (cellText(cell).length === 0) problems.push(`${where}: empty cell`);
       }
     }
     if (block.type === 'actions') {
