@@ -57,8 +57,10 @@ describe('help', () => {
   it('describes the global flags once, with the catalog environments and default', async () => {
     const { help } = setup();
     const message = await help('help');
-    for (const flag of ['--env ENV', '--dry-run', '--reason "text"', '--yes (-y)']) expect(message.text).toContain(flag);
-    expect(message.text).toContain('one of prod, staging, dev; default prod');
+    expect(message.table?.columns.map((c) => c.header)).toEqual(['Every command also takes', 'Meaning']);
+    const flags = argumentRows(message).map((row) => row[0]);
+    for (const flag of ['--env ENV', '--dry-run', '--reason "text"', '--yes (-y)']) expect(flags).toContain(flag);
+    expect(argumentRows(message).find((row) => row[0] === '--env ENV')?.[1]).toContain('one of prod, staging, dev; default prod');
   });
 
   it('is read-only', () => {

@@ -72,7 +72,7 @@ function overview(registry: ActionRegistry, catalog: Catalog, ports: unknown): M
     title: 'maestro commands',
     severity: 'info',
     fields,
-    text: `Every command also takes:\n${globalNotes(catalog)}`,
+    table: { columns: [{ header: 'Every command also takes' }, { header: 'Meaning' }], rows: globalFlagRows(catalog) },
     footer: "Type 'help <command>' for its arguments and examples, e.g. 'help rollback'.",
   };
 }
@@ -105,14 +105,14 @@ function verbHelp(action: AnyAction, unavailable: readonly Unavailable[]): Messa
   };
 }
 
-/** The global flags described once, with the environments this catalog really has. */
-function globalNotes(catalog: Catalog): string {
+/** The global flags described once, with the environments this catalog really has: [usage, meaning]. */
+function globalFlagRows(catalog: Catalog): string[][] {
   const envs = Object.keys(catalog.environments).join(', ');
   return GLOBAL_FLAGS.map((flag) => {
     const extra = flag.name === 'env' ? ` — one of ${envs}; default ${catalog.defaults.env}` : '';
     const short = flag.short ? ` (-${flag.short})` : '';
-    return `${globalFlagUsage(flag)}${short}: ${flag.description}${extra}`;
-  }).join('\n');
+    return [`${globalFlagUsage(flag)}${short}`, `${flag.description}${extra}`];
+  });
 }
 
 function riskNote(action: AnyAction): string {
