@@ -36,6 +36,8 @@ function setup(registry: ActionRegistry = grammarRegistry(), ports: Record<strin
 }
 
 const fieldLabels = (message: Message) => (message.fields ?? []).map((f) => f.label);
+/** A verb's help lists its arguments as table rows: [usage, meaning]. */
+const argumentRows = (message: Message) => message.table?.rows ?? [];
 
 describe('help', () => {
   it('lists every registered verb with its summary, in registration order', async () => {
@@ -55,8 +57,10 @@ describe('help', () => {
   it('describes the global flags once, with the catalog environments and default', async () => {
     const { help } = setup();
     const message = await help('help');
-    for (const flag of ['--env ENV', '--dry-run', '--reason "text"', '--yes (-y)']) expect(message.text).toContain(flag);
-    expect(message.text).toContain('one of prod, staging, dev; default prod');
+    expect(message.table?.columns.map((c) => c.header)).toEqual(['Every command also takes', 'Meaning']);
+    const flags = argumentRows(message).map((row) => row[0]);
+    for (const flag of ['--env ENV', '--dry-run', '--reason "text"', '--yes (-y)']) expect(flags).toContain(flag);
+    expect(argumentRows(message).find((row) => row[0] === '--env ENV')?.[1]).toContain('one of prod, staging, dev; default prod');
   });
 
   it('is read-only', () => {
@@ -79,18 +83,16 @@ describe('help', () => {
   it('describes each positional and flag of the verb', async () => {
     const { help } = setup();
     const message = await help('help rollback');
-    expect(message.fields).toContainEqual({ label: '<service>', value: 'the service to roll back' });
-    expect(message.fields).toContainEqual({ label: '--to-revision N', value: 'the revision to return to' });
-    expect(message.fields).toContainEqual({ label: '--via k8s|github', value: 'how to roll back' });
+    expect(message.table?.columns.map((c) => c.header)).toEqual(['Argument', 'Meaning']);
+    expect(argumentRows(message)).toContainEqual(['<service>', 'the service to roll back']);
+    expect(argumentRows(message)).toContainEqual(['--to-revision N', 'the revision to return to']);
+    expect(argumentRows(message)).toContainEqual(['--via k8s|github', 'how to roll back']);
   });
 
   it('lists the choices of a positional and marks an optional one', async () => {
     const { help } = setup();
-    expect((await help('help statuspage open')).fields).toContainEqual({
-      label: 'minor|major|critical',
-      value: 'how bad (one of: minor, major, critical)',
-    });
-    expect((await help('help status')).fields).toContainEqual({ label: '[<service>]', value: 'one service (default: all) (optional)' });
+    expect(argumentRows(await help('help statuspage open'))).toContainEqual(['minor|major|critical', 'how bad (one of: minor, major, critical)']);
+    expect(argumentRows(await help('help status'))).toContainEqual(['[<service>]', 'one service (default: all) (optional)']);
   });
 
   it("shows the verb's examples", async () => {
@@ -148,6 +150,7 @@ describe('help in a deployment without every credential', () => {
   /** help over the shipped verbs that need credentials, with the ports main.ts would build from them. */
   const shipped = (ports: Record<string, unknown>) => setup(new ActionRegistry([rollback, page, ...statuspageActions]), ports).help;
   const fieldValue = (message: Message, label: string) => message.fields?.find((f) => f.label === label)?.value;
+  const argumentMeaning = (message: Message, usage: string) => argumentRows(message).find((row) => row[0] === usage)?.[1];
 
   it('marks statuspage, page and rollback --via github as not available here, and says what to set', async () => {
     const message = await shipped({})('help');
@@ -166,14 +169,14 @@ describe('help in a deployment without every credential', () => {
   it("shows a z.enum flag's choices from the schema: --via k8s|github, not a placeholder", async () => {
     const message = await shipped({ github: {} })('help rollback');
     expect(message.text).toBe('Usage: rollback <service> [--to-revision N] [--via k8s|github] [--image-tag T]');
-    expect(fieldValue(message, '--via k8s|github')).toBe("k8s (default): kubectl rollout undo; github: dispatch the catalog's cd-rollback.yml workflow");
+    expect(argumentMeaning(message, '--via k8s|github')).toBe("k8s (default): kubectl rollout undo; github: dispatch the catalog's cd-rollback.yml workflow");
   });
 
   it('takes every description from the schema', async () => {
     const message = await shipped({ statuspage: {} })('help statuspage open');
-    expect(fieldValue(message, '<service>')).toBe('the catalog service whose component is affected');
-    expect(fieldValue(message, '--impact none|minor|major|critical')).toBe('how bad it is for users (default minor)');
-    expect(fieldValue(message, '--body "..."')).toBe("the update's text (default: the catalog's template)");
+    expect(argumentMeaning(message, '<service>')).toBe('the catalog service whose component is affected');
+    expect(argumentMeaning(message, '--impact none|minor|major|critical')).toBe('how bad it is for users (default minor)');
+    expect(argumentMeaning(message, '--body "..."')).toBe("the update's text (default: the catalog's template)");
   });
 
   it('shows a flag the schema requires without brackets, and says it is required', async () => {
@@ -181,7 +184,7 @@ describe('help in a deployment without every credential', () => {
     expect(message.text).toBe(
       'Usage: statuspage update <incident> --status investigating|identified|monitoring|resolved [--impact none|minor|major|critical] [--body "..."]',
     );
-    expect(fieldValue(message, '--status investigating|identified|monitoring|resolved')).toBe('where the incident stands now (required)');
+    expect(argumentMeaning(message, '--status investigating|identified|monitoring|resolved')).toBe('where the incident stands now (required)');
   });
 
   it("says in one verb's help what of it cannot run here", async () => {

@@ -37,9 +37,8 @@ describe('status', () => {
   it('lists every catalog service of the environment without a service', async () => {
     const message = (await status.execute(actionContext(seededCluster()), {}, noProgress)).message;
     expect(message.title).toBe('Services in prod');
-    const lines = message.code!.split('\n');
-    expect(lines[0]).toMatch(/^SERVICE\s+READY\s+REVISION\s+IMAGE\s+ROLLOUT\s+HEALTH$/);
-    expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual([
+    expect(message.table!.columns.map((c) => c.header)).toEqual(['SERVICE', 'READY', 'REVISION', 'IMAGE', 'ROLLOUT', 'HEALTH']);
+    expect(message.table!.rows.map((row) => row[0])).toEqual([
       'maestro-orchestrator',
       'maestro-premium-router',
       'notification-agent',
@@ -51,10 +50,11 @@ describe('status', () => {
 describe('history', () => {
   it('lists revisions with image and change cause, the current one marked', async () => {
     const message = (await history.execute(actionContext(seededCluster()), svc, noProgress)).message;
-    const lines = message.code!.split('\n');
-    expect(lines).toHaveLength(4);
-    expect(lines[3]).toMatch(/^\*\s+7\s+ghcr.io\/intelgraph\/maestro-orchestrator:v2.8.0\s+7h\s+deploy revision 7$/);
-    expect(lines[2]).toMatch(/^\s+6\s+/);
+    const { columns, rows } = message.table!;
+    expect(columns.map((c) => c.header)).toEqual(['', 'REVISION', 'IMAGE', 'AGE', 'CHANGE-CAUSE']);
+    expect(rows).toHaveLength(3);
+    expect(rows[2]).toEqual(['*', '7', 'ghcr.io/intelgraph/maestro-orchestrator:v2.8.0', '7h', 'deploy revision 7']);
+    expect(rows[1]!.slice(0, 2)).toEqual(['', '6']);
   });
 });
 
@@ -102,9 +102,10 @@ describe('events', () => {
       { type: 'Normal', reason: 'Pulled', message: 'other service', object: 'Pod/victor-coordinators-x', count: 1, lastSeen: at(2) },
     );
     const message = (await events.execute(actionContext(k8s), svc, noProgress)).message;
-    expect(message.code!.split('\n')).toEqual([
-      '3m ago  Normal  ScalingReplicaSet  Deployment/maestro-orchestrator: Scaled up',
-      '60s ago  Warning  BackOff  Pod/maestro-orchestrator-abc-0 (x5): Back-off restarting, token=[redacted]',
+    expect(message.table!.columns.map((c) => c.header)).toEqual(['AGE', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE']);
+    expect(message.table!.rows).toEqual([
+      ['3m ago', 'Normal', 'ScalingReplicaSet', 'Deployment/maestro-orchestrator', 'Scaled up'],
+      ['60s ago', 'Warning', 'BackOff', 'Pod/maestro-orchestrator-abc-0 (x5)', 'Back-off restarting, token=[redacted]'],
     ]);
     expect(message.severity).toBe('warning');
   });

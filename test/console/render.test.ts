@@ -38,6 +38,20 @@ describe('the console renderer', () => {
     expect(renderText({ title: 't', fields: [{ label: 'Examples', value: 'a\nb' }] })).toBe('t\n  Examples: a\n            b');
   });
 
+  it('renders a table as aligned columns under its header, numbers right-aligned, every row', () => {
+    const text = renderText({
+      title: 'Jobs',
+      table: {
+        columns: [{ header: 'JOB', align: 'right' }, { header: 'STATE' }, { header: 'BY' }],
+        rows: [
+          ['9', 'running 2/4', 'ada'],
+          ['10', 'done', 'olly'],
+        ],
+      },
+    });
+    expect(text).toBe(['Jobs', '    JOB  STATE        BY', '      9  running 2/4  ada', '     10  done         olly'].join('\n'));
+  });
+
   it('clamps the progress bar to its ends', () => {
     expect(progressBar({ done: 5, total: 2 })).toBe('[####################] 5/2');
     expect(progressBar({ done: 0, total: 0 })).toBe('[....................] 0/0');

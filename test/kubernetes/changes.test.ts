@@ -74,6 +74,6 @@ describe('scale, flag, provider, logs and events against the sandbox API server'
     const ctx = h.ctx();
     await restart.execute(ctx, { service: 'maestro-orchestrator' }, noProgress, await restart.plan!(ctx, { service: 'maestro-orchestrator' }));
     const message = (await events.execute(ctx, { service: 'maestro-orchestrator' }, noProgress)).message;
-    expect(message.code).toMatch(/ScalingReplicaSet\s+Deployment\/maestro-orchestrator/);
+    expect(message.table!.rows.map((row) => row.slice(2, 4))).toContainEqual(['ScalingReplicaSet', 'Deployment/maestro-orchestrator']);
   });
 });

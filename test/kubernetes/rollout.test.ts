@@ -135,9 +135,11 @@ describe('rollback and restart against the sandbox API server', () => {
 
   it('shows the seeded history with change causes, revision 7 current', async () => {
     const message = (await history.execute(h.ctx(), svc, noProgress)).message;
-    const lines = message.code!.split('\n');
-    expect(lines.slice(1).map((l) => l.replace(/^\*/, '').trim().split(/\s+/)[0])).toEqual(['5', '6', '7']);
-    expect(lines[3]).toMatch(/^\*\s+7\s+.*v2\.8\.0.*release v2\.8\.0: budget policy engine$/);
+    const rows = message.table!.rows;
+    expect(rows.map((row) => row[1])).toEqual(['5', '6', '7']);
+    expect(rows[2]![0]).toBe('*');
+    expect(rows[2]![2]).toContain('v2.8.0');
+    expect(rows[2]![4]).toBe('release v2.8.0: budget policy engine');
   });
 
   it('shows status: replicas, revision 7 and its image', async () => {

@@ -89,16 +89,16 @@ describe('status with metrics', () => {
     prom.set(q('error_rate'), 0.12);
     const message = (await status.execute(statusContext(new PrometheusClient({ baseUrl: prom.url })), {}, async () => {})).message;
     expect(message.severity).toBe('critical');
-    const lines = message.code!.split('\n');
-    expect(lines[0]).toMatch(/^SERVICE\s+READY\s+REVISION\s+IMAGE\s+ROLLOUT\s+HEALTH$/);
-    const orchestrator = lines.find((l) => l.startsWith('maestro-orchestrator '));
-    expect(orchestrator).toMatch(/\scomplete\s+critical: error_rate 12%$/);
-    expect(lines.find((l) => l.startsWith('notification-agent '))).toMatch(/\scomplete\s+healthy$/);
+    const { columns, rows } = message.table!;
+    expect(columns.map((c) => c.header)).toEqual(['SERVICE', 'READY', 'REVISION', 'IMAGE', 'ROLLOUT', 'HEALTH']);
+    const rolloutAndHealth = (service: string) => rows.find((row) => row[0] === service)?.slice(4);
+    expect(rolloutAndHealth('maestro-orchestrator')).toEqual(['complete', 'critical: error_rate 12%']);
+    expect(rolloutAndHealth('notification-agent')).toEqual(['complete', 'healthy']);
   });
 
   it('marks a service whose metrics cannot be read in the overview, without failing it', async () => {
     prom.fail({ status: 503, errorType: 'unavailable', error: 'TSDB not ready' });
     const message = (await status.execute(statusContext(new PrometheusClient({ baseUrl: prom.url })), {}, async () => {})).message;
-    expect(message.code!.split('\n').find((l) => l.startsWith('maestro-orchestrator '))).toMatch(/metrics unavailable \(unavailable: TSDB not ready\)$/);
+    expect(message.table!.rows.find((row) => row[0] === 'maestro-orchestrator')?.at(-1)).toBe('metrics unavailable (unavailable: TSDB not ready)');
   });
 });

@@ -22,15 +22,17 @@ describe('the audit verb', () => {
     await h.type(chat, ada, 'audit --service maestro-orchestrator');
     const answer = chat.posts().at(-1)!.message;
     expect(answer.title).toMatch(/^Audit trail: 1 records \(maestro-orchestrator, last 24h\)$/);
-    expect(answer.code).toContain('decision denied');
-    expect(answer.code).toContain('rule prod-rollback');
+    const [row] = answer.table!.rows;
+    expect(row![2]).toContain('decision denied');
+    expect(row![5]).toContain('rule prod-rollback');
   });
 
   it('filters by actor and limits the count', async () => {
     const chat = h.chat('slack');
     await h.type(chat, ada, 'audit --actor olly --limit 5');
-    expect(chat.posts().at(-1)!.message.code).not.toContain('ada (slack)');
-    expect(chat.posts().at(-1)!.message.code).toContain('olly (slack)');
+    const actors = chat.posts().at(-1)!.message.table!.rows.map((row) => row[1]);
+    expect(actors).not.toContain('ada (slack)');
+    expect(actors).toContain('olly (slack)');
   });
 
   it('exports JSON lines with --json', async () => {

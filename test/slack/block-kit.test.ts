@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { types } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
 import { renderBlocks } from '../../src/platforms/slack/block-kit.js';
 import type { Message } from '../../src/core/message.js';
@@ -7,8 +8,9 @@ import { planMessage } from '../../src/pipeline/replies.js';
 import { logs } from '../../src/verbs/logs/logs.js';
 import { actionContext } from '../actions/context.js';
 import { seededCluster } from '../actions/seed.js';
+import { historyCard } from '../fixtures/teams/messages.js';
 import { expectGolden } from '../support/golden.js';
-import { blockKitViolations } from './support/block-kit-limits.js';
+import { blockKitViolations, cellText } from './support/block-kit-limits.js';
 
 const goldenDir = fileURLToPath(new URL('../fixtures/slack/', import.meta.url));
 
@@ -49,6 +51,37 @@ describe('Block Kit renderer', () => {
       code: 'REVISION  IMAGE\n6         orchestrator:1.7.3',
       footer: 'Job 12 · took 42 s',
     });
+  });
+
+  it('renders a history table as one table block: the header row first, cells as written, empty ones a space', () => {
+    // Cells as rich_text text elements: shown as written, so a change cause's < & > are not escaped.
+    expectSlackGolden('history', historyCard);
+    const table = renderBlocks(historyCard).blocks.find((b): b is types.TableBlock => b.type === 'table')!;
+    expect(table.rows[0]!.map(cellText)).toEqual([' ', 'REVISION', 'IMAGE', 'AGE', 'CHANGE-CAUSE']);
+    expect(table.rows[3]!.map(cellText)).toEqual(['*', '7', 'ghcr.io/intelgraph/maestro-orchestrator:v2.8.0', '2h', 'deploy v2.8.0 *canary* skipped']);
+    expect(table.column_settings?.slice(0, 3)).toEqual([
+      { is_wrapped: true, align: 'left' },
+      { is_wrapped: true, align: 'right' },
+      { is_wrapped: true, align: 'left' },
+    ]);
+  });
+
+  it('cuts a table to the 100 rows a table block holds, keeping the rows that matter, and says so', () => {
+    const rows = Array.from({ length: 150 }, (_, i) => [String(i + 1), 'Running']);
+    const oldestFirst = renderBlocks({ title: 't', table: { columns: [{ header: 'N' }, { header: 'STATE' }], rows, keep: 'last' } });
+    expect(blockKitViolations(oldestFirst)).toEqual([]);
+    const table = oldestFirst.blocks.find((b): b is types.TableBlock => b.type === 'table')!;
+    expect(table.rows).toHaveLength(100);
+    expect(cellText(table.rows.at(-1)![0]!)).toBe('150');
+    expect(JSON.stringify(oldestFirst.blocks.at(-1))).toContain('51 earlier rows of the table not shown');
+  });
+
+  it('falls back to aligned columns in a code block for a table wider than a table block allows', () => {
+    const columns = Array.from({ length: 21 }, (_, i) => ({ header: `C${i}` }));
+    const rendered = renderBlocks({ title: 't', table: { columns, rows: [columns.map((_, i) => `v${i}`)] } });
+    expect(rendered.blocks.some((b) => b.type === 'table')).toBe(false);
+    expect(JSON.stringify(rendered.blocks)).toContain('```\\nC0  C1');
+    expect(blockKitViolations(rendered)).toEqual([]);
   });
 
   it('renders an error for one person', () => {

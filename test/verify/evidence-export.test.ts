@@ -63,9 +63,9 @@ describe('rollback evidence', () => {
   it('history --evidence lists each rollback: from → resulting revision (restored template), who, why and the verdict', async () => {
     const { ctx } = await recorded();
     const message = (await history.execute(ctx, { service: 'maestro-orchestrator', evidence: true }, async () => {})).message;
-    expect(message.code).toContain('7 → 8 (template 6)');
-    expect(message.code).toContain('v2.8.0 → v2.7.3');
-    expect(message.code).toMatch(/ada\s+pass\s+v2\.8\.0 error spike/);
+    const [row] = message.table!.rows;
+    // TIME, ENV, VIA, REVISION, IMAGE, WHO, VERDICT, WHY, DETAIL
+    expect(row!.slice(3, 8)).toEqual(['7 → 8 (template 6)', 'v2.8.0 → v2.7.3', 'ada', 'pass', 'v2.8.0 error spike']);
   });
 
   it('incident export prints the evidence as a Markdown table with the follow-up checklist', async () => {
@@ -83,7 +83,8 @@ describe('rollback evidence', () => {
     const { ctx } = await recordedFailure();
     const message = (await history.execute(ctx, { service: 'maestro-orchestrator', evidence: true }, async () => {})).message;
     expect(message.text).toMatch(/^1 rollback recorded \(1 failed\)/);
-    expect(message.code).toMatch(/7 → \? \(template 6\).*ada\s+failed\s+v2\.8\.0 error spike\s+The rollback of maestro-orchestrator in prod failed: pods are CrashLoopBackOff$/m);
+    const [row] = message.table!.rows;
+    expect([row![3], ...row!.slice(5)]).toEqual(['7 → ? (template 6)', 'ada', 'failed', 'v2.8.0 error spike', 'The rollback of maestro-orchestrator in prod failed: pods are CrashLoopBackOff']);
   });
 
   it('incident export gives a failed rollback the outcome failed, with the reason it failed', async () => {

@@ -1,4 +1,5 @@
 import type { Message, Progress, Severity } from '../../core/message.js';
+import { alignedLines } from '../shared/aligned-table.js';
 
 const marker: Record<Severity, string> = {
   info: 'ℹ',
@@ -29,6 +30,8 @@ export function renderText(message: Message): string {
       lines.push(`  ${`${field.label}:`.padEnd(width + 1)} ${field.value.split('\n').join(hang)}`);
     }
   }
+  // A terminal has no size limit worth cutting for: every row, in aligned columns.
+  if (message.table) lines.push(...alignedLines(message.table).map((l) => `    ${l}`));
   if (message.code) lines.push(...message.code.split('\n').map((l) => `    ${l}`));
   if (message.progress) lines.push(`  ${progressBar(message.progress)}`);
   if (message.actions?.length) {

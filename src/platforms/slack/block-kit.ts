@@ -1,6 +1,8 @@
 import type { types } from '@slack/bolt';
-import type { Message, MessageAction, Severity } from '../../core/message.js';
+import type { Message, MessageAction, Severity, Table } from '../../core/message.js';
+import { alignedLines } from '../shared/aligned-table.js';
 import { progressText } from '../shared/progress-text.js';
+import { keptRows } from '../shared/table-cut.js';
 import { count, truncate } from '../shared/truncate.js';
 
 /**
@@ -25,7 +27,13 @@ export const LIMITS = {
   confirmTitle: 100,
   confirmText: 300,
   confirmButton: 30,
+  /** The table block (docs.slack.dev/reference/block-kit/blocks/table-block): rows include the header; one table per message. */
+  tableRows: 100,
+  tableColumns: 20,
 } as const;
+
+/** Slack documents no cell length; this bound is ours, so one runaway cell cannot fill the message. */
+const TABLE_CELL = 500;
 
 /** Beyond these a card stops being readable on a phone; the rest is summarised in the note. */
 const MAX_FIELDS_SHOWN = 40;
@@ -67,13 +75,13 @@ export function renderBlocks(message: Message): SlackMessage {
     if (hidden > 0) notes.push(`${count(hidden, 'more field')} not shown`);
   }
 
-  if (message.code) {
-    // Fences plus newlines take 8 characters of each section.
-    const code = message.code.replaceAll('```', '`\u200b``');
-    const { chunks, omitted } = split(escapeMrkdwn(code), LIMITS.sectionText - 8, MAX_CODE_SECTIONS);
-    for (const chunk of chunks) blocks.push(section(`\`\`\`\n${chunk}\n\`\`\``));
-    if (omitted > 0) notes.push(`${count(omitted, 'character')} of output not shown`);
+  if (message.table) {
+    // Wider than the table block allows: today's aligned columns in a code block, so nothing is lost.
+    if (message.table.columns.length > LIMITS.tableColumns) blocks.push(...codeSections(alignedLines(message.table).join('\n'), 'table', notes));
+    else blocks.push(tableBlock(message.table, notes));
   }
+
+  if (message.code) blocks.push(...codeSections(message.code, 'output', notes));
 
   if (message.progress) blocks.push(section(escapeMrkdwn(progressText(message.progress))));
 
@@ -94,6 +102,35 @@ export function renderBlocks(message: Message): SlackMessage {
   return { text: fallbackText(heading, message), blocks };
 }
 
+/** Preformatted text in fenced sections, split at line breaks; `what` names it in the note when some is cut. */
+function codeSections(text: string, what: string, notes: string[]): types.SectionBlock[] {
+  // Fences plus newlines take 8 characters of each section.
+  const code = text.replaceAll('```', '`\u200b``');
+  const { chunks, omitted } = split(escapeMrkdwn(code), LIMITS.sectionText - 8, MAX_CODE_SECTIONS);
+  if (omitted > 0) notes.push(`${count(omitted, 'character')} of ${what} not shown`);
+  return chunks.map((chunk) => section(`\`\`\`\n${chunk}\n\`\`\``));
+}
+
+/**
+ * A table block: the header row first (bold), long cells wrapped rather than clipped.
+ * Cells are rich_text `text` elements, shown as written (never read as mrkdwn, so
+ * nothing is escaped): Slack's own table example uses them, while raw_text cells have
+ * been reported failing (soxtoby/SlackNet#246). Slack needs at least one character per
+ * cell, and every column says its alignment.
+ */
+function tableBlock(table: Table, notes: string[]): types.TableBlock {
+  const { rows, note } = keptRows(table, LIMITS.tableRows - 1);
+  if (note) notes.push(note);
+  const cell = (text: string, bold = false): types.RichTextBlock => ({
+    type: 'rich_text',
+    elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text: truncate(text, TABLE_CELL) || ' ', ...(bold ? { style: { bold: true } } : {}) }] }],
+  });
+  return {
+    type: 'table',
+    column_settings: table.columns.map((c) => ({ is_wrapped: true, align: c.align ?? 'left' })),
+    rows: [table.columns.map((c) => cell(c.header, true)), ...rows.map((r) => table.columns.map((_, i) => cell(r[i] ?? '')))],
+  };
+}
 
 function buttons(actions: readonly MessageAction[]): { elements: types.Button[]; dropped: string[] } {
   const elements: types.Button[] = [];

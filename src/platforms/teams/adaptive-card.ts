@@ -1,6 +1,11 @@
 import type { ConfirmDialog, Message, MessageAction, Severity } from '../../core/message.js';
 import { progressText } from '../shared/progress-text.js';
 import { count, truncate } from '../shared/truncate.js';
+import type { CardElement, ContainerStyle, TextBlock, TextColor } from './adaptive-card-elements.js';
+import { literalLines } from './adaptive-card-literal.js';
+import { renderTable } from './adaptive-card-table.js';
+
+export type { CardElement, TableElement, TextBlock } from './adaptive-card-elements.js';
 
 /**
  * The Adaptive Card 1.5 renderer: the Message model as a card for Teams. Buttons
@@ -11,45 +16,23 @@ import { count, truncate } from '../shared/truncate.js';
  * one with `confirm`) is therefore an Action.ShowCard: pressing it unfolds the
  * question on the card itself, and only the Action.Execute inside that unfolded
  * card sends the press. Pressing the button again folds it away, which is "deny".
+ *
+ * Tables become Table elements and code one literal line each (adaptive-card-table.ts,
+ * adaptive-card-literal.ts): Teams reads a TextBlock as Markdown, which would reflow
+ * space-aligned columns and reformat log lines.
  */
 
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 
-/** Teams refuses messages over about 28 KB; these keep a card well inside that. */
-const LIMITS = { text: 8000, code: 12_000, fields: 40, factValue: 1000, actions: 6, title: 200, buttonTitle: 60 } as const;
+/**
+ * Teams refuses a bot message over about 100 KB; these keep a card well inside that.
+ * Code costs ~110 bytes of JSON per line (one block each), hence a bound on lines too.
+ */
+const LIMITS = { text: 8000, textBlocks: 40, code: 12_000, codeLines: 150, fields: 40, factValue: 1000, actions: 6, title: 200, buttonTitle: 60 } as const;
 
 const severityEmoji: Record<Severity, string> = { info: 'ℹ️', success: '✅', warning: '⚠️', critical: '🚨' };
 const severityColor: Record<Severity, TextColor> = { info: 'Accent', success: 'Good', warning: 'Warning', critical: 'Attention' };
 const severityStyle: Record<Severity, ContainerStyle> = { info: 'accent', success: 'good', warning: 'warning', critical: 'attention' };
-
-type TextColor = 'Default' | 'Accent' | 'Good' | 'Warning' | 'Attention';
-type ContainerStyle = 'default' | 'emphasis' | 'accent' | 'good' | 'warning' | 'attention';
-
-export interface TextBlock {
-  type: 'TextBlock';
-  text: string;
-  wrap: true;
-  style?: 'heading';
-  weight?: 'Bolder';
-  size?: 'Small' | 'Medium' | 'Large';
-  color?: TextColor;
-  isSubtle?: boolean;
-  fontType?: 'Monospace';
-}
-
-export interface Container {
-  type: 'Container';
-  style?: ContainerStyle;
-  bleed?: boolean;
-  items: CardElement[];
-}
-
-export interface FactSet {
-  type: 'FactSet';
-  facts: Array<{ title: string; value: string }>;
-}
-
-export type CardElement = TextBlock | Container | FactSet;
 
 export interface ExecuteAction {
   type: 'Action.Execute';
@@ -89,7 +72,7 @@ export function renderAdaptiveCard(message: Message): AdaptiveCard {
     message.severity ? { type: 'Container', style: severityStyle[message.severity], bleed: true, items: [title] } : title,
   ];
 
-  if (message.text) body.push({ type: 'TextBlock', text: cut(message.text, LIMITS.text, 'text', notes), wrap: true });
+  if (message.text) body.push(...paragraphs(cut(message.text, LIMITS.text, 'text', notes)));
 
   if (message.fields?.length) {
     const shown = message.fields.slice(0, LIMITS.fields);
@@ -98,9 +81,12 @@ export function renderAdaptiveCard(message: Message): AdaptiveCard {
     if (hidden > 0) notes.push(`${count(hidden, 'more field')} not shown`);
   }
 
+  if (message.table) body.push(renderTable(message.table, notes));
+
   if (message.code) {
-    const code: TextBlock = { type: 'TextBlock', text: cut(message.code, LIMITS.code, 'output', notes), wrap: true, fontType: 'Monospace' };
-    body.push({ type: 'Container', style: 'emphasis', items: [code] });
+    const lines = cut(message.code, LIMITS.code, 'output', notes).split('\n');
+    if (lines.length > LIMITS.codeLines) notes.push(`${count(lines.length - LIMITS.codeLines, 'line')} of output not shown`);
+    body.push({ type: 'Container', style: 'emphasis', items: literalLines(lines.slice(0, LIMITS.codeLines), { fontType: 'Monospace' }) });
   }
 
   if (message.progress) body.push({ type: 'TextBlock', text: progressText(message.progress), wrap: true, fontType: 'Monospace' });
@@ -171,6 +157,30 @@ function renderAction(action: MessageAction): CardAction {
       actions: [{ ...execute, title: truncate(dialog.confirm, LIMITS.buttonTitle) }],
     },
   };
+}
+
+/**
+ * Text as Markdown TextBlocks, one per line (up to a bound): Teams joins single newlines
+ * inside a TextBlock into one paragraph. A line after a blank one keeps the normal spacing
+ * (a paragraph break); the others sit right under the line before.
+ */
+function paragraphs(text: string): TextBlock[] {
+  const blocks: TextBlock[] = [];
+  let gap = false;
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') {
+      gap = true;
+      continue;
+    }
+    // Past the bound, lines join the last block as Markdown paragraphs (a blank line), which also break.
+    if (blocks.length === LIMITS.textBlocks) {
+      blocks.at(-1)!.text += `\n\n${line}`;
+      continue;
+    }
+    blocks.push({ type: 'TextBlock', text: line, wrap: true, ...(blocks.length > 0 && !gap ? { spacing: 'None' as const } : {}) });
+    gap = false;
+  }
+  return blocks;
 }
 
 /** The card as a Teams message attachment. */

@@ -3,7 +3,7 @@ import type { Action } from '../../core/action.js';
 import { argMeta } from '../../core/arg-meta.js';
 import { done } from '../../core/action-result.js';
 import type { AuditReader, StoredAuditEntry } from '../../core/audit.js';
-import { CODE_BLOCK_LIMIT, table } from '../shared/code-block.js';
+import { capRows } from '../shared/code-block.js';
 
 /** What `audit` reads from: the Redis stream (RedisAuditSink implements it). */
 export type AuditPorts = { auditTrail: AuditReader };
@@ -37,14 +37,16 @@ export const audit: Action<AuditArgs, AuditPorts> = {
     if (args.json) {
       return done({ title: `Audit export: ${entries.length} records (${scope})`, severity: 'info', code: entries.map((e) => JSON.stringify(e)).join('\n'), footer: 'One JSON record per line, newest first.' });
     }
-    const rows = [['TIME', 'ACTOR', 'RECORD', 'ACTION', 'TARGET', 'OUTCOME']];
-    for (const e of entries) rows.push([e.at.slice(0, 19).replace('T', ' '), actorOf(e), record(e), e.action ?? '', targetOf(e), outcome(e)]);
-    const code = table(rows).join('\n');
+    // Newest first: the first rows are the ones to keep.
+    const { rows, cut } = capRows(
+      entries.map((e) => [e.at.slice(0, 19).replace('T', ' '), actorOf(e), record(e), e.action ?? '', targetOf(e), outcome(e)]),
+      'first',
+    );
     return done({
       title: `Audit trail: ${entries.length} records (${scope})`,
       severity: 'info',
-      code: code.length > CODE_BLOCK_LIMIT ? `${code.slice(0, CODE_BLOCK_LIMIT - 20)}\n…[cut]` : code,
-      footer: code.length > CODE_BLOCK_LIMIT ? 'Cut to fit the message; use --json, a smaller --limit or a filter.' : undefined,
+      table: { columns: ['TIME', 'ACTOR', 'RECORD', 'ACTION', 'TARGET', 'OUTCOME'].map((header) => ({ header })), rows },
+      footer: cut > 0 ? `${cut} older record${cut === 1 ? '' : 's'} not shown, to fit the message; use --json, a smaller --limit or a filter.` : undefined,
     });
   },
 };

@@ -72,25 +72,25 @@ function overview(registry: ActionRegistry, catalog: Catalog, ports: unknown): M
     title: 'maestro commands',
     severity: 'info',
     fields,
-    text: `Every command also takes:\n${globalNotes(catalog)}`,
+    table: { columns: [{ header: 'Every command also takes' }, { header: 'Meaning' }], rows: globalFlagRows(catalog) },
     footer: "Type 'help <command>' for its arguments and examples, e.g. 'help rollback'.",
   };
 }
 
 function verbHelp(action: AnyAction, unavailable: readonly Unavailable[]): Message {
-  const fields: Field[] = [];
+  const rows: string[][] = [];
   const spec = argSpec(action);
   for (const arg of spec.positional) {
     const choices = arg.choices?.length ? ` (one of: ${arg.choices.join(', ')})` : '';
     const optional = arg.optional ? ' (optional)' : '';
-    fields.push({ label: positionalUsage(arg), value: `${arg.description}${choices}${optional}` });
+    rows.push([positionalUsage(arg), `${arg.description}${choices}${optional}`]);
   }
   for (const flag of spec.flags.values()) {
     // Without a placeholder the usage already shows the choices (`--via k8s|github`).
     const listed = flag.placeholder && flag.choices?.length ? ` (one of: ${flag.choices.join(', ')})` : '';
     // Flags are optional unless the schema says otherwise, and then help must say so.
     const required = flag.optional ? '' : ' (required)';
-    fields.push({ label: flagUsage(flag), value: `${flag.description}${listed}${required}` });
+    rows.push([flagUsage(flag), `${flag.description}${listed}${required}`]);
   }
   const risk = action.risk === 'read' ? 'Read-only: changes nothing.' : riskNote(action);
   const missing = unavailableText(unavailable);
@@ -98,20 +98,21 @@ function verbHelp(action: AnyAction, unavailable: readonly Unavailable[]): Messa
     title: `${action.name}: ${action.summary}`,
     severity: 'info',
     text: [`Usage: ${usage(action)}`, missing].filter(Boolean).join('\n'),
-    fields,
+    // A table, not fields: `<service>` and `--via k8s|github` are shown as written on every platform.
+    ...(rows.length > 0 ? { table: { columns: [{ header: 'Argument' }, { header: 'Meaning' }], rows } } : {}),
     ...(action.examples.length > 0 ? { code: action.examples.join('\n') } : {}),
     footer: `${risk} Every command also takes ${GLOBAL_FLAGS.map(globalFlagUsage).join(' ')} (see 'help').`,
   };
 }
 
-/** The global flags described once, with the environments this catalog really has. */
-function globalNotes(catalog: Catalog): string {
+/** The global flags described once, with the environments this catalog really has: [usage, meaning]. */
+function globalFlagRows(catalog: Catalog): string[][] {
   const envs = Object.keys(catalog.environments).join(', ');
   return GLOBAL_FLAGS.map((flag) => {
     const extra = flag.name === 'env' ? ` — one of ${envs}; default ${catalog.defaults.env}` : '';
     const short = flag.short ? ` (-${flag.short})` : '';
-    return `${globalFlagUsage(flag)}${short}: ${flag.description}${extra}`;
-  }).join('\n');
+    return [`${globalFlagUsage(flag)}${short}`, `${flag.description}${extra}`];
+  });
 }
 
 function riskNote(action: AnyAction): string {

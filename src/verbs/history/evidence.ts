@@ -1,7 +1,6 @@
 import type { ActionContext } from '../../core/action.js';
 import type { Message } from '../../core/message.js';
 import type { EvidenceReader } from '../../core/evidence-record.js';
-import { capTail, table } from '../shared/code-block.js';
 import { resolveTarget } from '../shared/target.js';
 
 /** The rollback evidence of a service, where the runbook's drill log would keep it. */
@@ -22,7 +21,7 @@ export async function evidenceMessage(ctx: ActionContext<EvidencePorts>, service
     return { title: `Rollback evidence of ${service}`, severity: 'info', text: 'No rollback has been recorded yet.' };
   }
   // REVISION as kubectl rollout history numbers it: from → resulting (restored template).
-  const rows = [['TIME', 'ENV', 'VIA', 'REVISION', 'IMAGE', 'WHO', 'VERDICT', 'WHY', 'DETAIL']];
+  const rows: string[][] = [];
   for (const r of records) {
     rows.push([
       r.at.replace(/\.\d{3}Z$/, 'Z'),
@@ -36,14 +35,12 @@ export async function evidenceMessage(ctx: ActionContext<EvidencePorts>, service
       r.verdictDetail ?? '-',
     ]);
   }
-  const capped = capTail(table(rows));
   const failed = records.filter((r) => r.verdict === 'failed').length;
   return {
     title: `Rollback evidence of ${service}`,
     severity: 'info',
     text: `${records.length} rollback${records.length === 1 ? '' : 's'} recorded${failed > 0 ? ` (${failed} failed)` : ''}, newest first. incident export ${service} prints them for the follow-up issue.`,
-    code: capped.code,
-    footer: capped.note,
+    table: { columns: ['TIME', 'ENV', 'VIA', 'REVISION', 'IMAGE', 'WHO', 'VERDICT', 'WHY', 'DETAIL'].map((header) => ({ header })), rows },
   };
 }
 

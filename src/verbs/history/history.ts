@@ -3,7 +3,7 @@ import type { Action } from '../../core/action.js';
 import { argMeta } from '../../core/arg-meta.js';
 import { done } from '../../core/action-result.js';
 import { redactText } from '../../core/redact.js';
-import { capTail, formatAge, table } from '../shared/code-block.js';
+import { formatAge } from '../shared/code-block.js';
 import { type EvidencePorts, evidenceMessage } from './evidence.js';
 import { sameTemplate } from '../shared/pod-template.js';
 import type { DeploymentReader, RevisionReader } from '../shared/kubernetes-ports.js';
@@ -31,7 +31,7 @@ export const history: Action<HistoryArgs, HistoryPorts> = {
     const target = resolveTarget(ctx, args.service);
     const k8s = ctx.ports.kubernetes;
     const [d, revisions] = await Promise.all([k8s.readDeployment(target.ref), k8s.listRevisions(target.ref)]);
-    const rows = [['', 'REVISION', 'IMAGE', 'AGE', 'CHANGE-CAUSE']];
+    const rows: string[][] = [];
     for (const r of [...revisions].sort((a, b) => a.revision - b.revision)) {
       const current = r.revision === d.revision || (d.revision === undefined && sameTemplate(r.template, d.template));
       rows.push([
@@ -42,13 +42,20 @@ export const history: Action<HistoryArgs, HistoryPorts> = {
         redactText(r.changeCause ?? '<none>'),
       ]);
     }
-    const capped = capTail(table(rows));
     return done({
       title: `Rollout history of ${target.service} in ${target.env}`,
       severity: 'info',
       text: revisions.length === 0 ? 'No revisions found.' : `Current revision: ${d.revision ?? '?'} (marked *)`,
-      code: capped.code,
-      footer: capped.note,
+      // Oldest first, as kubectl rollout history lists them: the newest matter most when a renderer must cut.
+      ...(rows.length > 0
+        ? {
+            table: {
+              columns: [{ header: '' }, { header: 'REVISION', align: 'right' as const }, { header: 'IMAGE' }, { header: 'AGE', align: 'right' as const }, { header: 'CHANGE-CAUSE' }],
+              rows,
+              keep: 'last' as const,
+            },
+          }
+        : {}),
     });
   },
 };

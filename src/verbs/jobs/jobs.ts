@@ -4,7 +4,7 @@ import { argMeta } from '../../core/arg-meta.js';
 import { done } from '../../core/action-result.js';
 import type { Actor } from '../../core/request.js';
 import type { CancelReceipt, JobSummary } from '../../jobs/job-summary.js';
-import { formatAge, table } from '../shared/code-block.js';
+import { formatAge } from '../shared/code-block.js';
 
 /** The job queue as `jobs` and `cancel` see it (src/jobs/queue.ts implements it). */
 export interface JobsPort {
@@ -26,7 +26,7 @@ export const jobs: Action<z.infer<typeof JobsArgs>, JobsPorts> = {
     const list = await ctx.ports.jobs.list({ limit: 20 });
     if (list.length === 0) return done({ title: 'No jobs yet', severity: 'info', text: 'Nothing is running and nothing ran recently.' });
     const running = list.filter((j) => ['waiting', 'running', 'retrying', 'cancelling'].includes(j.state)).length;
-    const rows = [['JOB', 'STATE', 'ACTION', 'TARGET', 'BY', 'AGE']];
+    const rows: string[][] = [];
     for (const j of list) {
       const state = j.progress && j.state === 'running' ? `running ${j.progress.done}/${j.progress.total}` : j.state;
       rows.push([String(j.number), state, j.action, `${j.target.service}/${j.target.env}`, j.actor, formatAge(j.createdAt)]);
@@ -34,7 +34,10 @@ export const jobs: Action<z.infer<typeof JobsArgs>, JobsPorts> = {
     return done({
       title: `Jobs: ${running} running or waiting, ${list.length - running} recent`,
       severity: 'info',
-      code: table(rows).join('\n'),
+      table: {
+        columns: [{ header: 'JOB', align: 'right' }, { header: 'STATE' }, { header: 'ACTION' }, { header: 'TARGET' }, { header: 'BY' }, { header: 'AGE', align: 'right' }],
+        rows,
+      },
       footer: running > 0 ? "Stop one with 'cancel <job>'." : undefined,
     });
   },

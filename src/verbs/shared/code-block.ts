@@ -39,16 +39,14 @@ export function formatAge(since: Date | undefined, now = Date.now()): string {
   return `${Math.round(h / 24)}d`;
 }
 
-/** Left-aligned columns for a monospaced table. */
-export function table(rows: readonly (readonly string[])[]): string[] {
-  const widths: number[] = [];
-  for (const row of rows) {
-    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length);
-  }
-  return rows.map((row) =>
-    row
-      .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd(),
-  );
+/** About how many rows a chat table holds and is still read; a renderer may show fewer to fit its platform. */
+export const TABLE_ROW_LIMIT = 50;
+
+/**
+ * Keeps at most `limit` rows — the first, or the last (the newest, for a list sorted
+ * oldest first) — and says how many were left out.
+ */
+export function capRows<T>(rows: readonly T[], keep: 'first' | 'last', limit = TABLE_ROW_LIMIT): { rows: T[]; cut: number } {
+  if (rows.length <= limit) return { rows: [...rows], cut: 0 };
+  return { rows: keep === 'last' ? rows.slice(rows.length - limit) : rows.slice(0, limit), cut: rows.length - limit };
 }

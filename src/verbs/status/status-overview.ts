@@ -2,7 +2,6 @@ import type { ActionContext } from '../../core/action.js';
 import { isUserError } from '../../core/errors.js';
 import { formatValue, type HealthReport } from '../../core/health.js';
 import type { Message, Severity } from '../../core/message.js';
-import { capTail, table } from '../shared/code-block.js';
 import { gradeSeverity, readIndicators, rolloutGrade, rolloutState, worseSeverity } from './service-grade.js';
 import type { StatusPorts } from './status.js';
 import { resolveTarget } from '../shared/target.js';
@@ -47,6 +46,13 @@ export async function statusOverview(ctx: ActionContext<StatusPorts>): Promise<M
     title: `Services in ${ctx.env}`,
     severity,
     text: services.length === 0 ? `No catalog service runs in ${ctx.env}.` : undefined,
-    code: capTail(table([['SERVICE', 'READY', 'REVISION', 'IMAGE', 'ROLLOUT', 'HEALTH'], ...rows.map((r) => r.cells)])).code,
+    ...(rows.length > 0
+      ? {
+          table: {
+            columns: [{ header: 'SERVICE' }, { header: 'READY', align: 'right' as const }, { header: 'REVISION', align: 'right' as const }, { header: 'IMAGE' }, { header: 'ROLLOUT' }, { header: 'HEALTH' }],
+            rows: rows.map((r) => r.cells),
+          },
+        }
+      : {}),
   };
 }

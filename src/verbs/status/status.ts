@@ -4,9 +4,7 @@ import { argMeta } from '../../core/arg-meta.js';
 import { done } from '../../core/action-result.js';
 import { describeReading, type Grade, type MetricsPort } from '../../core/health.js';
 import type { Field, Message } from '../../core/message.js';
-import { redactText } from '../../core/redact.js';
-import { capTail, formatAge } from '../shared/code-block.js';
-import { relatedEvents } from '../events/events.js';
+import { eventsTable, relatedEvents } from '../events/events.js';
 import type { DeploymentReader, EventReader, PodReader } from '../shared/kubernetes-ports.js';
 import { gradeSeverity, readIndicators, rolloutGrade, rolloutState, worseSeverity } from './service-grade.js';
 import { statusOverview } from './status-overview.js';
@@ -46,8 +44,7 @@ async function one(ctx: ActionContext<StatusPorts>, service: string): Promise<Me
   const restarts = pods.reduce((sum, p) => sum + p.restarts, 0);
   const troubled = pods.filter((p) => !p.ready || p.restarts > 0);
   const recent = relatedEvents(events, target.ref.deployment).slice(-5);
-  const lines = recent.map((e) => redactText(`${formatAge(e.lastSeen)} ago  ${e.type}  ${e.reason}  ${e.object}: ${e.message}`));
-  const capped = capTail(lines);
+  const { table } = eventsTable(recent);
   return {
     title: `${target.service} in ${target.env}`,
     severity: worseSeverity(rolloutGrade(d, restarts), gradeSeverity(health.worst)),
@@ -69,9 +66,9 @@ async function one(ctx: ActionContext<StatusPorts>, service: string): Promise<Me
       ...health.fields,
       ...statuspage,
     ],
-    // The events block reads as the card's last section; its heading is the footer's job.
-    code: lines.length > 0 ? capped.code : undefined,
-    footer: [lines.length > 0 ? 'Above: the last events.' : 'No recent events.', capped.note].filter(Boolean).join(' '),
+    // The events table reads as the card's last section; its heading is the footer's job.
+    ...(recent.length > 0 ? { table } : {}),
+    footer: recent.length > 0 ? 'Above: the last events.' : 'No recent events.',
   };
 }
 
