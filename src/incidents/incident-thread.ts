@@ -5,6 +5,7 @@ import type { Conversation } from '../core/request.js';
 import type { ChatLookup } from './card-sync.js';
 import type { ChannelLimiter } from './channel-limiter.js';
 import type { IncidentCards } from './incident-cards.js';
+import { platformNames } from '../platforms/index.js';
 import { limitedChat } from './limited-chat.js';
 
 export interface IncidentThread {
@@ -14,13 +15,16 @@ export interface IncidentThread {
 }
 
 /**
- * Where an automatic change about an incident is said: the thread of its first
- * card on a connected platform. An incident with no card anywhere (no channel, no
+ * Where an automatic change about an incident is said: the thread of its card on the
+ * first connected platform in the registry's order — not the first card posted, which is
+ * whichever platform answered first and so differs between runs and replicas. An incident with no card anywhere (no channel, no
  * platform connected) still pages; what would be said goes to the log. New
  * messages there take the channel's slot of `limiter`, as the cards do.
  */
 export async function incidentThread(id: string, cards: IncidentCards, chats: ChatLookup, limiter: ChannelLimiter, log: Logger): Promise<IncidentThread> {
-  for (const card of await cards.cards(id)) {
+  const order = (platform: string) => platformNames.indexOf(platform as (typeof platformNames)[number]);
+  const byPlatform = (await cards.cards(id)).sort((a, b) => order(a.platform) - order(b.platform));
+  for (const card of byPlatform) {
     const chat = card.ref ? chats(card.platform) : undefined;
     if (!chat || !card.ref) continue;
     return {
