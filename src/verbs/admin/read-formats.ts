@@ -137,7 +137,7 @@ function parsed<S extends z.ZodType>(schema: S, body: unknown, format: string, w
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const at = issue.path.length > 0 ? issue.path.join('.') : 'the top level';
-  throw new UserError(`${what} answered JSON that is not a ${format} answer (at ${at}: ${issue.message})`, 'service_api_shape');
+  throw new UserError(`${what} answered JSON that does not fit its declared format '${format}' (at ${at}: ${issue.message})`, 'service_api_shape');
 }
 
 /** The answer read by its declared format; a UserError naming the first field that does not fit. */

@@ -107,7 +107,9 @@ export function isSuccess(answer: ServiceAnswer): boolean {
 export function jsonOf(answer: ServiceAnswer, what: string, timeoutMs: number): unknown {
   if (answer.kind !== 'answered' || !isSuccess(answer)) {
     const detail = answer.kind === 'answered' ? errorText(answer.body) : undefined;
-    throw new UserError(`${what} ${answer.kind === 'answered' ? 'answered' : 'was'} ${describeAnswer(answer, timeoutMs)}${detail ? `: ${detail}` : ''}`, 'service_api_failed');
+    const happened =
+      answer.kind === 'answered' ? `answered HTTP ${answer.status}` : answer.kind === 'timeout' ? describeAnswer(answer, timeoutMs) : `could not be reached (${answer.reason})`;
+    throw new UserError(`${what} ${happened}${detail ? `: ${detail}` : ''}`, 'service_api_failed');
   }
   try {
     return JSON.parse(answer.body);
