@@ -51,7 +51,7 @@ async function httpCheck(ctx: ActionContext<DepsPorts>, target: Target, name: st
   const url = `${adminBase(ctx, target, `check ${name}`)}${dep.path}`;
   const timeoutMs = timeoutOf(ctx);
   const answer = await httpOf(ctx).call({ method: 'GET', url, timeoutMs });
-  if (!isSuccess(answer)) return { name, grade: 'critical', detail: `GET ${dep.path} ${describeAnswer(answer, timeoutMs)}` };
+  if (!isSuccess(answer)) return { name, grade: 'critical', detail: `GET ${dep.path} ${answer.kind === 'answered' ? 'answered ' : ''}${describeAnswer(answer, timeoutMs)}` };
   const slow = answer.latencyMs >= dep.warningMs;
   return {
     name,

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { ServiceEndpoints } from '../../../src/verification/ports.js';
 
 /** How the fake answers one path: a status and raw body, or never (a hung service). */
-export type FakeAnswer = { status: number; body: string } | 'hang';
+export type FakeAnswer = { status: number; body: string; delayMs?: number } | 'hang';
 
 export interface FakeService {
   url: string;
@@ -30,6 +30,7 @@ export async function startFakeService(): Promise<FakeService> {
     received.push({ method: req.method ?? '', path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
     const answer = answers.get(path) ?? { status: 404, body: '{"error":"not found"}' };
     if (answer === 'hang') return;
+    if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
     res.writeHead(answer.status, { 'content-type': 'application/json' });
     res.end(answer.body);
   });
