@@ -22,6 +22,7 @@ describe('admin reads against the sandbox', () => {
     const result = await read(ports(), 'victor-coordinators', 'health-detailed');
     // The sandbox starts with a cold cache (runbook 004: Cold Cache after a restart).
     expect(result.message.title).toBe('health-detailed of victor-coordinators in prod: healthy, cache not OK');
+    expect(result.message.severity).toBe('warning');
     expect(result.message.fields).toEqual([
       { label: 'status', value: 'healthy' },
       { label: 'provider', value: 'anthropic' },

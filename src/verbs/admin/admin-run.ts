@@ -63,7 +63,7 @@ async function plan(ctx: ActionContext<AdminRunPorts>, args: AdminRunArgs): Prom
   return {
     summary: `${args.action}${given.length > 0 ? ` ${given.join(' ')}` : ''} on ${target.service} in ${ctx.env} (namespace ${target.ref.namespace}): POST ${action.path}`,
     target: { service: target.service, env: target.env, namespace: target.ref.namespace, resource: `admin${action.path}` },
-    changes: [{ what: action.description, from: 'as is', to: `${args.action}${given.length > 0 ? ` (${given.join(', ')})` : ''}` }],
+    changes: [{ what: action.description, from: 'not run', to: given.length > 0 ? `run with ${given.join(' ')}` : 'run' }],
     data: { url, body, key: randomUUID() },
   };
 }
@@ -116,7 +116,7 @@ export const adminRun: Action<AdminRunArgs, AdminRunPorts, AdminRunPlanData> = {
   summary: "Run one of the service's admin actions (victor admin restart-provider, clear-cache) through its admin API",
   args: AdminRunArgs,
   risk: 'low',
-  mitigates: true,
+  // Not declared a mitigation: `clear-cache` cools the cache on purpose, and verification would call that a regression.
   examples: ['admin run victor-coordinators restart-provider --provider anthropic', 'admin run victor-coordinators clear-cache'],
   plan,
   execute,

@@ -70,7 +70,8 @@ function healthDetailed(body: z.infer<typeof HealthDetailedSchema>): ReadView {
   );
   return {
     headline: `${text(body.status)}${failing.length > 0 ? `, ${failing.map((c) => c.name).join(', ')} not OK` : ''}`,
-    severity: OK.test(body.status) && failing.length === 0 ? 'success' : 'critical',
+    // A component not OK under an OK status (a cold cache) is a warning; the service saying it is not OK is critical.
+    severity: !OK.test(body.status) ? 'critical' : failing.length > 0 ? 'warning' : 'success',
     fields: fields.slice(0, 10),
     ...(lines.length > 0 ? { code: capTail(lines).code } : {}),
     ...(body.monitored_coordinators ? { note: `monitored coordinators: ${body.monitored_coordinators.map(text).join(', ') || 'none'}` } : {}),
