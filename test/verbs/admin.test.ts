@@ -54,6 +54,24 @@ describe('admin reads against the sandbox', () => {
     expect(result.message).toMatchObject({ title: 'validate-config of victor-coordinators in prod: passed', severity: 'success' });
   });
 
+  it('reads check-dependencies as a check, one field per dependency checked', async () => {
+    const result = await read(ports(), 'victor-coordinators', 'check-dependencies');
+    expect(result.message.title).toBe('check-dependencies of victor-coordinators in prod: passed');
+    expect(result.message.fields).toEqual([{ label: 'check-dependencies', value: 'ok (victor-coordinators in intelgraph-prod)' }]);
+  });
+
+  it('says which checks failed when a check does not pass', async () => {
+    const fake = await startFakeService();
+    try {
+      fake.answer('/admin/config/validate', { status: 200, body: '{"ok":false,"checks":[{"name":"providers.anthropic.timeout","ok":false,"detail":"must be a number"}]}' });
+      const result = await read({ endpoints: fake.endpoints }, 'victor-coordinators', 'validate-config');
+      expect(result.message).toMatchObject({ title: 'validate-config of victor-coordinators in prod: failed: providers.anthropic.timeout', severity: 'critical' });
+      expect(result.message.fields).toEqual([{ label: 'providers.anthropic.timeout', value: 'FAILED (must be a number)' }]);
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('refuses an unknown read, listing the ones the catalog declares for the service', async () => {
     await expect(read(ports(), 'victor-coordinators', 'models')).rejects.toThrow(
       "unknown admin read 'models' for victor-coordinators (declared: health-detailed, validate-config, check-dependencies)",

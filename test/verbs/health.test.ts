@@ -51,6 +51,12 @@ describe('health against the sandbox', () => {
     expect(result.facts?.probes.map((p) => p.name)).toEqual(['health']);
   });
 
+  it("calls the env's healthUrl alone for a service that declares no probes (runbook 002's notification health)", async () => {
+    const result = await run({ endpoints: sandboxEndpoints(sandbox) }, 'notification-agent');
+    expect(result.facts?.probes).toMatchObject([{ name: 'health', outcome: 'ok', status: 200 }]);
+    expect(result.facts?.probes[0]?.url).toBe(sandbox.healthUrl('agents-prod', 'notification-agent'));
+  });
+
   it('refuses a service that has no health endpoint in the env, saying what to add', async () => {
     await expect(run({ endpoints: sandboxEndpoints(sandbox) }, 'maestro-premium-router', 'dev')).rejects.toThrow(
       'maestro-premium-router in dev has no health endpoint in the catalog (give the env a healthUrl, or the service healthProbes and the env an adminUrl)',
