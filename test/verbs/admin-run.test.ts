@@ -118,6 +118,13 @@ describe('admin run against a service that misbehaves', () => {
     expect(result.message.title).toBe('restart-provider on victor-coordinators in prod failed: HTTP 500: provider pool crashed');
   });
 
+  it('hides a secret the service echoes in its error', async () => {
+    fake.answer('/admin/providers/restart', { status: 502, body: '{"error":"upstream said: invalid x-api-key: sk-ant-api03-abcdefghijklmnopqrstuv"}' });
+    const { result } = await planAndRun(ports(), { action: 'restart-provider', provider: 'anthropic' });
+    expect(result.message.title).not.toContain('abcdefghijklmnopqrstuv');
+    expect(result.message.title).toContain('[redacted]');
+  });
+
   it('fails saying it may or may not have run when the service does not answer in time', async () => {
     fake.answer('/admin/providers/restart', 'hang');
     const { result } = await planAndRun(ports(), { action: 'restart-provider', provider: 'anthropic' });

@@ -1,6 +1,7 @@
 import axios from 'axios';
 import type { ActionContext } from '../../core/action.js';
 import { UserError } from '../../core/errors.js';
+import { redactText } from '../../core/redact.js';
 import type { ServiceEndpoints } from '../../verification/ports.js';
 import type { Target } from '../shared/target.js';
 
@@ -114,16 +115,16 @@ export function jsonOf(answer: ServiceAnswer, what: string, timeoutMs: number): 
   try {
     return JSON.parse(answer.body);
   } catch {
-    throw new UserError(`${what} answered HTTP ${answer.status} with a body that is not JSON (${answer.body.length} bytes, starting ${JSON.stringify(answer.body.slice(0, 40))})`, 'service_api_garbage');
+    throw new UserError(`${what} answered HTTP ${answer.status} with a body that is not JSON (${answer.body.length} bytes, starting ${redactText(JSON.stringify(answer.body.slice(0, 40)))})`, 'service_api_garbage');
   }
 }
 
-/** The `error` (or `message`) of a JSON error body, cut to one short line; nothing for any other body. */
+/** The `error` (or `message`) of a JSON error body, cut to one short line and redacted; nothing for any other body. */
 export function errorText(body: string): string | undefined {
   try {
     const parsed = JSON.parse(body) as { error?: unknown; message?: unknown };
     const text = typeof parsed?.error === 'string' ? parsed.error : typeof parsed?.message === 'string' ? parsed.message : undefined;
-    return text ? text.replace(/\s+/g, ' ').slice(0, 200) : undefined;
+    return text ? redactText(text.replace(/\s+/g, ' ').slice(0, 200)) : undefined;
   } catch {
     return undefined;
   }
