@@ -10,16 +10,26 @@ import { IndicatorSchema } from './indicator-schema.js';
 
 const apiPath = z.string().regex(/^\/[\w\-./?=&%]*$/, 'must be a path on the service, like /health/ready');
 
-/** A name the verbs take as a word: lower-case, dashes between parts (`health-detailed`). */
-const wordName = z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'must be lower-case words joined by dashes, like health-detailed');
+const WORD = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+/**
+ * A record keyed by names the verbs take as a word: lower-case, dashes between parts
+ * (`health-detailed`). Checked here rather than by a key schema, whose failure zod reports
+ * only as "Invalid key in record".
+ */
+function wordKeyed<T extends z.ZodType>(value: T) {
+  return z.record(z.string(), value).superRefine((record, ctx) => {
+    for (const key of Object.keys(record)) {
+      if (!WORD.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'must be lower-case words joined by dashes, like health-detailed' });
+    }
+  });
+}
 
 /**
  * Probe name → path (runbook 004: `/health`, `/health/ready`, `/health/live`). `ready` and
  * `live` are read as readiness and liveness; any other name as overall health.
  */
-export const HealthProbesSchema = z
-  .record(wordName, apiPath)
-  .refine((p) => Object.keys(p).length > 0, 'must declare at least one probe (leave healthProbes out to have none)');
+export const HealthProbesSchema = wordKeyed(apiPath).refine((p) => Object.keys(p).length > 0, 'must declare at least one probe (leave healthProbes out to have none)');
 
 /**
  * How `admin` reads an answer: each format is one schema in src/verbs/admin/read-formats.ts;
@@ -56,8 +66,8 @@ export const AdminActionSchema = z.strictObject({
 export type AdminAction = z.infer<typeof AdminActionSchema>;
 
 export const AdminApiSchema = z.strictObject({
-  reads: z.record(wordName, AdminReadSchema).default({}),
-  actions: z.record(wordName, AdminActionSchema).default({}),
+  reads: wordKeyed(AdminReadSchema).default({}),
+  actions: wordKeyed(AdminActionSchema).default({}),
 });
 export type AdminApi = z.infer<typeof AdminApiSchema>;
 
