@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCatalog } from '../../src/config/catalog.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { sandboxEndpoints } from '../../src/verification/ports.js';
 import { admin, type AdminPorts } from '../../src/verbs/admin/admin.js';
 import { catalog, noProgress, verbContext } from './support/context.js';
 import { type FakeService, startFakeService } from './support/fake-service.js';
+import { shippedWith } from '../support/catalog-fixtures.js';
 
 const read = (ports: AdminPorts, service: string, name: string, env = 'prod') =>
   admin.execute(verbContext(ports, env), admin.args.parse({ service, read: name }), noProgress);
@@ -75,6 +77,14 @@ describe('admin reads against the sandbox', () => {
   it('refuses an unknown read, listing the ones the catalog declares for the service', async () => {
     await expect(read(ports(), 'victor-coordinators', 'models')).rejects.toThrow(
       "unknown admin read 'models' for victor-coordinators (declared: health-detailed, validate-config, check-dependencies)",
+    );
+  });
+
+  it("refuses an env whose catalog entry has no adminUrl, even though the sandbox would answer", async () => {
+    const withoutUrl = parseCatalog(shippedWith((raw) => void delete raw.services['victor-coordinators'].envs.dev.adminUrl), 'no-admin-url.yaml');
+    const ctx = { ...verbContext(ports(), 'dev'), catalog: withoutUrl };
+    await expect(admin.execute(ctx, admin.args.parse({ service: 'victor-coordinators', read: 'health-detailed' }), noProgress)).rejects.toThrow(
+      'victor-coordinators in dev has no adminUrl in the catalog; add one to read its health-detailed',
     );
   });
 

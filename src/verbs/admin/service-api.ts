@@ -77,9 +77,14 @@ export function httpOf(ctx: ActionContext<ServiceApiPorts>): ServiceHttpPort {
   return ctx.ports.serviceHttp ?? httpServiceApi;
 }
 
-/** The admin API's base URL for the target, without a trailing slash; a UserError naming what to add when there is none. */
+/**
+ * The admin API's base URL for the target, without a trailing slash; a UserError naming what
+ * to add when the catalog gives none. Asked of the catalog first even when the endpoints are
+ * the sandbox's (which has one for every deployment), so a drill refuses what prod would.
+ */
 export function adminBase(ctx: ActionContext<ServiceApiPorts>, target: Target, forWhat: string): string {
-  const base = ctx.ports.endpoints ? ctx.ports.endpoints.admin(target.service, target.env, target.envSpec) : target.envSpec.adminUrl;
+  const declared = target.envSpec.adminUrl;
+  const base = declared && ctx.ports.endpoints ? ctx.ports.endpoints.admin(target.service, target.env, target.envSpec) : declared;
   if (!base) throw new UserError(`${target.service} in ${target.env} has no adminUrl in the catalog; add one to ${forWhat}`, 'no_admin_url');
   return base.replace(/\/+$/, '');
 }
