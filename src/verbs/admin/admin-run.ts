@@ -100,6 +100,7 @@ async function execute(ctx: ActionContext<AdminRunPorts>, args: AdminRunArgs, _p
     return failed({ title: `${where} failed: HTTP ${answer.status}${detail ? `: ${detail}` : ''}`, severity: 'critical', text: "See the service's logs." });
   }
   const said = saidDone(answer.body);
+  ctx.log.info({ service: args.service, env: ctx.env, action: args.action, status: answer.status }, 'admin action ran');
   return done({
     title: `Ran ${where}`,
     severity: 'success',

@@ -51,13 +51,14 @@ async function httpCheck(ctx: ActionContext<DepsPorts>, target: Target, name: st
   const url = `${adminBase(ctx, target, `check ${name}`)}${dep.path}`;
   const timeoutMs = timeoutOf(ctx);
   const answer = await httpOf(ctx).call({ method: 'GET', url, timeoutMs });
-  if (!isSuccess(answer)) return { name, grade: 'critical', detail: `GET ${dep.path} ${answer.kind === 'answered' ? 'answered ' : ''}${describeAnswer(answer, timeoutMs)}` };
+  if (answer.kind !== 'answered') return { name, grade: 'critical', detail: `GET ${dep.path} ${describeAnswer(answer, timeoutMs)}` };
+  if (!isSuccess(answer)) return { name, grade: 'critical', detail: `GET ${dep.path} answered ${describeAnswer(answer, timeoutMs)}` };
   const slow = answer.latencyMs >= dep.warningMs;
   return {
     name,
     grade: slow ? 'warning' : 'healthy',
     value: answer.latencyMs,
-    detail: `GET ${dep.path} answered ${answer.kind === 'answered' ? answer.status : ''} in ${answer.latencyMs} ms ${slow ? 'warning' : 'healthy'} (≥ ${dep.warningMs} ms warning)`,
+    detail: `GET ${dep.path} answered ${answer.status} in ${answer.latencyMs} ms ${slow ? 'warning' : 'healthy'} (≥ ${dep.warningMs} ms warning)`,
   };
 }
 
