@@ -4,6 +4,7 @@ import { approve, reject } from '../verbs/approvals/approve.js';
 import { audit as auditVerb } from '../verbs/audit/audit.js';
 import { createHelpAction } from '../verbs/help/help.js';
 import { cacheWarm } from '../verbs/cache-warm/cache-warm.js';
+import { serviceVerbs } from '../verbs/service/service-verbs.js';
 import { events } from '../verbs/events/events.js';
 import { flag } from '../verbs/flag/flag.js';
 import { history } from '../verbs/history/history.js';
@@ -69,6 +70,7 @@ export const verbs = [
   provider,
   logs,
   events,
+  ...serviceVerbs,
   cacheWarm,
   statuspageOpen,
   statuspageUpdate,

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { channelsShape, platformSectionsShape } from '../platforms/catalog-fragments.js';
 import { channelPlatformNames } from '../platforms/index.js';
 import { name } from './dns-name.js';
+import { IndicatorSchema } from './indicator-schema.js';
 import { checkPolicy, PolicySchema } from './policy-schema.js';
+import { AdminApiSchema, DependencySchema, HealthProbesSchema } from './service-api-schema.js';
 
 /**
  * The service catalog: what the runbooks say, as data. Everything the bot knows
@@ -59,21 +61,6 @@ export const CacheWarmSchema = z.strictObject({
   maxItems: z.number().int().positive(),
 });
 
-export const IndicatorSchema = z
-  .strictObject({
-    description: z.string(),
-    query: z.string().min(1),
-    /** `count` is a level (queue depth); `per_second` a rate of events (lease renewal failures). */
-    unit: z.enum(['ratio', 'seconds', 'bytes', 'percent', 'count', 'per_second']),
-    /** Which way is bad: `above` — higher values are worse (error rate); `below` — lower are worse (cache hit rate). */
-    badWhen: z.enum(['above', 'below']),
-    warning: z.number(),
-    critical: z.number(),
-  })
-  .refine((i) => (i.badWhen === 'above' ? i.warning <= i.critical : i.warning >= i.critical), {
-    message: 'warning threshold must be crossed before critical',
-  });
-export type Indicator = z.infer<typeof IndicatorSchema>;
 
 /** Status page wording per incident status; `{name}` is the component's public name. */
 export const StatuspageTemplatesSchema = z.strictObject({
@@ -109,6 +96,12 @@ export const ServiceSchema = z.strictObject({
   flags: z.array(envVarName).default([]),
   providers: z.record(name, ProviderSchema).default({}),
   cacheWarm: CacheWarmSchema.optional(),
+  /** The probes `health` calls, on the env's adminUrl; without them `health` calls the env's healthUrl. */
+  healthProbes: HealthProbesSchema.optional(),
+  /** Reads and actions of the service's admin API (`admin`, `admin run`), on the env's adminUrl. */
+  admin: AdminApiSchema.optional(),
+  /** The read-only checks of what the service depends on (`deps`), graded like indicators. */
+  dependencies: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a lower-case name like redis_memory'), DependencySchema).default({}),
   statuspage: StatuspageServiceSchema.optional(),
   github: z
     .strictObject({ repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/), workflow: z.string(), ref: z.string().default('main') })
@@ -225,10 +218,13 @@ export const CatalogSchema = z
 
 export type Catalog = z.infer<typeof CatalogSchema>;
 
-/** Every `{range}` in indicator queries and alert exprs, filled with `defaults.range`. */
-function withRange<C extends { defaults: { range: string }; services: Record<string, { indicators: Record<string, { query: string }> }>; alerts: Record<string, { expr?: string }> }>(catalog: C): C {
+/** Every `{range}` in indicator and dependency queries and alert exprs, filled with `defaults.range`. */
+function withRange<C extends { defaults: { range: string }; services: Record<string, { indicators: Record<string, { query: string }>; dependencies: Record<string, { kind: string; query?: string }> }>; alerts: Record<string, { expr?: string }> }>(catalog: C): C {
   const fill = (text: string) => text.replaceAll('{range}', catalog.defaults.range);
-  for (const svc of Object.values(catalog.services)) for (const indicator of Object.values(svc.indicators)) indicator.query = fill(indicator.query);
+  for (const svc of Object.values(catalog.services)) {
+    for (const indicator of Object.values(svc.indicators)) indicator.query = fill(indicator.query);
+    for (const dep of Object.values(svc.dependencies)) if (dep.query !== undefined) dep.query = fill(dep.query);
+  }
   for (const alert of Object.values(catalog.alerts)) if (alert.expr) alert.expr = fill(alert.expr);
   return catalog;
 }
@@ -248,6 +244,7 @@ function checkAlertRule(alertName: string, alert: z.infer<typeof AlertSchema>, i
   }
 }
 
+export { IndicatorSchema, type Indicator } from './indicator-schema.js';
 export type Service = z.infer<typeof ServiceSchema>;
 export type ServiceEnv = z.infer<typeof ServiceEnvSchema>;
 export type Alert = z.infer<typeof AlertSchema>;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Catalog } from '../config/catalog-schema.js';
 import { sendJson } from './server.js';
+import { handleServiceApi, type ServiceApiState } from './service-api.js';
 
 export const ADMIN_PREFIX = '/sandbox/admin/';
 
@@ -31,6 +32,11 @@ export class WarmJobs {
     const job = { id: `warm-${randomBytes(4).toString('hex')}`, key, coordinator, items, startedAt: at };
     this.jobs.set(job.id, job);
     return job;
+  }
+
+  /** `clear-cache`: the workload's cache is cold again, as after a restart. */
+  clear(key: string): void {
+    for (const [id, job] of this.jobs) if (job.key === key) this.jobs.delete(id);
   }
 
   get(id: string): WarmJob | undefined {
@@ -70,14 +76,20 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-/** `/sandbox/admin/<namespace>/<deployment><cacheWarm.path>[/<id>]`, checked against the catalog's coordinators and maxItems. */
-export async function handleAdmin(catalog: Catalog, warm: WarmJobs, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+/**
+ * `/sandbox/admin/<namespace>/<deployment><path>`: the cache warm-up at `cacheWarm.path[/<id>]`
+ * (checked against the catalog's coordinators and maxItems), then the probes, reads, actions
+ * and dependency checks the catalog declares (service-api.ts); anything else is a 404.
+ */
+export async function handleAdmin(catalog: Catalog, state: ServiceApiState, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
   if (!url.pathname.startsWith(ADMIN_PREFIX)) return false;
-  const [namespace, deployment, ...rest] = url.pathname.slice(ADMIN_PREFIX.length).split('/');
+  const warm = state.warm;
+  const [namespace = '', deployment = '', ...rest] = url.pathname.slice(ADMIN_PREFIX.length).split('/');
   const svc = Object.values(catalog.services).find((s) => Object.values(s.envs).some((e) => e.namespace === namespace && e.deployment === deployment));
   const path = `/${rest.join('/')}`;
   const cache = svc?.cacheWarm;
   if (!cache || !(path === cache.path || path.startsWith(`${cache.path}/`))) {
+    if (svc && (await handleServiceApi(state, { svc, namespace, deployment, path }, req, res))) return true;
     sendJson(res, 404, { error: `no admin endpoint ${path} on ${namespace}/${deployment}` });
     return true;
   }

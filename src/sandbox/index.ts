@@ -10,6 +10,7 @@ import { EventRecorder } from './events.js';
 import { sandboxKubeConfig, writeKubeconfigFile } from './kubeconfig.js';
 import { LogSource } from './logs.js';
 import { HEALTH_PREFIX, handleHealth } from './health.js';
+import { serviceApiState } from './service-api.js';
 import { handleExposition, SandboxExposition } from './exposition.js';
 import { type HistoryStep, metricsHistory } from './metrics-history.js';
 import { handlePrometheus, SandboxMetrics } from './metrics.js';
@@ -38,7 +39,7 @@ export interface Sandbox {
   readonly prometheusUrl: string;
   /** 200 while the deployment is available and not running a faulty release, 503 otherwise. */
   healthUrl(namespace: string, deployment: string): string;
-  /** Base URL of the service's fake admin API (the catalog's cacheWarm.path is appended). */
+  /** Base URL of the service's fake admin API (the catalog's cacheWarm, healthProbes, admin and dependency paths are appended). */
   adminUrl(namespace: string, deployment: string): string;
   /**
    * OpenMetrics text of what scraping /metrics over `steps` would have given, the pods
@@ -76,11 +77,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
   const quality = { isFaultyRelease: (i: string) => faulty.has(i) };
   const warm = new WarmJobs(intervalMs);
+  const serviceApi = serviceApiState(store, quality, warm);
   const metrics = new SandboxMetrics(store, quality, warm, options.catalog);
   const exposition = new SandboxExposition(store, quality, warm, options.catalog);
   const server = createApiServer(new Api(store, access, logs), access, options.log, async (req, res, url) => {
     if (url.pathname.startsWith(HEALTH_PREFIX)) return handleHealth(store, quality, req, res, url);
-    if (url.pathname.startsWith(ADMIN_PREFIX)) return handleAdmin(options.catalog, warm, req, res, url);
+    if (url.pathname.startsWith(ADMIN_PREFIX)) return handleAdmin(options.catalog, serviceApi, req, res, url);
     if (handleExposition(exposition, req, res, url)) return true;
     return handlePrometheus(metrics, req, res, url);
   });

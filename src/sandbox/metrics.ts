@@ -7,6 +7,7 @@ import type { Store } from './store.js';
 import { type ReleaseQuality, type WorkloadHealth, workloadHealth } from './workload.js';
 import { normaliseQuery } from './metric-shapes.js';
 import { catalogWorkloads } from './workloads.js';
+import { dependencyValues } from './dependency-metrics.js';
 
 /**
  * A Prometheus stand-in for the catalog's own queries. Values follow the
@@ -62,6 +63,7 @@ export function indicatorValue(name: string, indicator: Indicator, faultyShare: 
 export class SandboxMetrics {
   private readonly series = new Map<string, Series>();
   private readonly timelines = new Map<string, Snapshot[]>();
+  private readonly dependencies: Map<string, number>;
 
   constructor(
     private readonly store: Store,
@@ -69,6 +71,7 @@ export class SandboxMetrics {
     private readonly warm: WarmJobs,
     catalog: Catalog,
   ) {
+    this.dependencies = dependencyValues(catalog);
     for (const w of catalogWorkloads(catalog)) {
       for (const { name, indicator, promql } of w.indicators) {
         this.series.set(normaliseQuery(promql), { key: `${w.namespace}/${w.deployment}`, name, indicator, namespace: w.namespace, deployment: w.deployment });
@@ -85,7 +88,7 @@ export class SandboxMetrics {
   /** The value of a known query at `at`, or undefined (no series). */
   valueAt(promql: string, at: number): number | undefined {
     const s = this.series.get(normaliseQuery(promql));
-    if (!s) return undefined;
+    if (!s) return this.dependencies.get(normaliseQuery(promql));
     const health = this.healthAt(s, at);
     if (!health.exists) return undefined;
     const affected = affectedByRelease(s.name, s.indicator);
