@@ -17,7 +17,7 @@ export interface AuditEntry {
     | 'evidence';
   requestId: string;
   actor: { id: string; name: string; platform: ActorPlatform };
-  conversation?: { id: string; name?: string; teamId?: string };
+  conversation?: { id: string; name?: string; teamId?: string; tenantId?: string };
   text?: string;
   action?: string;
   service?: string;

@@ -17,7 +17,12 @@ export async function auditRequest(sink: AuditSink, subject: AuditSubject, entry
   await sink.record({
     requestId: subject.id,
     actor: subject.actor,
-    conversation: { id: subject.conversation.id, name: subject.conversation.name, teamId: subject.conversation.teamId },
+    conversation: {
+      id: subject.conversation.id,
+      name: subject.conversation.name,
+      teamId: subject.conversation.teamId,
+      ...(subject.conversation.tenantId ? { tenantId: subject.conversation.tenantId } : {}),
+    },
     // An overlong command is refused by the parser; the audit keeps its start, not all of it.
     text: subject.text.slice(0, MAX_COMMAND_LENGTH),
     ...entry,

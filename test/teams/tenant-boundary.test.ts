@@ -4,7 +4,7 @@ import { TenantBoundary } from '../../src/platforms/teams/tenant-boundary.js';
 import type { SlackTestPorts } from '../fixtures/slack-actions.js';
 import { recordingLog } from '../support/recording-log.js';
 import { cleanPrefix, testPrefix, testRedis } from '../support/redis.js';
-import { cardAction, channelCommand, TENANT_ID } from './support/activities.js';
+import { cardAction, channelCommand, TEAM_ID, TENANT_ID } from './support/activities.js';
 import { teamsTestConfig } from './support/credentials.js';
 import { startTeamsHarness, type TeamsHarness } from './support/harness.js';
 
@@ -46,9 +46,10 @@ describe('Teams tenant boundary', () => {
     expect(h.audit.entries.map((e) => e.detail?.rule)).toEqual(['tenant-boundary']);
   });
 
-  it('answers the same command from the served tenant', async () => {
+  it('answers the same command from the served tenant, and audits it with the team and the tenant', async () => {
     await h.send(channelCommand(h.fake.url, 'help'));
     await h.fake.waitFor(() => h.fake.activityCalls('send').length === 1);
+    expect(h.audit.entries.find((e) => e.type === 'command')?.conversation).toMatchObject({ teamId: TEAM_ID, tenantId: TENANT_ID });
   });
 });
 
