@@ -6,8 +6,9 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The Teams variables, as a fragment main.ts merges into its EnvSchema
- * (`EnvSchema.extend(TeamsEnvShape)`). The names are the Bot Framework SDK's own,
- * so an Azure Bot's configuration can be pasted as it is.
+ * (`EnvSchema.extend(TeamsEnvShape)`). The names are the Azure Bot's (and the Bot
+ * Framework SDK's, which the bot ran on before), so an existing deployment's configuration
+ * works unchanged: authConfiguration() maps them onto the Agents SDK.
  */
 export const TeamsEnvShape = {
   MicrosoftAppId: z.string().regex(GUID, "expected the bot's Microsoft App ID, a GUID (Azure Bot → Configuration)").optional(),
