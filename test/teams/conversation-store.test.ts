@@ -77,6 +77,13 @@ describe('ConversationStore as a channel directory', () => {
     }
   });
 
+  it('still resolves a name an earlier release learned (one id per name) until the channel is learned again', async () => {
+    await redis.set(`${prefix}:teams:channel-name:maestro incidents`, INCIDENTS);
+    expect(await store.idsNamed('Maestro Incidents')).toEqual([INCIDENTS]);
+    await store.remember(reference(OTHER_TEAMS_INCIDENTS), ['Maestro Incidents']);
+    expect(await store.idsNamed('Maestro Incidents')).toEqual([OTHER_TEAMS_INCIDENTS]);
+  });
+
   it("resolves a name no channel has to nothing", async () => {
     expect(await store.idsNamed('Maestro Incidents')).toEqual([]);
     expect(await store.idsNamed('   ')).toEqual([]);

@@ -64,7 +64,11 @@ export class ConversationStore {
   async idsNamed(name: string): Promise<string[]> {
     const key = normaliseName(name);
     if (key === '') return [];
-    return (await this.redis.smembers(this.idsKey(key))).sort();
+    const ids = await this.redis.smembers(this.idsKey(key));
+    if (ids.length > 0) return ids.sort();
+    // A name learned before channels were kept by id (one id per name), until Teams tells the bot of the channel again.
+    const legacy = await this.redis.get(`${this.prefix}:teams:channel-name:${key}`);
+    return legacy ? [legacy] : [];
   }
 
   /**
