@@ -136,7 +136,8 @@ export class TeamsChat implements ChatPort {
   /** The adapter's onTurnError would swallow what the logic throws; the caller must see it to retry or report. */
   private async proactive(reference: StoredReference, logic: (context: TurnContext) => Promise<void>): Promise<void> {
     let failure: { error: unknown } | undefined;
-    await this.adapter.continueConversation(this.appId, continuable(reference), async (context) => {
+    // Without an app id (the Emulator's development mode) the SDK wants an identity, and sends unsigned for one with no audience.
+    await this.adapter.continueConversation(this.appId || {}, continuable(reference), async (context) => {
       try {
         await logic(context);
       } catch (error) {
