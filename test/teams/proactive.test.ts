@@ -48,6 +48,17 @@ describe('Teams proactive messages', () => {
     expect(h.fake.activityCalls('send')[0]!.conversationId).toBe(postmortems);
   });
 
+  it('follows a channel renamed, then deleted: the old name stops resolving, then the channel is gone', async () => {
+    const ops = '19:ops00000000000000000000000000000@thread.tacv2';
+    await h.send(channelEvent(h.fake.url, 'channelCreated', { id: ops, name: 'Ops' }));
+    await h.send(channelEvent(h.fake.url, 'channelRenamed', { id: ops, name: 'Ops War Room' }));
+    await expect(h.workerChat().post('Ops', { title: 'old name' })).rejects.toThrow(/has not seen the Teams conversation 'Ops'/);
+    await h.workerChat().post('Ops War Room', { title: 'new name' });
+    expect(h.fake.activityCalls('send').map((c) => c.conversationId)).toEqual([ops]);
+    await h.send(channelEvent(h.fake.url, 'channelDeleted', { id: ops, name: 'Ops War Room' }));
+    await expect(h.workerChat().post('Ops War Room', { title: 'gone' })).rejects.toThrow(/has not seen the Teams conversation/);
+  });
+
   it('does not list the channels of a team the app is removed from (installationUpdate remove)', async () => {
     const later = '19:later00000000000000000000000000@thread.tacv2';
     h.fake.channels = [...h.fake.channels, { id: later, name: 'Later' }];

@@ -3,7 +3,7 @@ import type { ConnectorClient, TurnContext } from '@microsoft/agents-hosting';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { channelDataOf, channelNames, tenantOf } from './activities.js';
-import type { ConversationStore } from './conversations.js';
+import { baseConversationId, type ConversationStore } from './conversations.js';
 import type { TenantBoundary } from './tenant-boundary.js';
 
 /** `GET v3/teams/{teamId}/conversations` (Bot Connector REST reference, "Get team channels"). */
@@ -32,9 +32,11 @@ export class Installation {
       await this.conversations.forget(data.channel.id);
       return;
     }
-    await this.conversations.remember(reference, channelNames(data));
-    // Channel created or renamed: the event names the channel, whose conversation is its own id.
-    if (data.channel?.id && data.channel.id !== activity.conversation?.id) {
+    // Channel created or renamed: the event names that channel (its conversation is its own id), not the
+    // conversation the event arrived in, which keeps the names it has.
+    const aboutOther = data.channel?.id !== undefined && data.channel.id !== baseConversationId(activity.conversation?.id ?? '');
+    await this.conversations.remember(reference, aboutOther ? [] : channelNames(data));
+    if (aboutOther && data.channel?.id) {
       await this.conversations.remember({ ...reference, conversation: { ...reference.conversation, id: data.channel.id, conversationType: 'channel' } }, channelNames(data));
     }
     if (added && data.team?.id) await this.learnChannels(context, activity, data.team.id);

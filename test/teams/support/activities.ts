@@ -153,7 +153,7 @@ export function botAddedToTeam(serviceUrl: string) {
  * A channel created (or renamed) in the team: a conversationUpdate in the team's conversation
  * whose channelData names the channel — and gives the team by id only.
  */
-export function channelEvent(serviceUrl: string, eventType: 'channelCreated' | 'channelRenamed', channel: { id: string; name: string }) {
+export function channelEvent(serviceUrl: string, eventType: 'channelCreated' | 'channelRenamed' | 'channelDeleted', channel: { id: string; name: string }) {
   return {
     ...envelope(serviceUrl, { id: ALICE.id }),
     conversation: inChannel(TEAM_ID),
