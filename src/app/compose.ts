@@ -13,6 +13,10 @@ import { provider } from '../verbs/provider/provider.js';
 import { restart } from '../verbs/restart/restart.js';
 import { rollback } from '../verbs/rollback/rollback.js';
 import { scale } from '../verbs/scale/scale.js';
+import { pods } from '../verbs/pods/pods.js';
+import { hpa } from '../verbs/hpa/hpa.js';
+import { hpaSet } from '../verbs/hpa/hpa-set.js';
+import { deletePod } from '../verbs/delete-pod/delete-pod.js';
 import { status } from '../verbs/status/status.js';
 import { ack, resolve } from '../verbs/incident-response/incident-response.js';
 import { cancel, jobs } from '../verbs/jobs/jobs.js';
@@ -63,10 +67,14 @@ export const verbs = [
   rollback,
   restart,
   scale,
+  hpa,
+  hpaSet,
+  deletePod,
   flag,
   provider,
   logs,
   events,
+  pods,
   cacheWarm,
   statuspageOpen,
   statuspageUpdate,
