@@ -25,7 +25,7 @@ export const DeletePodArgs = z.object({
   pod: z
     .string()
     .max(253)
-    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'a pod name (lowercase letters, digits, - and .)')
+    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a pod name (lowercase letters, digits, - and .)')
     .optional()
     .describe('the pod to delete (default: the one not Ready, else the one with most restarts)')
     .register(argMeta, { placeholder: 'P' }),
