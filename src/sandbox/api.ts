@@ -71,7 +71,8 @@ export class Api {
     if (req.verb === 'get') {
       const pod = pods.find((p) => p.metadata.name === req.name);
       if (!pod) throw notFound(POD_METRICS, req.name!);
-      return sendJson(res, 200, podMetrics(pod));
+      sendJson(res, 200, podMetrics(pod));
+      return;
     }
     sendJson(res, 200, { kind: 'PodMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items: pods.map((p) => podMetrics(p)) });
   }
