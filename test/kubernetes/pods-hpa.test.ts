@@ -155,6 +155,14 @@ describe('hpa and hpa set against the sandbox', () => {
     expect(plan.summary).toBe('scale victor-coordinators in prod from 2 to 3 replicas');
   });
 
+  it('scale still plans when the bot may not list autoscalers, saying it could not check', async () => {
+    h.sb.deny({ verb: 'list', resource: 'horizontalpodautoscalers' });
+    const plan = await scale.plan!(h.ctx(), { ...orchestrator, replicas: 5 });
+    expect(plan.summary).toBe(
+      "scale maestro-orchestrator in prod from 2 to 5 replicas; could not check for an autoscaler: the bot's service account may not list horizontalpodautoscalers in intelgraph-prod: grant it in manifests/k8s/base/rbac.yaml (scripts/k8s-rbac.ts)",
+    );
+  });
+
   it('the autoscaler brings a deployment scaled past its maximum back, as scale warned', async () => {
     await h.k8s.scale(ORCHESTRATOR, 9);
     await expect.poll(async () => (await h.k8s.readScale(ORCHESTRATOR)), { timeout: 5_000 }).toBe(7);

@@ -1,3 +1,4 @@
+import { UserError } from '../../core/errors.js';
 import type { AutoscalerInfo, AutoscalerReader } from '../shared/kubernetes-ports.js';
 import type { Target } from '../shared/target.js';
 
@@ -27,4 +28,19 @@ export function overrideOf(hpa: AutoscalerInfo, replicas: number): { to?: number
   if (replicas < hpa.min && replicas > 0) return { to: hpa.min, text: `${ref} manages this deployment and will scale it back up to ${hpa.min}` };
   if (replicas === 0) return { text: `${ref} manages this deployment; at 0 replicas it stops autoscaling until scaled up again` };
   return { text: `${ref} manages this deployment and may change the number as load changes (use hpa set to move its bounds)` };
+}
+
+/**
+ * The warning a plan that sets replicas by hand carries when an autoscaler owns them. A
+ * cluster that will not say (the Role predates the autoscaler grant) does not block the
+ * change: the plan says it could not check.
+ */
+export async function autoscalerWarning(k8s: AutoscalerReader, target: Target, replicas: number): Promise<string | undefined> {
+  try {
+    const { hpa } = await autoscalerOf(k8s, target);
+    return hpa ? `warning: ${overrideOf(hpa, replicas).text}` : undefined;
+  } catch (error) {
+    if (error instanceof UserError) return `could not check for an autoscaler: ${error.message}`;
+    throw error;
+  }
 }

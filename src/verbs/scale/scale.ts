@@ -4,7 +4,7 @@ import { argMeta } from '../../core/arg-meta.js';
 import { done } from '../../core/action-result.js';
 import { UserError } from '../../core/errors.js';
 import { followRollout, unfinishedResult } from '../shared/follow-rollout.js';
-import { autoscalerOf, overrideOf } from '../hpa/autoscaler-of.js';
+import { autoscalerWarning } from '../hpa/autoscaler-of.js';
 import type { AutoscalerReader, FollowOptions, RolloutReader, WorkloadRef } from '../shared/kubernetes-ports.js';
 import { retryOnConflict } from '../shared/retry-on-conflict.js';
 import { resolveTarget, type Target } from '../shared/target.js';
@@ -43,8 +43,8 @@ async function plan(ctx: ActionContext<ScalePorts>, args: ScaleArgs): Promise<Pl
   checkBounds(target, args.replicas);
   const from = await ctx.ports.kubernetes.readScale(target.ref);
   // An autoscaler owns the number: say so before anyone confirms a change it will undo.
-  const { hpa } = await autoscalerOf(ctx.ports.kubernetes, target);
-  const warning = hpa ? `; warning: ${overrideOf(hpa, args.replicas).text}` : '';
+  const note = await autoscalerWarning(ctx.ports.kubernetes, target, args.replicas);
+  const warning = note ? `; ${note}` : '';
   return {
     summary:
       from === args.replicas
