@@ -5,13 +5,15 @@ import { hpa } from '../../src/verbs/hpa/hpa.js';
 import { hpaSet } from '../../src/verbs/hpa/hpa-set.js';
 import { METRICS_UNAVAILABLE, pods } from '../../src/verbs/pods/pods.js';
 import { scale } from '../../src/verbs/scale/scale.js';
-import { catalog } from '../actions/context.js';
+import { actionContext, catalog } from '../actions/context.js';
+import { FakeKubernetes } from '../actions/fake-kubernetes.js';
 import { type Harness, noProgress, ORCHESTRATOR, startHarness } from './sandbox.js';
 
 const PROD = 'intelgraph-prod';
 const SELECTOR = 'app=maestro-orchestrator';
 const orchestrator = { service: 'maestro-orchestrator' };
 const MiB = 2 ** 20;
+const baseContext = () => actionContext(new FakeKubernetes());
 
 describe('pods against the sandbox', () => {
   let h: Harness;
@@ -62,6 +64,23 @@ describe('pods against the sandbox', () => {
     } finally {
       await bare.close();
     }
+  });
+});
+
+describe('pods where metrics.k8s.io refuses or is down', () => {
+  // Only the verb's reading of the answer is at stake: a port of just the three calls it makes.
+  const detail = { name: 'p-1', uid: 'u', phase: 'Running', ready: true, terminating: false, labels: {}, containers: [] };
+  const withUsage = (unavailable: number) => ({
+    ...baseContext(),
+    ports: { kubernetes: { listPodDetails: async () => [detail], podUsage: async () => ({ unavailable }), listEvents: async () => [] } },
+  });
+
+  it.each([
+    [403, 'metrics unavailable: the bot may not list pods.metrics.k8s.io in intelgraph-prod (grant it in manifests/k8s/base/rbac.yaml)'],
+    [503, 'metrics unavailable: metrics.k8s.io answered 503 (metrics-server registered but not running?)'],
+  ])('says why there are no figures when it answers %i', async (status, text) => {
+    const { message } = await pods.execute(withUsage(status), orchestrator, noProgress);
+    expect(message.fields).toContainEqual({ label: 'CPU / memory', value: text });
   });
 });
 

@@ -109,7 +109,7 @@ export class KubernetesClient {
     return list.items.map(toPodDetail).sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** Current usage from metrics.k8s.io (what `kubectl top pods` reads), or the status it answered when it is not served. */
+  /** Current usage from metrics.k8s.io (what `kubectl top pods` reads), or the status it answered instead (not served, forbidden, down). */
   async podUsage(namespace: string, selector: string): Promise<PodUsage[] | MetricsUnavailable> {
     try {
       const list = (await this.custom.listNamespacedCustomObject({
@@ -121,7 +121,7 @@ export class KubernetesClient {
       })) as { items?: unknown[] };
       return (list.items ?? []).map(toPodUsage);
     } catch (error) {
-      if (error instanceof ApiException && (error.code === 404 || error.code === 503)) return { unavailable: error.code };
+      if (error instanceof ApiException && [403, 404, 503].includes(error.code)) return { unavailable: error.code };
       throw translate(error, this.site('list', 'pods.metrics.k8s.io', namespace));
     }
   }

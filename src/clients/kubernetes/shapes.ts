@@ -160,7 +160,7 @@ export interface AutoscalerInfo {
   resourceVersion?: string;
 }
 
-/** metrics.k8s.io answered with this status instead of metrics: 404 not served (no metrics-server), 503 registered but down. */
+/** metrics.k8s.io answered with this status instead of metrics: 404 not served (no metrics-server), 403 forbidden, 503 registered but down. */
 export interface MetricsUnavailable {
   unavailable: number;
 }

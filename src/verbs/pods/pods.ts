@@ -18,6 +18,13 @@ export type PodsArgs = z.infer<typeof PodsArgs>;
 
 export const METRICS_UNAVAILABLE = 'metrics unavailable (metrics-server not installed?)';
 
+/** Why there are no CPU/memory figures, from what metrics.k8s.io answered. */
+function noMetrics(status: number, namespace: string): string {
+  if (status === 403) return `metrics unavailable: the bot may not list pods.metrics.k8s.io in ${namespace} (grant it in manifests/k8s/base/rbac.yaml)`;
+  if (status === 503) return 'metrics unavailable: metrics.k8s.io answered 503 (metrics-server registered but not running?)';
+  return `${METRICS_UNAVAILABLE} (metrics.k8s.io answered ${status})`;
+}
+
 export interface PodsFacts {
   namespace: string;
   /** Whether metrics.k8s.io answered; `unavailable` carries the status it answered instead. */
@@ -101,7 +108,7 @@ export const pods: Action<PodsArgs, PodsPorts, unknown, PodsFacts> = {
     const fields: Field[] = [
       { label: 'Ready', value: `${ready}/${rows.length}` },
       { label: 'Requests / limits (per pod)', value: resources.join(' | ') },
-      ...(Array.isArray(usage) ? [] : [{ label: 'CPU / memory', value: `${METRICS_UNAVAILABLE} (metrics.k8s.io answered ${usage.unavailable})` }]),
+      ...(Array.isArray(usage) ? [] : [{ label: 'CPU / memory', value: noMetrics(usage.unavailable, namespace) }]),
     ];
     return done(
       {
