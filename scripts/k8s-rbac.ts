@@ -48,10 +48,18 @@ export function rbacDocuments(catalog: Catalog): object[] {
       { apiGroups: [''], resources: ['pods', 'events'], verbs: ['list'] },
       { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
       ...(maps.length ? [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'], resourceNames: maps }] : []),
+      // Found by their scaleTargetRef, so listed: an autoscaler's name is not in the catalog.
+      { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: ['list'] },
+      // What `pods` and `kubectl top pods` read from metrics-server.
+      { apiGroups: ['metrics.k8s.io'], resources: ['pods'], verbs: ['list'] },
     ];
     const write: Rule[] = [
       { apiGroups: ['apps'], resources: ['deployments', 'deployments/scale'], verbs: ['patch'], resourceNames: names },
       ...(maps.length ? [{ apiGroups: [''], resources: ['configmaps'], verbs: ['patch'], resourceNames: maps }] : []),
+      // hpa set: read again and patched by the job. Names come from the list above, not the catalog.
+      { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: ['get', 'patch'] },
+      // delete-pod: there is no pods/delete subresource; pod names are not known in advance.
+      { apiGroups: [''], resources: ['pods'], verbs: ['delete'] },
     ];
     for (const [kind, rules, subjects] of [
       ['read', read, [sa('web'), sa('worker')]],

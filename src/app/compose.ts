@@ -1,24 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { approve, reject } from '../verbs/approvals/approve.js';
-import { audit as auditVerb } from '../verbs/audit/audit.js';
 import { createHelpAction } from '../verbs/help/help.js';
-import { cacheWarm } from '../verbs/cache-warm/cache-warm.js';
-import { serviceVerbs } from '../verbs/service/service-verbs.js';
-import { events } from '../verbs/events/events.js';
-import { flag } from '../verbs/flag/flag.js';
-import { history } from '../verbs/history/history.js';
-import { incidentExport } from '../verbs/incident-export/incident-export.js';
-import { logs } from '../verbs/logs/logs.js';
-import { provider } from '../verbs/provider/provider.js';
-import { restart } from '../verbs/restart/restart.js';
-import { rollback } from '../verbs/rollback/rollback.js';
-import { scale } from '../verbs/scale/scale.js';
-import { status } from '../verbs/status/status.js';
-import { ack, resolve } from '../verbs/incident-response/incident-response.js';
-import { cancel, jobs } from '../verbs/jobs/jobs.js';
-import { page } from '../verbs/page/page.js';
-import { StatuspageLinks, statuspageOpen, statuspageResolve, statuspageUpdate } from '../verbs/statuspage/statuspage.js';
+import { StatuspageLinks } from '../verbs/statuspage/statuspage.js';
 import { runConsole } from '../platforms/console/console-adapter.js';
 import { ConsoleChat } from '../platforms/console/console-chat.js';
 import { createHttpApp } from '../http/server.js';
@@ -33,7 +16,6 @@ import { Metrics } from '../core/metrics.js';
 import type { Platform } from '../core/request.js';
 import { registerSecretValues } from '../core/secret-values.js';
 import { ActionRegistry } from '../core/registry.js';
-import type { PortsOf } from '../core/action.js';
 import { ApprovalStore } from '../pipeline/approval-store.js';
 import { AutomaticChanges, jobsIdle } from '../pipeline/automatic.js';
 import { CommandHandler } from '../pipeline/command.js';
@@ -53,44 +35,7 @@ import { readinessChecks, webhookAuth } from './role-wiring.js';
 import { serveRole } from './serve-role.js';
 import { verbPorts } from './verb-ports.js';
 import { consoleClusterLine, startupFields } from './startup-line.js';
-
-/**
- * Every verb the bot understands, in the order help lists them (the command table in
- * ARCHITECTURE.md); `help` itself is made from the registry they fill. Adding a verb
- * is its folder under src/verbs/ and one line here; the ports it declares are then
- * required of the `ports` object below by the compiler.
- */
-export const verbs = [
-  status,
-  history,
-  rollback,
-  restart,
-  scale,
-  flag,
-  provider,
-  logs,
-  events,
-  ...serviceVerbs,
-  cacheWarm,
-  statuspageOpen,
-  statuspageUpdate,
-  statuspageResolve,
-  incidentExport,
-  page,
-  ack,
-  resolve,
-  jobs,
-  cancel,
-  approve,
-  reject,
-  auditVerb,
-] as const;
-
-/** What the verbs together need as ctx.ports: each verb's declared ports, intersected. */
-export type VerbPorts = PortsOf<typeof verbs>;
-
-/** The Kubernetes calls the verbs together make; src/clients/kubernetes/client.ts provides them. */
-export type KubernetesPort = VerbPorts['kubernetes'];
+import { verbs } from './verbs.js';
 
 export interface BotSetup {
   env: AppEnv;

@@ -1,6 +1,6 @@
 import type { StatuspageLinks } from '../verbs/statuspage/statuspage.js';
 import type { externalClients } from './clients.js';
-import type { VerbPorts } from './compose.js';
+import type { VerbPorts } from './verbs.js';
 
 /** What the verbs are given as ctx.ports, from the parts the composition root built; the compiler checks it against what they declare. */
 export function verbPorts(parts: {

@@ -4,7 +4,9 @@ import { applyDefaults, validate } from './defaults.js';
 import { clone, isObject } from './json.js';
 import type { LogSource } from './logs.js';
 import { applyJsonPatch, applyMergePatch, PatchError } from './patch.js';
-import { apiVersionOf, NAMESPACES, PODS } from './resources.js';
+import { deletePod, type Terminations } from './pod-deletion.js';
+import { hasMetrics, podMetrics } from './pod-usage.js';
+import { apiVersionOf, NAMESPACES, POD_METRICS, PODS } from './resources.js';
 import { parseFieldSelector, parseLabelSelector, selectorString } from './selectors.js';
 import { type ApiRequest, parseJson, sendJson } from './server.js';
 import { badRequest, conflict, methodNotAllowed, notFound, pathNotFound, unprocessable, unsupportedMediaType } from './status.js';
@@ -20,6 +22,9 @@ export class Api {
     private readonly store: Store,
     private readonly access: Access,
     private readonly logs: LogSource,
+    private readonly terminations: Terminations,
+    /** Whether metrics.k8s.io is served, as when metrics-server is installed. */
+    private readonly metricsServer = true,
   ) {}
 
   async handle(req: ApiRequest, res: ServerResponse): Promise<void> {
@@ -33,6 +38,7 @@ export class Api {
       return;
     }
     if (sub === 'scale') return this.scale(req, res);
+    if (r === POD_METRICS) return this.metrics(req, res);
     switch (req.verb) {
       case 'list':
         return sendJson(res, 200, this.list(req));
@@ -49,10 +55,26 @@ export class Api {
       case 'patch':
         return sendJson(res, 200, this.write(req, this.patched(req, this.store.mustGet(r, req.namespace, req.name!))));
       case 'delete':
+        if (r === PODS) return sendJson(res, 200, deletePod(this.store, this.terminations, req.namespace!, req.name!, req.body, req.query));
         return sendJson(res, 200, this.store.delete(r, req.namespace, req.name!));
       default:
         throw methodNotAllowed(req.method);
     }
+  }
+
+  /** metrics.k8s.io/v1beta1 pods: computed from the running pods on each read, as metrics-server answers. */
+  private metrics(req: ApiRequest, res: ServerResponse): void {
+    if (!this.metricsServer) throw pathNotFound(req.req.url ?? 'metrics.k8s.io');
+    if (req.verb !== 'get' && req.verb !== 'list') throw methodNotAllowed(req.method);
+    const labels = parseLabelSelector(req.query.get('labelSelector'));
+    const pods = (this.store.list(PODS, req.namespace) as Pod[]).filter((p) => hasMetrics(p) && labels(p.metadata.labels));
+    if (req.verb === 'get') {
+      const pod = pods.find((p) => p.metadata.name === req.name);
+      if (!pod) throw notFound(POD_METRICS, req.name!);
+      sendJson(res, 200, podMetrics(pod));
+      return;
+    }
+    sendJson(res, 200, { kind: 'PodMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items: pods.map((p) => podMetrics(p)) });
   }
 
   private list(req: ApiRequest): unknown {

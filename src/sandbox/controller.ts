@@ -1,5 +1,8 @@
 import type { Logger } from 'pino';
+import { AutoscalerController } from './autoscaler.js';
 import { DeploymentController } from './deployment.js';
+import { Terminations } from './pod-deletion.js';
+import { PodFaults } from './pod-faults.js';
 import type { EventRecorder } from './events.js';
 import { DEPLOYMENTS } from './resources.js';
 import { type PodWorld, ReplicaSetController } from './replicaset.js';
@@ -16,6 +19,10 @@ export class Controller {
   private readonly badImages = new Set<string>();
   private readonly deployments: DeploymentController;
   private readonly replicaSets: ReplicaSetController;
+  private readonly autoscalers: AutoscalerController;
+  /** Pods deleted gracefully, and when their kubelet lets them go (a second of grace lasts a tick). */
+  readonly terminations: Terminations;
+  readonly faults: PodFaults;
 
   constructor(
     private readonly store: Store,
@@ -24,7 +31,10 @@ export class Controller {
     private readonly log?: Logger,
   ) {
     this.deployments = new DeploymentController(store, events, intervalMs);
-    this.replicaSets = new ReplicaSetController(store, events);
+    this.terminations = new Terminations(intervalMs);
+    this.faults = new PodFaults(store, events);
+    this.replicaSets = new ReplicaSetController(store, events, this.terminations, this.faults);
+    this.autoscalers = new AutoscalerController(store, events);
   }
 
   start(): void {
@@ -58,6 +68,7 @@ export class Controller {
   tick(world: PodWorld = { isBadImage: (i) => this.isBadImage(i), instant: false }): void {
     this.replicaSets.advancePods(world);
     this.replicaSets.updateStatuses();
+    this.autoscalers.reconcile();
     for (const d of this.store.list(DEPLOYMENTS) as Deployment[]) this.deployments.rollout(d);
     this.replicaSets.reconcile(world);
     this.replicaSets.updateStatuses();

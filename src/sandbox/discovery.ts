@@ -1,7 +1,21 @@
 import { apiVersionOf, RESOURCES, verbsOf } from './resources.js';
 
+/** The API groups beside the core one; metrics.k8s.io only while the sandbox plays a metrics-server. */
+function groupsOf(metricsServer: boolean): { name: string; version: string }[] {
+  return [
+    { name: 'apps', version: 'v1' },
+    { name: 'autoscaling', version: 'v2' },
+    ...(metricsServer ? [{ name: 'metrics.k8s.io', version: 'v1beta1' }] : []),
+  ];
+}
+
 /** Legacy (unaggregated) discovery documents: what kubectl and client-go read to map kinds to paths. */
-export function discovery(path: string, serverAddress: string): unknown | undefined {
+export function discovery(path: string, serverAddress: string, metricsServer = true): unknown | undefined {
+  const groups = groupsOf(metricsServer);
+  for (const g of groups) {
+    if (path === `/apis/${g.name}`) return { kind: 'APIGroup', apiVersion: 'v1', ...groupDoc(g) };
+    if (path === `/apis/${g.name}/${g.version}`) return resourceList(g.name, g.version);
+  }
   switch (path) {
     case '/version':
       return {
@@ -22,25 +36,21 @@ export function discovery(path: string, serverAddress: string): unknown | undefi
         serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
       };
     case '/apis':
-      return { kind: 'APIGroupList', apiVersion: 'v1', groups: [appsGroup()] };
-    case '/apis/apps':
-      return { kind: 'APIGroup', apiVersion: 'v1', ...appsGroup() };
+      return { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map(groupDoc) };
     case '/api/v1':
-      return resourceList('');
-    case '/apis/apps/v1':
-      return resourceList('apps');
+      return resourceList('', 'v1');
     default:
       return undefined;
   }
 }
 
-function appsGroup() {
-  const version = { groupVersion: 'apps/v1', version: 'v1' };
-  return { name: 'apps', versions: [version], preferredVersion: version };
+function groupDoc(g: { name: string; version: string }) {
+  const version = { groupVersion: `${g.name}/${g.version}`, version: g.version };
+  return { name: g.name, versions: [version], preferredVersion: version };
 }
 
-function resourceList(group: string) {
-  const resources = RESOURCES.filter((r) => r.group === group).flatMap((r) => {
+function resourceList(group: string, version: string) {
+  const resources = RESOURCES.filter((r) => r.group === group && r.version === version).flatMap((r) => {
     const main = {
       name: r.plural,
       singularName: r.singular,
@@ -59,7 +69,7 @@ function resourceList(group: string) {
     });
     return [main, ...subs];
   });
-  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/v1` : 'v1', resources };
+  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
 }
 
 export const groupVersionOf = apiVersionOf;

@@ -30,6 +30,8 @@ export interface SandboxOptions {
   rolloutIntervalMs?: number;
   /** Seed deployments, history and config maps from the catalog; default true. */
   seed?: boolean;
+  /** Serve metrics.k8s.io (PodMetrics) as an installed metrics-server does; default true. */
+  metricsServer?: boolean;
   log?: Logger;
 }
 
@@ -60,6 +62,10 @@ export interface Sandbox {
   served(): AccessRequest[];
   /** The next `count` (default 1) updates or patches of one object answer 409 Conflict. */
   injectConflicts(injection: ConflictInjection): void;
+  /** The pod's readiness probe fails (Unhealthy events, not Ready) until called again with false. */
+  failReadiness(namespace: string, pod: string, failing?: boolean): void;
+  /** The pod's containers (or one of them) were OOM-killed once and restarted. */
+  oomKill(namespace: string, pod: string, container?: string): void;
   /** Run one controller tick now (tests that want determinism rather than waiting). */
   tick(): void;
   close(): Promise<void>;
@@ -67,6 +73,7 @@ export interface Sandbox {
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const intervalMs = options.rolloutIntervalMs ?? 1000;
+  const metricsServer = options.metricsServer ?? true;
   const store = new Store();
   const events = new EventRecorder(store);
   const controller = new Controller(store, events, intervalMs, options.log);
@@ -80,12 +87,18 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const serviceApi = serviceApiState(store, quality, warm);
   const metrics = new SandboxMetrics(store, quality, warm, options.catalog);
   const exposition = new SandboxExposition(store, quality, warm, options.catalog);
-  const server = createApiServer(new Api(store, access, logs), access, options.log, async (req, res, url) => {
-    if (url.pathname.startsWith(HEALTH_PREFIX)) return handleHealth(store, quality, req, res, url);
-    if (url.pathname.startsWith(ADMIN_PREFIX)) return handleAdmin(options.catalog, serviceApi, req, res, url);
-    if (handleExposition(exposition, req, res, url)) return true;
-    return handlePrometheus(metrics, req, res, url);
-  });
+  const server = createApiServer(
+    new Api(store, access, logs, controller.terminations, metricsServer),
+    access,
+    options.log,
+    async (req, res, url) => {
+      if (url.pathname.startsWith(HEALTH_PREFIX)) return handleHealth(store, quality, req, res, url);
+      if (url.pathname.startsWith(ADMIN_PREFIX)) return handleAdmin(options.catalog, serviceApi, req, res, url);
+      if (handleExposition(exposition, req, res, url)) return true;
+      return handlePrometheus(metrics, req, res, url);
+    },
+    metricsServer,
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -111,6 +124,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     allowAll: () => access.allowAll(),
     served: () => access.served(),
     injectConflicts: (injection) => access.injectConflicts(injection),
+    failReadiness: (namespace, pod, failing = true) => controller.faults.failReadiness(namespace, pod, failing),
+    oomKill: (namespace, pod, container) => controller.faults.oomKill(namespace, pod, container),
     tick: () => controller.tick(),
     close() {
       closed ??= new Promise<void>((resolve) => {

@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { EventRecorder } from './events.js';
+import type { Terminations } from './pod-deletion.js';
+import type { PodFaults } from './pod-faults.js';
 import { canonical, clone, rfc3339 } from './json.js';
 import { PODS, REPLICASETS } from './resources.js';
 import type { Store } from './store.js';
@@ -25,13 +27,21 @@ export class ReplicaSetController {
   constructor(
     private readonly store: Store,
     private readonly events: EventRecorder,
+    private readonly terminations: Terminations,
+    private readonly faults: PodFaults,
   ) {}
 
   advancePods(world: PodWorld): void {
     for (const pod of this.store.list(PODS) as Pod[]) {
+      if (pod.metadata.deletionTimestamp) {
+        this.terminate(pod);
+        continue;
+      }
       const bad = pod.spec.containers.some((c) => world.isBadImage(c.image));
+      const unready = !bad && pod.status.phase !== 'Pending' && this.faults.isUnready(pod);
       const next = clone(pod);
-      next.status = runningStatus(pod, bad);
+      next.status = runningStatus(pod, bad, unready);
+      if (unready) this.faults.probeFailed(pod);
       if (bad) {
         for (const c of pod.spec.containers) {
           this.events.warning(pod, 'BackOff', `Back-off restarting failed container ${c.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`, 'kubelet');
@@ -73,8 +83,19 @@ export class ReplicaSetController {
     }
   }
 
+  /** The ReplicaSet's active pods: a terminating one no longer counts, so its replacement is made at once. */
   podsOf(rs: ReplicaSet): Pod[] {
-    return (this.store.list(PODS, rs.metadata.namespace) as Pod[]).filter((p) => isControlledBy(p, rs));
+    return (this.store.list(PODS, rs.metadata.namespace) as Pod[]).filter((p) => isControlledBy(p, rs) && !p.metadata.deletionTimestamp);
+  }
+
+  /** The kubelet's side of a graceful deletion: stop the containers, then let the pod go once its grace period is over. */
+  private terminate(pod: Pod): void {
+    if (this.terminations.firstSight(pod.metadata.uid)) {
+      for (const c of pod.spec.containers) this.events.normal(pod, 'Killing', `Stopping container ${c.name}`, 'kubelet');
+    }
+    if (!this.terminations.isDue(pod.metadata.uid)) return;
+    this.terminations.forget(pod.metadata.uid);
+    this.store.delete(PODS, pod.metadata.namespace, pod.metadata.name);
   }
 
   private createPod(rs: ReplicaSet, world: PodWorld): void {
@@ -98,7 +119,7 @@ export class ReplicaSetController {
       status: {
         phase: 'Pending',
         conditions: [cond('PodScheduled', true)],
-        qosClass: 'BestEffort',
+        qosClass: qosClass(template.spec.containers),
         hostIP: '10.0.0.11',
         startTime: rfc3339(now),
       },
@@ -142,7 +163,20 @@ function cond(type: string, ok: boolean, reason?: string, message?: string): Con
   };
 }
 
-function runningStatus(pod: Pod, bad: boolean): Pod['status'] {
+type Resources = { requests?: Record<string, string>; limits?: Record<string, string> };
+
+/** The pod's QoS class from its containers' requests and limits, as the API server computes it. */
+function qosClass(containers: Pod['spec']['containers']): string {
+  const all = containers.map((c) => (c.resources ?? {}) as Resources);
+  if (all.every((r) => !r.requests && !r.limits)) return 'BestEffort';
+  const guaranteed = all.every(
+    (r) => ['cpu', 'memory'].every((k) => r.limits?.[k] !== undefined && (r.requests?.[k] ?? r.limits[k]) === r.limits[k]),
+  );
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}
+
+/** `unready`: running, but its readiness probe fails (PodFaults). */
+function runningStatus(pod: Pod, bad: boolean, unready = false): Pod['status'] {
   const previous = pod.status.containerStatuses ?? [];
   const startedAt = pod.status.startTime ?? rfc3339();
   const statuses = pod.spec.containers.map((c): ContainerStatus => {
@@ -153,7 +187,7 @@ function runningStatus(pod: Pod, bad: boolean): Pod['status'] {
       image: c.image,
       imageID: `${c.image.split(':')[0]}@sha256:${createHash('sha256').update(c.image).digest('hex')}`,
       containerID: before?.containerID ?? `containerd://${randomBytes(32).toString('hex')}`,
-      ready: !bad,
+      ready: !bad && !unready,
       started: !bad,
       restartCount: restarts,
       state: bad
@@ -162,7 +196,8 @@ function runningStatus(pod: Pod, bad: boolean): Pod['status'] {
       lastState: bad ? { terminated: { exitCode: 1, reason: 'Error', startedAt, finishedAt: rfc3339() } } : (before?.lastState ?? {}),
     };
   });
-  const notReady = bad ? `containers with unready status: [${pod.spec.containers.map((c) => c.name).join(' ')}]` : undefined;
+  const notReady = bad || unready ? `containers with unready status: [${pod.spec.containers.map((c) => c.name).join(' ')}]` : undefined;
+  const ready = !bad && !unready;
   const keep = (type: string, fresh: Condition) => {
     const old = pod.status.conditions?.find((c) => c.type === type);
     return old && old.status === fresh.status ? old : fresh;
@@ -172,14 +207,14 @@ function runningStatus(pod: Pod, bad: boolean): Pod['status'] {
     conditions: [
       keep('PodReadyToStartContainers', cond('PodReadyToStartContainers', true)),
       keep('Initialized', cond('Initialized', true)),
-      keep('Ready', cond('Ready', !bad, bad ? 'ContainersNotReady' : undefined, notReady)),
-      keep('ContainersReady', cond('ContainersReady', !bad, bad ? 'ContainersNotReady' : undefined, notReady)),
+      keep('Ready', cond('Ready', ready, ready ? undefined : 'ContainersNotReady', notReady)),
+      keep('ContainersReady', cond('ContainersReady', ready, ready ? undefined : 'ContainersNotReady', notReady)),
       keep('PodScheduled', cond('PodScheduled', true)),
     ],
     containerStatuses: statuses,
     hostIP: '10.0.0.11',
     podIP: pod.status.podIP ?? `10.244.${1 + (randomBytes(1)[0]! % 200)}.${2 + (randomBytes(1)[0]! % 250)}`,
     startTime: startedAt,
-    qosClass: 'BestEffort',
+    qosClass: pod.status.qosClass ?? qosClass(pod.spec.containers),
   };
 }

@@ -12,6 +12,8 @@ export interface ResourceType {
   subresources: string[];
   /** Whether spec changes bump metadata.generation. */
   hasGeneration: boolean;
+  /** Served by an aggregated API that only answers get and list (metrics.k8s.io). */
+  readOnly?: boolean;
 }
 
 const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
@@ -23,6 +25,9 @@ export const RESOURCES: readonly ResourceType[] = [
   res('', 'events', 'Event', true, ['ev'], [], []),
   { ...res('apps', 'deployments', 'Deployment', true, ['deploy'], ['all'], ['scale', 'status']), hasGeneration: true },
   { ...res('apps', 'replicasets', 'ReplicaSet', true, ['rs'], ['all'], ['scale', 'status']), hasGeneration: true },
+  { ...res('autoscaling', 'horizontalpodautoscalers', 'HorizontalPodAutoscaler', true, ['hpa'], ['all'], ['status']), version: 'v2', hasGeneration: true },
+  // What metrics-server serves: computed from the pods on every read, never stored (pod-usage.ts).
+  { ...res('metrics.k8s.io', 'pods', 'PodMetrics', true, [], [], []), version: 'v1beta1', readOnly: true },
 ];
 
 function res(
@@ -48,7 +53,7 @@ function res(
   };
 }
 
-export const verbsOf = (_r: ResourceType): string[] => VERBS;
+export const verbsOf = (r: ResourceType): string[] => (r.readOnly ? ['get', 'list'] : VERBS);
 
 export function apiVersionOf(r: ResourceType): string {
   return r.group ? `${r.group}/${r.version}` : r.version;
@@ -75,3 +80,5 @@ export const CONFIGMAPS = resourceByKind('ConfigMap');
 export const EVENTS = resourceByKind('Event');
 export const DEPLOYMENTS = resourceByKind('Deployment');
 export const REPLICASETS = resourceByKind('ReplicaSet');
+export const AUTOSCALERS = resourceByKind('HorizontalPodAutoscaler');
+export const POD_METRICS = resourceByKind('PodMetrics');

@@ -3,10 +3,10 @@ import type { Controller } from './controller.js';
 import { applyDefaults, defaultTemplate } from './defaults.js';
 import { replicaSetFor } from './deployment.js';
 import { clone, rfc3339 } from './json.js';
-import { CONFIGMAPS, DEPLOYMENTS, NAMESPACES, REPLICASETS } from './resources.js';
+import { AUTOSCALERS, CONFIGMAPS, DEPLOYMENTS, NAMESPACES, REPLICASETS } from './resources.js';
 import type { Store } from './store.js';
 import { CHANGE_CAUSE, REVISION } from './templates.js';
-import type { Deployment, KObject, PodTemplate } from './types.js';
+import type { Deployment, HorizontalPodAutoscaler, KObject, PodTemplate } from './types.js';
 
 export const REGISTRY = 'ghcr.io/intelgraph';
 
@@ -31,6 +31,17 @@ const FLAG_DEFAULTS: Record<string, string> = {
   COMPLIANCE_EMERGENCY_OVERRIDE: 'false',
 };
 
+/**
+ * Services whose deployments an autoscaler manages (runbook 003 reads the orchestrator's
+ * HPA; the agents runbook adjusts notification-agent's to 3/15). Seeded with the catalog's
+ * minimum and two thirds of its maximum, so raising the maximum is a change to make.
+ */
+export const AUTOSCALED_SERVICES = ['maestro-orchestrator', 'notification-agent'];
+export const HPA_CPU_TARGET = 60;
+
+/** What each seeded container asks for: a Burstable pod, as the runbooks' manifests give them. */
+const RESOURCES = { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } };
+
 const DAY = 24 * 3600 * 1000;
 
 /** Seeds one Deployment (with its ReplicaSet history) and ConfigMap per service × environment. */
@@ -46,6 +57,7 @@ export function seedCatalog(store: Store, controller: Controller, catalog: Catal
     for (const env of Object.values(svc.envs)) {
       seedDeployment(store, name, svc, env, now);
       if (env.configMap) seedConfigMap(store, svc, env, now);
+      if (AUTOSCALED_SERVICES.includes(name)) seedAutoscaler(store, env, now);
     }
   }
   // Pods born three hours ago, so logs have history and ages look like a real cluster.
@@ -65,6 +77,7 @@ function seedDeployment(store: Store, service: string, svc: Service, env: Servic
             name: env.container,
             image: `${REGISTRY}/${service}:${tag}`,
             ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
+            resources: structuredClone(RESOURCES),
             ...(firstProvider ? { env: Object.entries(firstProvider.env).map(([k, v]) => ({ name: k, value: v })) } : {}),
             ...(env.configMap ? { envFrom: [{ configMapRef: { name: env.configMap } }] } : {}),
           },
@@ -89,6 +102,17 @@ function seedDeployment(store: Store, service: string, svc: Service, env: Servic
     rs.metadata.creationTimestamp = rfc3339(new Date(now - (releases.length - i) * 7 * DAY));
     store.create(REPLICASETS, rs);
   });
+}
+
+function seedAutoscaler(store: Store, env: ServiceEnv, now: number): void {
+  const hpa = meta('autoscaling/v2', 'HorizontalPodAutoscaler', env.deployment, env.namespace, now - 100 * DAY) as HorizontalPodAutoscaler;
+  hpa.spec = {
+    scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: env.deployment },
+    minReplicas: env.replicas.min,
+    maxReplicas: Math.max(env.replicas.min, Math.ceil((env.replicas.max * 2) / 3)),
+    metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: HPA_CPU_TARGET } } }],
+  };
+  store.create(AUTOSCALERS, hpa);
 }
 
 function seedConfigMap(store: Store, svc: Service, env: ServiceEnv, now: number): void {

@@ -27,10 +27,10 @@ export interface ApiRequest {
 /** Routes beside the Kubernetes API (metrics, health, admin); true when it answered the request. */
 export type ExtraRoutes = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 
-export function createApiServer(api: Api, access: Access, log?: Logger, extra?: ExtraRoutes): Server {
+export function createApiServer(api: Api, access: Access, log?: Logger, extra?: ExtraRoutes, metricsServer = true): Server {
   return createServer((req, res) => {
     const served = extra ? extra(req, res, new URL(req.url ?? '/', 'http://sandbox')) : Promise.resolve(false);
-    served.then((done) => (done ? undefined : handle(req, res, api, access))).catch((error: unknown) => {
+    served.then((done) => (done ? undefined : handle(req, res, api, access, metricsServer))).catch((error: unknown) => {
       if (!(error instanceof ApiError)) log?.error({ err: error, url: req.url }, 'sandbox request failed');
       const apiError = error instanceof ApiError ? error : new ApiError(500, 'InternalError', `Internal error occurred: ${String(error)}`);
       if (res.headersSent) res.end();
@@ -39,7 +39,7 @@ export function createApiServer(api: Api, access: Access, log?: Logger, extra?: 
   });
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, api: Api, access: Access): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, api: Api, access: Access, metricsServer: boolean): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://sandbox');
   const method = req.method ?? 'GET';
   const path = url.pathname.replace(/\/+$/, '') || '/';
@@ -48,7 +48,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, api: Api, acces
     return;
   }
   // Any bearer token is accepted, and none: kubectl sends no token to a plain-http server.
-  const doc = method === 'GET' ? discovery(path, `${req.socket.localAddress}:${req.socket.localPort}`) : undefined;
+  const doc = method === 'GET' ? discovery(path, `${req.socket.localAddress}:${req.socket.localPort}`, metricsServer) : undefined;
   if (doc) return sendJson(res, 200, doc);
   const route = parsePath(path);
   if (!route) throw pathNotFound(path);
@@ -59,7 +59,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, api: Api, acces
   if (access.isDenied(asked)) {
     throw forbidden(SANDBOX_USER, verb, route.resource, route.sub, route.namespace, route.name);
   }
-  const body = ['POST', 'PUT', 'PATCH'].includes(method) ? await readBody(req) : '';
+  const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) ? await readBody(req) : '';
   await api.handle(
     {
       ...route,

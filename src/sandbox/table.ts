@@ -1,7 +1,7 @@
 import { clone } from './json.js';
 import type { ResourceType } from './resources.js';
 import { selectorString } from './selectors.js';
-import type { ConfigMap, Deployment, KEvent, KObject, Pod, ReplicaSet } from './types.js';
+import type { ConfigMap, Deployment, HorizontalPodAutoscaler, KEvent, KObject, Pod, ReplicaSet } from './types.js';
 
 /** kubectl asks for `as=Table` so the server decides the columns, as it does for `kubectl get`. */
 export function wantsTable(accept: string): boolean {
@@ -37,10 +37,19 @@ const COLUMNS: Record<string, Column[]> = {
     name,
     { name: 'Ready', type: 'string', cell: (o) => podReady(o as Pod) },
     { name: 'Status', type: 'string', cell: (o) => podStatus(o as Pod) },
-    { name: 'Restarts', type: 'string', cell: (o) => String((o as Pod).status.containerStatuses?.reduce((n, c) => n + c.restartCount, 0) ?? 0) },
+    { name: 'Restarts', type: 'string', cell: (o) => podRestarts(o as Pod) },
     age,
     { name: 'IP', type: 'string', priority: 1, cell: (o) => (o as Pod).status.podIP ?? '<none>' },
     { name: 'Node', type: 'string', priority: 1, cell: (o) => (o as Pod).spec.nodeName ?? '<none>' },
+  ],
+  HorizontalPodAutoscaler: [
+    name,
+    { name: 'Reference', type: 'string', cell: (o) => `${(o as HorizontalPodAutoscaler).spec.scaleTargetRef.kind}/${(o as HorizontalPodAutoscaler).spec.scaleTargetRef.name}` },
+    { name: 'Targets', type: 'string', cell: (o) => hpaTargets(o as HorizontalPodAutoscaler) },
+    { name: 'MinPods', type: 'integer', cell: (o) => (o as HorizontalPodAutoscaler).spec.minReplicas ?? 1 },
+    { name: 'MaxPods', type: 'integer', cell: (o) => (o as HorizontalPodAutoscaler).spec.maxReplicas },
+    { name: 'Replicas', type: 'integer', cell: (o) => (o as HorizontalPodAutoscaler).status?.currentReplicas ?? 0 },
+    age,
   ],
   ConfigMap: [name, { name: 'Data', type: 'integer', cell: (o) => Object.keys((o as ConfigMap).data ?? {}).length }, age],
   Namespace: [name, { name: 'Status', type: 'string', cell: (o) => String((o.status as { phase?: string })?.phase ?? 'Active') }, age],
@@ -72,7 +81,29 @@ function podReady(p: Pod): string {
   return `${statuses.filter((s) => s.ready).length}/${p.spec.containers.length}`;
 }
 
+/** "3 (2m ago)" once a container has terminated before, as the API server prints it. */
+function podRestarts(p: Pod): string {
+  const statuses = p.status.containerStatuses ?? [];
+  const restarts = statuses.reduce((n, c) => n + c.restartCount, 0);
+  const finished = statuses
+    .map((c) => c.lastState.terminated?.finishedAt)
+    .filter((t): t is string => typeof t === 'string')
+    .sort()
+    .at(-1);
+  return restarts > 0 && finished ? `${restarts} (${humanAge(finished)} ago)` : String(restarts);
+}
+
+function hpaTargets(h: HorizontalPodAutoscaler): string {
+  return (h.spec.metrics ?? [])
+    .map((m) => {
+      const current = h.status?.currentMetrics?.find((c) => c.resource.name === m.resource.name)?.resource.current.averageUtilization;
+      return `${m.resource.name}: ${current === undefined ? '<unknown>' : `${current}%`}/${m.resource.target.averageUtilization ?? '?'}%`;
+    })
+    .join(', ') || '<none>';
+}
+
 function podStatus(p: Pod): string {
+  if (p.metadata.deletionTimestamp) return 'Terminating';
   const waiting = p.status.containerStatuses?.find((s) => s.state.waiting)?.state.waiting?.reason;
   if (typeof waiting === 'string') return waiting;
   if (p.status.phase === 'Pending') return 'ContainerCreating';

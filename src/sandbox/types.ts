@@ -119,7 +119,7 @@ export interface ContainerStatus {
 }
 
 export interface Pod extends KObject {
-  spec: { containers: Container[]; nodeName?: string; [key: string]: unknown };
+  spec: { containers: Container[]; nodeName?: string; terminationGracePeriodSeconds?: number; [key: string]: unknown };
   status: {
     phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
     conditions?: Condition[];
@@ -146,4 +146,28 @@ export interface KEvent extends KObject {
   source: { component: string; host?: string };
   reportingComponent?: string;
   reportingInstance?: string;
+}
+
+/** autoscaling/v2 MetricSpec, the Resource kind only (what the sandbox's pods report). */
+export interface ResourceMetricSpec {
+  type: 'Resource';
+  resource: { name: 'cpu' | 'memory'; target: { type: 'Utilization' | 'AverageValue'; averageUtilization?: number; averageValue?: string } };
+}
+
+export interface HorizontalPodAutoscaler extends KObject {
+  spec: {
+    scaleTargetRef: { apiVersion?: string; kind: string; name: string };
+    minReplicas?: number;
+    maxReplicas: number;
+    metrics?: ResourceMetricSpec[];
+    [key: string]: unknown;
+  };
+  status?: {
+    observedGeneration?: number;
+    lastScaleTime?: string;
+    currentReplicas?: number;
+    desiredReplicas?: number;
+    currentMetrics?: { type: 'Resource'; resource: { name: string; current: { averageUtilization?: number; averageValue?: string } } }[];
+    conditions?: Condition[];
+  };
 }

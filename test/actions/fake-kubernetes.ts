@@ -4,7 +4,11 @@ import type { JsonPatchOp } from '../../src/clients/kubernetes/json-patch.js';
 import { ConflictError } from '../../src/clients/kubernetes/errors.js';
 import { RESTARTED_AT, sameTemplate, withoutHash } from '../../src/verbs/shared/pod-template.js';
 import type {
+  AutoscalerInfo,
   DeploymentState,
+  MetricsUnavailable,
+  PodDetail,
+  PodUsage,
   EventInfo,
   LogOptions,
   PodInfo,
@@ -58,6 +62,8 @@ export class FakeKubernetes implements KubernetesPort {
   readonly badImages = new Set<string>();
   /** Every change made through the port, in order: what idempotency tests count. */
   readonly changes: string[] = [];
+  /** HorizontalPodAutoscalers; none unless a test adds one (the sandbox tests cover their behaviour). */
+  readonly autoscalers: AutoscalerInfo[] = [];
 
   private key(ref: WorkloadRef): string {
     return `${ref.namespace}/${ref.deployment}`;
@@ -252,5 +258,43 @@ export class FakeKubernetes implements KubernetesPort {
       else c.env.push({ name, value });
     }
     this.apply(d, t);
+  }
+
+  async listAutoscalers(namespace: string): Promise<AutoscalerInfo[]> {
+    return structuredClone(this.autoscalers.filter((h) => h.namespace === namespace));
+  }
+
+  async readAutoscaler(namespace: string, name: string): Promise<AutoscalerInfo> {
+    const found = this.autoscalers.find((h) => h.namespace === namespace && h.name === name);
+    if (!found) throw new UserError(`horizontalpodautoscaler ${name} not found in ${namespace}`, 'kubernetes_not_found');
+    return structuredClone(found);
+  }
+
+  async setAutoscalerBounds(namespace: string, name: string, bounds: { min: number; max: number }): Promise<void> {
+    this.changes.push(`hpa ${name} ${bounds.min}-${bounds.max}`);
+    Object.assign(this.autoscalers.find((h) => h.namespace === namespace && h.name === name)!, bounds);
+  }
+
+  /** The PodInfo pods at describe depth: one container each, nothing requested. */
+  async listPodDetails(namespace: string, selector?: string): Promise<PodDetail[]> {
+    const pods = selector ? await this.listPods(namespace, selector) : [...this.deployments.values()].filter((d) => d.ref.namespace === namespace).flatMap((d) => d.pods);
+    return pods.map((p) => ({
+      name: p.name,
+      uid: `uid-${p.name}`,
+      phase: p.phase,
+      ready: p.ready,
+      terminating: false,
+      labels: {},
+      containers: [{ name: 'main', ready: p.ready, restarts: p.restarts, state: p.waitingReason ? 'waiting' : 'running', requests: {}, limits: {} }],
+    }));
+  }
+
+  async podUsage(): Promise<PodUsage[] | MetricsUnavailable> {
+    return { unavailable: 404 };
+  }
+
+  async deletePod(_namespace: string, name: string): Promise<void> {
+    this.changes.push(`delete pod ${name}`);
+    for (const d of this.deployments.values()) d.pods = d.pods.filter((p) => p.name !== name);
   }
 }

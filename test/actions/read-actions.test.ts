@@ -114,6 +114,6 @@ describe('events', () => {
 describe('kubernetesVerbs', () => {
   it('registers every action in help order, each changing one with a plan', () => {
     const registry = new ActionRegistry([...kubernetesVerbs]);
-    expect(registry.names()).toEqual(['status', 'history', 'rollback', 'restart', 'scale', 'flag', 'provider', 'logs', 'events']);
+    expect(registry.names()).toEqual(['status', 'history', 'rollback', 'restart', 'scale', 'hpa', 'hpa set', 'delete-pod', 'flag', 'provider', 'logs', 'events', 'pods']);
   });
 });

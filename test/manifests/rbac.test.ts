@@ -69,6 +69,11 @@ beforeAll(async () => {
     await k8s.podLogs(env.namespace, pods[0]!.name, { tailLines: 10 });
     await k8s.listEvents(env.namespace);
     if (env.configMap) await k8s.readConfigMap(env.namespace, env.configMap);
+    // pods, hpa and the plans of hpa set, delete-pod and scale.
+    await k8s.listPodDetails(env.namespace, env.selector);
+    await k8s.listPodDetails(env.namespace);
+    await k8s.podUsage(env.namespace, env.selector);
+    await k8s.listAutoscalers(env.namespace);
     void state;
   }
   reads = sandbox.served();
@@ -82,6 +87,12 @@ beforeAll(async () => {
     await k8s.scale(ref, (await k8s.readScale(ref)) + 1);
     await k8s.setContainerEnv(ref, state.containers[0]!.name, { RBAC_TEST: '1' });
     if (env.configMap) await k8s.setConfigMapKey(env.namespace, env.configMap, 'RBAC_TEST', '1');
+    // hpa set (asked of a namespace without an autoscaler too: the Role cannot know which have one) and delete-pod.
+    const hpa = (await k8s.listAutoscalers(env.namespace))[0]?.name ?? env.deployment;
+    const read = await k8s.readAutoscaler(env.namespace, hpa).catch(() => undefined);
+    await k8s.setAutoscalerBounds(env.namespace, hpa, { min: read?.min ?? 1, max: read?.max ?? 1 }, read?.resourceVersion).catch(() => undefined);
+    const pod = (await k8s.listPodDetails(env.namespace, env.selector))[0]!;
+    await k8s.deletePod(env.namespace, pod.name, pod.uid, 30).catch(() => undefined);
   }
   all = sandbox.served();
 }, 60_000);

@@ -1,16 +1,32 @@
 import {
+  ApiException,
   AppsV1Api,
+  AutoscalingV2Api,
   CoreV1Api,
+  CustomObjectsApi,
   type KubeConfig,
   PatchStrategy,
   setHeaderOptions,
   type V1Deployment,
   type V1ReplicaSet,
 } from '@kubernetes/client-node';
+import { toAutoscaler } from './autoscaler.js';
 import { revisionOf, toDeployment, toEvent, toPod, toRevision } from './convert.js';
-import { type CallSite, call } from './errors.js';
+import { type CallSite, call, translate } from './errors.js';
 import { type JsonPatchOp, resourceVersionPrecondition } from './json-patch.js';
-import type { DeploymentState, EventInfo, LogOptions, PodInfo, RevisionInfo, WorkloadRef } from './shapes.js';
+import { toPodDetail, toPodUsage } from './pod-detail.js';
+import type {
+  AutoscalerInfo,
+  DeploymentState,
+  EventInfo,
+  LogOptions,
+  MetricsUnavailable,
+  PodDetail,
+  PodInfo,
+  PodUsage,
+  RevisionInfo,
+  WorkloadRef,
+} from './shapes.js';
 
 export { ConflictError, KubernetesApiError } from './errors.js';
 
@@ -39,6 +55,8 @@ export class KubernetesClient {
   constructor(
     private readonly apps: AppsV1Api,
     private readonly core: CoreV1Api,
+    private readonly autoscaling: AutoscalingV2Api,
+    private readonly custom: CustomObjectsApi,
   ) {}
 
   private site(verb: CallSite['verb'], resource: string, namespace: string, name?: string): CallSite {
@@ -81,6 +99,70 @@ export class KubernetesClient {
       this.core.listNamespacedPod({ namespace, labelSelector: selector }),
     );
     return list.items.map(toPod).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** The pods as `kubectl describe` reads them; without a selector, every pod of the namespace. */
+  async listPodDetails(namespace: string, selector?: string): Promise<PodDetail[]> {
+    const list = await call(this.site('list', 'pods', namespace), () =>
+      this.core.listNamespacedPod({ namespace, ...(selector ? { labelSelector: selector } : {}) }),
+    );
+    return list.items.map(toPodDetail).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Current usage from metrics.k8s.io (what `kubectl top pods` reads), or the status it answered instead (not served, forbidden, down). */
+  async podUsage(namespace: string, selector: string): Promise<PodUsage[] | MetricsUnavailable> {
+    try {
+      const list = (await this.custom.listNamespacedCustomObject({
+        group: 'metrics.k8s.io',
+        version: 'v1beta1',
+        namespace,
+        plural: 'pods',
+        labelSelector: selector,
+      })) as { items?: unknown[] };
+      return (list.items ?? []).map(toPodUsage);
+    } catch (error) {
+      if (error instanceof ApiException && [403, 404, 503].includes(error.code)) return { unavailable: error.code };
+      throw translate(error, this.site('list', 'pods.metrics.k8s.io', namespace));
+    }
+  }
+
+  /**
+   * Deletes one pod gracefully, only if it is still the pod with this uid (a precondition:
+   * a replacement that took the name is never deleted); a 409 means it is not.
+   */
+  async deletePod(namespace: string, name: string, uid: string, gracePeriodSeconds: number): Promise<void> {
+    await call(this.site('delete', 'pods', namespace, name), () =>
+      this.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds, body: { gracePeriodSeconds, preconditions: { uid } } }),
+    );
+  }
+
+  async listAutoscalers(namespace: string): Promise<AutoscalerInfo[]> {
+    const list = await call(this.site('list', 'horizontalpodautoscalers', namespace), () =>
+      this.autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace }),
+    );
+    return list.items.map(toAutoscaler).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async readAutoscaler(namespace: string, name: string): Promise<AutoscalerInfo> {
+    return toAutoscaler(
+      await call(this.site('get', 'horizontalpodautoscalers', namespace, name), () =>
+        this.autoscaling.readNamespacedHorizontalPodAutoscaler({ name, namespace }),
+      ),
+    );
+  }
+
+  /**
+   * What `kubectl patch hpa -p '{"spec":{"minReplicas":N,"maxReplicas":M}}'` sends, as a merge
+   * patch; with a resourceVersion, applied only to the object as it was read (409 otherwise).
+   */
+  async setAutoscalerBounds(namespace: string, name: string, bounds: { min: number; max: number }, resourceVersion?: string): Promise<void> {
+    const body = {
+      ...(resourceVersion ? { metadata: { resourceVersion } } : {}),
+      spec: { minReplicas: bounds.min, maxReplicas: bounds.max },
+    };
+    await call(this.site('patch', 'horizontalpodautoscalers', namespace, name), () =>
+      this.autoscaling.patchNamespacedHorizontalPodAutoscaler({ name, namespace, body }, mergePatch),
+    );
   }
 
   async podLogs(namespace: string, pod: string, options: LogOptions): Promise<string> {
@@ -159,5 +241,10 @@ export class KubernetesClient {
 }
 
 export function kubernetesFromConfig(kc: KubeConfig): KubernetesClient {
-  return new KubernetesClient(kc.makeApiClient(AppsV1Api), kc.makeApiClient(CoreV1Api));
+  return new KubernetesClient(
+    kc.makeApiClient(AppsV1Api),
+    kc.makeApiClient(CoreV1Api),
+    kc.makeApiClient(AutoscalingV2Api),
+    kc.makeApiClient(CustomObjectsApi),
+  );
 }

@@ -3,7 +3,7 @@ import { UserError } from '../../core/errors.js';
 
 /** What a call was trying to do, for error messages an operator can act on. */
 export interface CallSite {
-  verb: 'get' | 'list' | 'patch';
+  verb: 'get' | 'list' | 'patch' | 'delete';
   /** Plural resource as RBAC names it: deployments, deployments/scale, pods/log, ... */
   resource: string;
   namespace: string;
@@ -34,6 +34,7 @@ function kindOf(resource: string): string {
     pods: 'pod',
     configmaps: 'configmap',
     events: 'event',
+    horizontalpodautoscalers: 'horizontalpodautoscaler',
   };
   return singular[base] ?? base;
 }

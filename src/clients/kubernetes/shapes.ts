@@ -95,3 +95,72 @@ export interface LogOptions {
   sinceSeconds?: number;
   tailLines?: number;
 }
+
+/** CPU in millicores and memory in bytes, read from a container's requests or limits. */
+export interface ResourceAmounts {
+  cpuMilli?: number;
+  memoryBytes?: number;
+}
+
+export interface ContainerDetail {
+  name: string;
+  ready: boolean;
+  restarts: number;
+  /** running | waiting | terminated, with the kubelet's reason when there is one. */
+  state: string;
+  reason?: string;
+  /** The previous run's end (status.containerStatuses[].lastState.terminated): OOMKilled, Error, ... */
+  lastTerminated?: { reason?: string; exitCode: number; finishedAt?: Date };
+  requests: ResourceAmounts;
+  limits: ResourceAmounts;
+}
+
+/** A pod as `kubectl describe pod` shows it: where it runs, how it is doing, what it asks for. */
+export interface PodDetail {
+  name: string;
+  uid: string;
+  phase: string;
+  ready: boolean;
+  node?: string;
+  ip?: string;
+  createdAt?: Date;
+  /** metadata.deletionTimestamp is set: it is shutting down. */
+  terminating: boolean;
+  labels: Record<string, string>;
+  containers: ContainerDetail[];
+}
+
+/** One pod's current usage from metrics.k8s.io, per container. */
+export interface PodUsage {
+  pod: string;
+  containers: { name: string; cpuMilli: number; memoryBytes: number }[];
+}
+
+export interface AutoscalerMetric {
+  /** `cpu`, `memory`, or the metric's name for Pods/Object/External metrics. */
+  name: string;
+  type: string;
+  /** Utilization (percent of requests), AverageValue or Value. */
+  targetType: string;
+  target?: string;
+  current?: string;
+}
+
+/** A HorizontalPodAutoscaler (autoscaling/v2) as plain data. */
+export interface AutoscalerInfo {
+  namespace: string;
+  name: string;
+  target: { kind: string; name: string };
+  min: number;
+  max: number;
+  current?: number;
+  desired?: number;
+  metrics: AutoscalerMetric[];
+  conditions: Condition[];
+  resourceVersion?: string;
+}
+
+/** metrics.k8s.io answered with this status instead of metrics: 404 not served (no metrics-server), 403 forbidden, 503 registered but down. */
+export interface MetricsUnavailable {
+  unavailable: number;
+}

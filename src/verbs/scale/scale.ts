@@ -4,7 +4,8 @@ import { argMeta } from '../../core/arg-meta.js';
 import { done } from '../../core/action-result.js';
 import { UserError } from '../../core/errors.js';
 import { followRollout, unfinishedResult } from '../shared/follow-rollout.js';
-import type { FollowOptions, RolloutReader, WorkloadRef } from '../shared/kubernetes-ports.js';
+import { autoscalerWarning } from '../hpa/autoscaler-of.js';
+import type { AutoscalerReader, FollowOptions, RolloutReader, WorkloadRef } from '../shared/kubernetes-ports.js';
 import { retryOnConflict } from '../shared/retry-on-conflict.js';
 import { resolveTarget, type Target } from '../shared/target.js';
 
@@ -14,7 +15,7 @@ export interface ScaleWriter {
   scale(ref: WorkloadRef, replicas: number): Promise<void>;
 }
 
-export type ScalePorts = { kubernetes: RolloutReader & ScaleWriter } & FollowOptions;
+export type ScalePorts = { kubernetes: RolloutReader & ScaleWriter & AutoscalerReader } & FollowOptions;
 
 export const ScaleArgs = z.object({
   service: z.string().min(1).describe('the catalog service to scale').register(argMeta, { positional: true, kind: 'service' }),
@@ -41,11 +42,14 @@ async function plan(ctx: ActionContext<ScalePorts>, args: ScaleArgs): Promise<Pl
   const target = resolveTarget(ctx, args.service);
   checkBounds(target, args.replicas);
   const from = await ctx.ports.kubernetes.readScale(target.ref);
+  // An autoscaler owns the number: say so before anyone confirms a change it will undo.
+  const note = await autoscalerWarning(ctx.ports.kubernetes, target, args.replicas);
+  const warning = note ? `; ${note}` : '';
   return {
     summary:
       from === args.replicas
-        ? `${target.service} in ${target.env} already runs ${from} replicas; nothing to change`
-        : `scale ${target.service} in ${target.env} from ${from} to ${args.replicas} replicas`,
+        ? `${target.service} in ${target.env} already runs ${from} replicas; nothing to change${warning}`
+        : `scale ${target.service} in ${target.env} from ${from} to ${args.replicas} replicas${warning}`,
     target: { service: target.service, env: target.env, namespace: target.ref.namespace, resource: `deployment/${target.ref.deployment}` },
     changes: from === args.replicas ? [] : [{ what: 'replicas', from: String(from), to: String(args.replicas) }],
     data: { from, to: args.replicas },
@@ -80,9 +84,10 @@ async function execute(
     title: `Scaled ${target.service} in ${target.env}`,
     severity: 'success',
     text:
-      data.from === data.to
+      (data.from === data.to
         ? `Already at ${data.to} replicas; all ready.`
-        : `${data.from} → ${data.to} replicas; ${d.ready}/${d.desired} ready.`,
+        : `${data.from} → ${data.to} replicas; ${d.ready}/${d.desired} ready.`) +
+      (d.desired === data.to ? '' : ` The autoscaler has since set it to ${d.desired}.`),
     fields,
   });
 }

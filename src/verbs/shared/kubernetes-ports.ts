@@ -6,17 +6,34 @@
  */
 
 export type {
+  AutoscalerInfo,
+  AutoscalerMetric,
   Condition,
+  ContainerDetail,
   ContainerState,
   DeploymentState,
   EventInfo,
   LogOptions,
+  MetricsUnavailable,
+  PodDetail,
   PodInfo,
   PodTemplate,
+  PodUsage,
   RevisionInfo,
   WorkloadRef,
 } from '../../clients/kubernetes/shapes.js';
-import type { DeploymentState, EventInfo, LogOptions, PodInfo, RevisionInfo, WorkloadRef } from '../../clients/kubernetes/shapes.js';
+import type {
+  AutoscalerInfo,
+  DeploymentState,
+  EventInfo,
+  LogOptions,
+  MetricsUnavailable,
+  PodDetail,
+  PodInfo,
+  PodUsage,
+  RevisionInfo,
+  WorkloadRef,
+} from '../../clients/kubernetes/shapes.js';
 
 export interface DeploymentReader {
   readDeployment(ref: WorkloadRef): Promise<DeploymentState>;
@@ -30,6 +47,20 @@ export interface RevisionReader {
 export interface PodReader {
   listPods(namespace: string, selector: string): Promise<PodInfo[]>;
   podLogs(namespace: string, pod: string, options: LogOptions): Promise<string>;
+}
+
+/** Pods at `kubectl describe` depth; without a selector, the whole namespace. */
+export interface PodDetailReader {
+  listPodDetails(namespace: string, selector?: string): Promise<PodDetail[]>;
+}
+
+/** metrics.k8s.io, which a cluster without metrics-server does not serve. */
+export interface PodUsageReader {
+  podUsage(namespace: string, selector: string): Promise<PodUsage[] | MetricsUnavailable>;
+}
+
+export interface AutoscalerReader {
+  listAutoscalers(namespace: string): Promise<AutoscalerInfo[]>;
 }
 
 export interface EventReader {
