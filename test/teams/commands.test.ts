@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AdaptiveCard } from '../../src/platforms/teams/adaptive-card.js';
 import type { SlackTestPorts } from '../fixtures/slack-actions.js';
-import { ALICE, CHANNEL_ID, channelCommand, personalCommand } from './support/activities.js';
+import { ALICE, CHANNEL_ID, channelCommand, GROUP_CHAT_ID, groupCommand, personalCommand } from './support/activities.js';
 import { startTeamsHarness, type TeamsHarness } from './support/harness.js';
 
 let h: TeamsHarness;
@@ -45,6 +45,20 @@ describe('Teams commands', () => {
     const [sent] = h.fake.activityCalls('send');
     expect(sent!.conversationId).toBe(`a:1personal-${ALICE.id}`);
     expect(JSON.stringify(cardOf(sent!.body))).toContain('Status of maestro-orchestrator in prod');
+  });
+
+  it('answers a group chat @mention in the chat itself, which has no reply chains', async () => {
+    await h.send(groupCommand(h.fake.url, 'status maestro-orchestrator'));
+    await h.fake.waitFor(() => h.fake.activityCalls('send').length === 1);
+    const [sent] = h.fake.activityCalls('send');
+    expect(sent!.conversationId).toBe(GROUP_CHAT_ID);
+    expect(JSON.stringify(cardOf(sent!.body))).toContain('Status of maestro-orchestrator in prod');
+  });
+
+  it('ignores group chat text that does not mention the bot', async () => {
+    await h.send(groupCommand(h.fake.url, 'status maestro-orchestrator', { mention: false }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(h.fake.activityCalls()).toHaveLength(0);
   });
 
   it('ignores channel text that does not mention the bot', async () => {

@@ -91,6 +91,26 @@ export function personalCommand(serviceUrl: string, text: string, options: { id?
   };
 }
 
+export const GROUP_CHAT_ID = '19:groupchat0a1b2c3d4e5f6a7b8c9d0e1f2@thread.v2';
+
+/**
+ * `@maestro <text>` in a group chat (channel-and-group-conversations.md): conversationType
+ * `groupChat`, a `19:…@thread.v2` id with no reply chains, channelData with the tenant only.
+ */
+export function groupCommand(serviceUrl: string, text: string, options: { mention?: boolean } = {}) {
+  const mention = options.mention ?? true;
+  return {
+    ...envelope(serviceUrl, ALICE),
+    conversation: { isGroup: true, conversationType: 'groupChat', tenantId: TENANT_ID, id: GROUP_CHAT_ID },
+    channelData: { tenant: { id: TENANT_ID } },
+    type: 'message',
+    id: activityId(),
+    text: mention ? `<at>maestro</at> ${text}` : text,
+    textFormat: 'plain',
+    entities: mention ? [{ type: 'mention', text: '<at>maestro</at>', mentioned: BOT }] : [],
+  };
+}
+
 /**
  * A press of an Action.Execute button on the card `cardId`, in the card's reply chain
  * (or the thread `threadId`) of the channel `channelId` (CHANNEL_ID unless given).
