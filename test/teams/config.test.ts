@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AuthType } from '@microsoft/agents-hosting';
-import { authConfiguration } from '../../src/platforms/teams/config.js';
+import { authConfiguration } from '../../src/platforms/teams/auth-settings.js';
 import { TeamsEnvSchema, teamsConfigFrom } from '../../src/platforms/teams/index.js';
 import { ConfigError } from '../../src/config/env.js';
 

@@ -1,4 +1,3 @@
-import { type AuthConfiguration, AuthType } from '@microsoft/agents-hosting';
 import { z } from 'zod';
 import { ConfigError } from '../../core/config-error.js';
 
@@ -69,22 +68,5 @@ export function teamsConfigFrom(env: TeamsEnv): TeamsConfig | undefined {
     appType,
     tenantId: env.MicrosoftAppTenantId,
     unauthenticated: false,
-  };
-}
-
-/**
- * The Agents SDK's authentication settings for this registration. Our env names stay the Azure
- * Bot's (`MicrosoftApp*`): the SDK's own legacy loader reads only three of them, straight from
- * process.env, and leaves issuer validation off; here all four map explicitly, issuer checks on.
- */
-export function authConfiguration(config: TeamsConfig): AuthConfiguration {
-  const authType = config.appType === 'UserAssignedMsi' ? AuthType.UserManagedIdentity : AuthType.ClientSecret;
-  return {
-    clientId: config.appId,
-    ...(config.appPassword ? { clientSecret: config.appPassword } : {}),
-    // MultiTenant apps get their token from the Bot Framework's own tenant (the SDK's default, botframework.com).
-    ...(config.appType !== 'MultiTenant' && config.tenantId ? { tenantId: config.tenantId } : {}),
-    authType,
-    validateIssuer: true,
   };
 }

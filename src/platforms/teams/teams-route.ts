@@ -6,7 +6,8 @@ import type { RefusalLog } from '../shared/refusal-log.js';
 import { ActivityEnvelope } from './activity-shape.js';
 import { type ChannelIdentity, TeamsAuthenticator } from './authentication.js';
 import type { TeamsBot } from './bot.js';
-import { authConfiguration, type TeamsConfig } from './config.js';
+import { authConfiguration } from './auth-settings.js';
+import type { TeamsConfig } from './config.js';
 
 /**
  * POST /api/messages. A refusal says only its status's name (400 not an activity, 401
