@@ -1,3 +1,4 @@
+import { readJson } from './json.js';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Catalog } from '../config/catalog-schema.js';
@@ -63,16 +64,6 @@ export class WarmJobs {
       done: Math.floor(job.items * fraction),
       total: job.items,
     };
-  }
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-  } catch {
-    return undefined;
   }
 }
 

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Json } from './types.js';
 
 export function isObject(value: unknown): value is Record<string, unknown> {
@@ -35,4 +36,15 @@ export function getPath(obj: unknown, path: string): Json | undefined {
     cur = cur[part];
   }
   return cur as Json | undefined;
+}
+
+/** A request's JSON body (`{}` when empty), or undefined when it is not JSON: the admin endpoints answer that with 400. */
+export async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+  } catch {
+    return undefined;
+  }
 }

@@ -1,3 +1,4 @@
+import { readJson } from './json.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Service } from '../config/catalog-schema.js';
 import type { AdminRead } from '../config/service-api-schema.js';
@@ -95,19 +96,9 @@ function readAnswer(state: ServiceApiState, call: Call, name: string, read: Admi
   }
 }
 
-async function readBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-  } catch {
-    return undefined;
-  }
-}
-
 async function runAction(state: ServiceApiState, call: Call, name: string, req: IncomingMessage): Promise<{ status: number; body: unknown }> {
   const action = call.svc.admin!.actions[name]!;
-  const body = (await readBody(req)) as Record<string, unknown> | undefined;
+  const body = (await readJson(req)) as Record<string, unknown> | undefined;
   if (!body || typeof body !== 'object') return { status: 400, body: { error: 'the body must be a JSON object' } };
   for (const [param, spec] of Object.entries(action.params)) {
     const value = body[param];
