@@ -1,8 +1,7 @@
 import { execFile } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deletePod } from '../../src/verbs/delete-pod/delete-pod.js';
@@ -11,19 +10,10 @@ import { formatCpu, formatMemory } from '../../src/verbs/pods/pod-rows.js';
 import { pods } from '../../src/verbs/pods/pods.js';
 import { type Harness, noProgress, startHarness } from '../kubernetes/sandbox.js';
 import { waitFor } from '../support/wait-for.js';
+import { findKubectl } from '../support/kubectl-path.js';
 
 const run = promisify(execFile);
 
-function findKubectl(): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    const candidate = join(dir, 'kubectl');
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {}
-  }
-  return undefined;
-}
 
 const kubectlPath = findKubectl();
 if (!kubectlPath) console.warn('kubectl is not on PATH: skipping the pods/hpa/delete-pod fidelity tests against real kubectl');

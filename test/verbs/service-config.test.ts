@@ -1,8 +1,7 @@
 import { execFile } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { kubernetesFromConfig } from '../../src/clients/kubernetes/client.js';
@@ -10,6 +9,7 @@ import { registerSecretValues } from '../../src/core/secret-values.js';
 import { serviceConfig } from '../../src/verbs/service-config/service-config.js';
 import { PROD, startTestCluster, type TestCluster } from '../sandbox/support.js';
 import { noProgress, verbContext } from './support/context.js';
+import { findKubectl } from '../support/kubectl-path.js';
 
 let c: TestCluster;
 beforeEach(async () => {
@@ -97,15 +97,6 @@ describe('config', () => {
   });
 });
 
-function findKubectl(): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    try {
-      accessSync(join(dir, 'kubectl'), constants.X_OK);
-      return join(dir, 'kubectl');
-    } catch {}
-  }
-  return undefined;
-}
 const kubectl = findKubectl();
 
 describe.skipIf(!kubectl)('config agrees with kubectl get configmap', () => {
