@@ -4,12 +4,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PagerDutyClient } from '../../src/clients/pagerduty.js';
 import type { ActionContext } from '../../src/core/action.js';
 import { UserError } from '../../src/core/errors.js';
+import { incidentIdFor } from '../../src/incidents/incident.js';
 import { IncidentCards } from '../../src/incidents/incident-cards.js';
 import { IncidentLookups } from '../../src/incidents/incident-lookups.js';
 import { IncidentPager } from '../../src/incidents/incident-pager.js';
 import { IncidentStore } from '../../src/incidents/incident-store.js';
 import { type PageArgs, type PagePorts, page } from '../../src/verbs/page/page.js';
 import { catalog } from '../actions/context.js';
+import { type AlertHarness, pagedIncident, startAlertHarness } from '../alerts/support/harness.js';
 import { FakePagerDuty } from '../fakes/pagerduty.js';
 import { cleanPrefix, testPrefix, testRedis } from '../support/redis.js';
 
@@ -163,4 +165,25 @@ describe('page routes each environment to its own key', () => {
     );
     expect(pd.events).toHaveLength(0);
   });
+});
+
+describe('page --incident N --level', () => {
+  let h: AlertHarness;
+  beforeAll(async () => {
+    h = await startAlertHarness('page-level-incident');
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it("escalates the alert's own PagerDuty incident, found by its group's dedup key", async () => {
+    const { group, pdId } = await pagedIncident(h);
+    const incident = (await h.incidents.store.get(incidentIdFor(group)))!;
+    h.pd.rest.length = 0;
+    const ctx = { ...context(h.incidents.pager!), ports: { pager: h.incidents.pager! } };
+    await run(ctx, { service: 'maestro-orchestrator', summary, incident: incident.number!, level: 3 });
+    expect(h.pd.restCalls('PUT', /^\/incidents\//).map((c) => ({ path: c.path, body: c.body }))).toEqual([
+      { path: `/incidents/${pdId}`, body: { incident: { type: 'incident_reference', escalation_level: 3 } } },
+    ]);
+  }, 30_000);
 });
