@@ -22,6 +22,7 @@ import { CommandHandler } from '../pipeline/command.js';
 import { ConfirmationStore } from '../pipeline/confirmations.js';
 import { InteractionHandler } from '../pipeline/interaction.js';
 import { startIncidents } from '../incidents/index.js';
+import { IncidentFiredAlerts } from '../verbs/incident-export/fired-alerts.js';
 import { JobQueue } from '../jobs/queue.js';
 import { type JobWorker, startWorker } from '../jobs/worker.js';
 import { startVerification } from '../verification/index.js';
@@ -127,6 +128,7 @@ export async function runBot(setup: BotSetup): Promise<number> {
       evidence: verification.evidence,
       auditTrail,
       pager: incidents.pager,
+      firedAlerts: new IncidentFiredAlerts({ lookups: incidents.lookups, store: incidents.store }),
     });
 
     const registry = new ActionRegistry();

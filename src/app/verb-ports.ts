@@ -13,6 +13,8 @@ export function verbPorts(parts: {
   evidence: VerbPorts['evidence'];
   auditTrail: VerbPorts['auditTrail'];
   pager: VerbPorts['pager'] | undefined;
+  /** The incident store's alerts, for `incident export`. */
+  firedAlerts: VerbPorts['firedAlerts'];
 }): VerbPorts {
   const { clients } = parts;
   return {
@@ -26,6 +28,7 @@ export function verbPorts(parts: {
     // The stream itself: the metering wrapper records, it does not read (typed ports caught `audit` failing here).
     auditTrail: parts.auditTrail,
     ...(parts.pager ? { pager: parts.pager } : {}),
+    ...(parts.firedAlerts ? { firedAlerts: parts.firedAlerts } : {}),
     ...(clients.statuspage ? { statuspage: clients.statuspage } : {}),
     ...(clients.github ? { github: clients.github } : {}),
   };

@@ -127,6 +127,20 @@ export class PagerDutyClient {
     });
   }
 
+  /**
+   * Moves an incident to a level of its escalation policy, which notifies that level's
+   * on-call: `PUT /incidents/{id}` with `escalation_level` on an incident_reference
+   * (developer.pagerduty.com/api-reference/8a0e1aa2ec666-update-an-incident; REST writes name a user in `From`).
+   */
+  async setEscalationLevel(incidentId: string, level: number): Promise<void> {
+    await this.rest('escalate incident', {
+      url: `${this.apiUrl}/incidents/${encodeURIComponent(incidentId)}`,
+      method: 'PUT',
+      data: { incident: { type: 'incident_reference', escalation_level: level } },
+      write: true,
+    });
+  }
+
   async addNote(incidentId: string, content: string): Promise<void> {
     await this.rest('add note', {
       url: `${this.apiUrl}/incidents/${encodeURIComponent(incidentId)}/notes`,

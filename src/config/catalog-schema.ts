@@ -107,6 +107,11 @@ export const ServiceSchema = z.strictObject({
     .strictObject({ repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/), workflow: z.string(), ref: z.string().default('main') })
     .optional(),
   channels: ChannelsSchema,
+  /** The runbook's escalation matrix, level 1 first: who `page --level N` reaches (the levels of the service's PagerDuty escalation policy). */
+  escalation: z
+    .array(z.strictObject({ who: z.string().min(1), respondsWithin: z.string().regex(/^\d+[smh]$/).optional() }))
+    .max(3, 'the escalation matrix has three levels at most (page --level 2|3)')
+    .default([]),
   indicators: z.record(z.string(), IndicatorSchema).default({}),
   verification: z
     .strictObject({ window: z.string().regex(/^\d+[smh]$/), resolvePagerDutyOnPass: z.boolean().default(false) })

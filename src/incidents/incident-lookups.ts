@@ -77,6 +77,11 @@ export class IncidentLookups {
     return dedupKey ? ((await this.redis.get(this.keys.byDedup(dedupKey))) ?? undefined) : undefined;
   }
 
+  /** The number the newest incident got (0 before the first): recent incidents are found by walking down from it. */
+  async latestNumber(): Promise<number> {
+    return Number((await this.redis.get(this.keys.sequence())) ?? 0);
+  }
+
   /** The latest incident of a service in an env, open or not. */
   async latestFor(service: string, env: string): Promise<string | undefined> {
     return (await this.redis.get(this.keys.open(service, env))) ?? undefined;

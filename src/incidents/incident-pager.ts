@@ -32,7 +32,11 @@ export interface IncidentPagerDeps {
 export class IncidentPager {
   constructor(private readonly deps: IncidentPagerDeps) {}
 
-  /** Triggers an event; `details.service`/`details.env` choose the routing key (else the first configured). */
+  /**
+   * Triggers an event on the routing key of `details.service` in `details.env`. Nothing
+   * else stands in for a missing key: paging another env's or service's on-call is
+   * worse than a clear refusal.
+   */
   async page(summary: string, details: Record<string, unknown>, options: { dedupKey?: string; severity?: Severity } = {}): Promise<{ dedupKey: string }> {
     const service = typeof details.service === 'string' ? details.service : undefined;
     const env = typeof details.env === 'string' ? details.env : this.deps.catalog.defaults.env;
@@ -91,6 +95,28 @@ export class IncidentPager {
     return { dedupKey: pd.dedupKey };
   }
 
+  /** Refuses, before anything is queued, a page that has no routing key of its own. */
+  checkRoute(service: string, env: string): void {
+    this.routingKey(service, env);
+  }
+
+  /** Whether the REST API can be written (an API token and a From user), which escalating needs. */
+  get canEscalate(): boolean {
+    return this.deps.pagerduty.canWrite;
+  }
+
+  /**
+   * Moves the PagerDuty incident opened by `dedupKey` to an escalation level. Events are
+   * processed asynchronously, so the incident may not be listed yet: that is a plain
+   * error, and the job's retry (with the same dedup key, so the same page) tries again.
+   */
+  async escalate(dedupKey: string, level: number): Promise<{ incidentId: string }> {
+    const found = await this.deps.pagerduty.findIncident(dedupKey);
+    if (!found) throw new Error(`PagerDuty has no open incident for dedup key ${dedupKey} yet`);
+    await this.deps.pagerduty.setEscalationLevel(found.id, level);
+    return { incidentId: found.id };
+  }
+
   /** Every alert of a paged group resolved: the event is resolved on its dedup key. */
   async alertsCleared(incident: Incident): Promise<void> {
     await this.deps.pagerduty.resolveEvent(this.incidentRoutingKey(incident), incident.pagerduty.dedupKey);
@@ -128,12 +154,14 @@ export class IncidentPager {
 
   private routingKey(service: string | undefined, env: string): string {
     const named = service ? this.deps.catalog.services[service]?.envs[env]?.pagerdutyRoutingKeyEnv : undefined;
-    const key = named ? this.deps.routingKeys[named] : Object.values(this.deps.routingKeys)[0];
+    const key = named ? this.deps.routingKeys[named] : undefined;
     if (!key) {
       throw new UserError(
         named
-          ? `no PagerDuty routing key for ${service} in ${env}: set ${named}`
-          : `no PagerDuty routing key for ${service ?? 'the bot'} in ${env}: give the service a pagerdutyRoutingKeyEnv in the catalog and set that variable`,
+          ? `no PagerDuty routing key for ${service} in ${env}: set ${named}; nothing was paged`
+          : service
+            ? `no PagerDuty routing key for ${service} in ${env}: give its ${env} env a pagerdutyRoutingKeyEnv in the catalog and set that variable; nothing was paged`
+            : `no PagerDuty routing key for a page that names no service; nothing was paged`,
         'pagerduty_unconfigured',
       );
     }

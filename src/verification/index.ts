@@ -12,7 +12,7 @@ import { FailedRollbacks } from './failed-rollbacks.js';
 import type { SucceededHook } from '../jobs/job-hooks.js';
 import { verificationHook } from './hook.js';
 import type { NextStepReader } from './next-step.js';
-import type { IncidentResolver, ServiceEndpoints } from './ports.js';
+import type { IncidentResolver, PodLogReader, ServiceEndpoints } from './ports.js';
 import { durationMs } from '../core/duration.js';
 import { VerificationQueue } from './verify-queue.js';
 import { startVerifyWorker, type VerifyWorker } from './verify-worker.js';
@@ -23,7 +23,7 @@ export { evidenceLines } from '../core/evidence-record.js';
 export { EvidenceStore } from './evidence-store.js';
 export { FailedRollbacks } from './failed-rollbacks.js';
 export { verificationHook } from './hook.js';
-export { catalogEndpoints, type IncidentResolver, type ServiceEndpoints, sandboxEndpoints } from './ports.js';
+export { catalogEndpoints, type IncidentResolver, type PodLogReader, type ServiceEndpoints, sandboxEndpoints } from './ports.js';
 export { VERIFY_QUEUE } from './verify-data.js';
 export { VerificationQueue } from './verify-queue.js';
 export { startVerifyWorker, type VerifyWorker, type VerifyWorkerDeps } from './verify-worker.js';
@@ -49,8 +49,8 @@ export interface VerificationDeps {
   window?: string;
   /** False on a web-only process: it schedules verifications but does not run them. */
   runWorker?: boolean;
-  /** Read to offer, after a regression, a rollback to a revision with another image. */
-  kubernetes?: NextStepReader;
+  /** Read to offer, after a regression, a rollback to a revision with another image, and the pods' logs each check reads for stack traces. */
+  kubernetes?: NextStepReader & PodLogReader;
 }
 
 export interface Verification {
@@ -83,6 +83,7 @@ export async function startVerification(deps: VerificationDeps): Promise<Verific
       ...(deps.endpoints ? { endpoints: deps.endpoints } : {}),
       ...(deps.resolver ? { resolver: deps.resolver } : {}),
       ...(deps.statuspageLinks ? { statuspageLinks: deps.statuspageLinks } : {}),
+      ...(deps.kubernetes ? { logs: deps.kubernetes } : {}),
     });
   }
   const onSucceeded = verificationHook({

@@ -20,6 +20,11 @@ export function valueFields(result: CheckResult): Field[] {
   for (const r of result.readings) {
     fields.push({ label: r.name, value: r.value === undefined ? 'no data' : `${formatValue(r.indicator.unit, r.value)} ${r.grade}` });
   }
+  if (result.logsUnavailable) fields.push({ label: 'Logs', value: `logs unavailable (${result.logsUnavailable})` });
+  else if (result.traces) {
+    const n = result.traces.length;
+    fields.push({ label: 'Logs', value: n === 0 ? 'no repeating stack traces in the last 5m' : `${n} repeating stack trace${n === 1 ? '' : 's'} in the last 5m` });
+  }
   return fields;
 }
 
@@ -53,12 +58,13 @@ export function passMessage(data: VerifyJobData, result: CheckResult, evidence?:
   const actions: MessageAction[] = statuspageIncident
     ? [{ id: BUTTON.run, label: 'Resolve status page incident', style: 'primary', value: `statuspage resolve ${statuspageIncident}` }]
     : [];
+  const warning = result.verdict === 'warning';
+  const open = statuspageIncident ? `The status page incident ${statuspageIncident} is still open: statuspage resolve ${statuspageIncident}` : undefined;
+  const held = `${data.service} in ${data.env} held for ${formatDuration(data.windowMs)} after the ${data.action}`;
   return {
-    title: `Verification passed: ${data.service} in ${data.env} held for ${formatDuration(data.windowMs)} after the ${data.action}`,
-    severity: 'success',
-    text: statuspageIncident
-      ? `The status page incident ${statuspageIncident} is still open: statuspage resolve ${statuspageIncident}`
-      : undefined,
+    title: warning ? `Verification passed with a warning: ${held}` : `Verification passed: ${held}`,
+    severity: warning ? 'warning' : 'success',
+    text: warning ? [`Below critical for the whole window; still a warning at the last check: ${result.problems.join('; ')}`, open].filter(Boolean).join('\n') : open,
     fields: valueFields(result),
     ...(evidence ? { code: ['Evidence record', ...evidenceLines(evidence)].join('\n') } : {}),
     ...(actions.length > 0 ? { actions } : {}),

@@ -1,4 +1,11 @@
+import type { LogOptions } from '../clients/kubernetes/shapes.js';
 import type { ServiceEnv } from '../config/catalog-schema.js';
+
+/** The pods' logs, for runbook 003's "no repeating stack traces in the last 5 minutes". */
+export interface PodLogReader {
+  listPods(namespace: string, selector: string): Promise<{ name: string }[]>;
+  podLogs(namespace: string, pod: string, options: LogOptions): Promise<string>;
+}
 
 /**
  * What verification needs from PagerDuty (and the incident card), declared here by

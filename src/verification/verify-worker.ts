@@ -12,7 +12,7 @@ import { type CheckResult, checkOnce } from './check.js';
 import type { EvidenceRecord } from '../core/evidence-record.js';
 import type { EvidenceStore } from './evidence-store.js';
 import * as say from './messages.js';
-import { catalogEndpoints, type IncidentResolver, type ServiceEndpoints } from './ports.js';
+import { catalogEndpoints, type IncidentResolver, type PodLogReader, type ServiceEndpoints } from './ports.js';
 import { checksIn, VERIFY_QUEUE, type VerifyJobData } from './verify-data.js';
 import type { VerificationQueue } from './verify-queue.js';
 
@@ -29,6 +29,8 @@ export interface VerifyWorkerDeps {
   resolver?: IncidentResolver;
   evidence?: EvidenceStore;
   statuspageLinks?: StatuspageLinkReader;
+  /** The pods' logs, read each check for repeating stack traces. */
+  logs?: PodLogReader;
   healthTimeoutMs?: number;
   concurrency?: number;
 }
@@ -108,18 +110,20 @@ async function runCheck(deps: VerifyWorkerDeps, data: VerifyJobData, parentLog: 
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
     ...(healthUrl ? { healthUrl } : {}),
     ...(deps.healthTimeoutMs ? { timeoutMs: deps.healthTimeoutMs } : {}),
+    ...(deps.logs ? { logs: deps.logs } : {}),
   });
   log.info({ verdict: result.verdict, problems: result.problems }, 'verification check');
   const current = { ...data, ...(statusRef ? { statusRef } : {}) };
   const last = data.check >= checksIn(data);
   const settling = !last && result.verdict === 'critical' && stillAveragingTheChange(deps.catalog.defaults.range, data, result);
-  if ((result.verdict === 'critical' && !settling) || (last && result.verdict === 'warning')) {
+  if (result.verdict === 'critical' && !settling) {
     await regression(deps, current, result, log);
     return 'regression';
   }
   if (last) {
+    // Below critical (the runbook's thresholds) the mitigation held; a warning left at the end is said as one, not as a regression.
     await pass(deps, current, result, log);
-    return 'pass';
+    return result.verdict === 'warning' ? 'warning' : 'pass';
   }
   await new Thread(deps, current, log).status(say.progressMessage(current, result, settling ? deps.catalog.defaults.range : undefined));
   await deps.queue.schedule({ ...current, check: data.check + 1 });
@@ -134,7 +138,8 @@ async function runCheck(deps: VerifyWorkerDeps, data: VerifyJobData, parentLog: 
  * and the last check decides whatever it reads.
  */
 function stillAveragingTheChange(range: string, data: VerifyJobData, result: CheckResult): boolean {
-  const onlyReadings = (!result.health || result.health.ok) && !result.metricsUnavailable;
+  // Repeating traces settle too: the 5 minutes of logs still reach back before the change on pods it did not replace.
+  const onlyReadings = (!result.health || result.health.ok) && !result.metricsUnavailable && !result.logsUnavailable;
   return onlyReadings && Date.now() - data.startedAt < durationMs(range);
 }
 
@@ -160,10 +165,14 @@ async function verdict(
 
 async function pass(deps: VerifyWorkerDeps, data: VerifyJobData, result: CheckResult, log: Logger): Promise<void> {
   const thread = new Thread(deps, data, log);
-  const evidence = await verdict(deps, data, 'pass', `held for ${formatDuration(data.windowMs)}`, log);
+  const warning = result.verdict === 'warning';
+  const held = `held for ${formatDuration(data.windowMs)}`;
+  const evidence = await verdict(deps, data, 'pass', warning ? `${held}; warning at the last check: ${result.problems.join('; ')}` : held, log);
   const notes: string[] = [];
   const svc = deps.catalog.services[data.service]!;
-  if (svc.verification.resolvePagerDutyOnPass && deps.resolver) {
+  if (warning && svc.verification.resolvePagerDutyOnPass && deps.resolver) {
+    notes.push('PagerDuty incident left open while the warning lasts: resolve it once it clears.');
+  } else if (svc.verification.resolvePagerDutyOnPass && deps.resolver) {
     try {
       await deps.resolver.resolve(data.service, data.env, `maestro-bot: ${data.action} of ${data.service} verified, healthy for ${formatDuration(data.windowMs)}`);
       notes.push('PagerDuty incident resolved; incident marked mitigated.');
@@ -174,7 +183,11 @@ async function pass(deps: VerifyWorkerDeps, data: VerifyJobData, result: CheckRe
   }
   const link = await deps.statuspageLinks?.current(data.service, data.env).catch(() => undefined);
   const message = say.passMessage(data, result, evidence, link?.id);
-  await thread.status({ ...say.progressMessage({ ...data, check: checksIn(data) }, result), severity: 'success', text: 'Passed.' });
+  await thread.status({
+    ...say.progressMessage({ ...data, check: checksIn(data) }, result),
+    severity: warning ? 'warning' : 'success',
+    text: warning ? 'Passed, with a warning.' : 'Passed.',
+  });
   await thread.reply(notes.length > 0 ? { ...message, footer: notes.join(' ') } : message);
 }
 

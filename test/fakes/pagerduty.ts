@@ -46,7 +46,9 @@ export class FakePagerDuty extends HttpFake {
   readonly events: PagerDutyCall[] = [];
   readonly rest: PagerDutyCall[] = [];
   /** incident_key → incident id, for events that opened one. */
-  readonly incidents = new Map<string, { id: string; status: string }>();
+  readonly incidents = new Map<string, { id: string; status: string; escalationLevel: number }>();
+  /** Levels of the fake's one escalation policy (the runbooks' matrix has three). */
+  policyLevels = 3;
   private eventsServer: Server | undefined;
   private ca = '';
   eventsHost = '';
@@ -95,7 +97,7 @@ export class FakePagerDuty extends HttpFake {
     const dedupKey = String(body.dedup_key ?? '');
     if (body.event_action === 'trigger' && !this.incidents.has(dedupKey)) {
       this.opened += 1;
-      this.incidents.set(dedupKey, { id: `PINC${this.opened}`, status: 'triggered' });
+      this.incidents.set(dedupKey, { id: `PINC${this.opened}`, status: 'triggered', escalationLevel: 1 });
     }
     res.writeHead(202, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ status: 'success', message: 'Event processed', dedup_key: dedupKey }));
@@ -118,7 +120,18 @@ export class FakePagerDuty extends HttpFake {
     const status = /^\/incidents\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'PUT' && status) {
       if (!req.headers.from) return send(400, { error: { message: 'From header required' } });
-      const incident = (body.incident ?? {}) as { status?: string };
+      const incident = (body.incident ?? {}) as { status?: string; escalation_level?: unknown };
+      const known = [...this.incidents.values()].find((i) => i.id === status[1]);
+      if (incident.escalation_level !== undefined) {
+        // PagerDuty answers 400 for a level its escalation policy does not have.
+        const level = incident.escalation_level;
+        if (!known) return send(404, { error: { message: 'Not Found' } });
+        if (typeof level !== 'number' || !Number.isInteger(level) || level < 1 || level > this.policyLevels) {
+          return send(400, { error: { message: 'Invalid Input Provided', errors: ['Escalation level is invalid'] } });
+        }
+        known.escalationLevel = level;
+        return send(200, { incident: { id: known.id, status: known.status, escalation_level: level } });
+      }
       return send(200, { incident: { id: status[1], status: incident.status } });
     }
     const notes = /^\/incidents\/([^/]+)\/notes$/.exec(url.pathname);

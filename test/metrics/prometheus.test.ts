@@ -59,7 +59,7 @@ describe('status with metrics', () => {
     prom.set(q('cpu'), 0.2);
     const message = (await status.execute(statusContext(new PrometheusClient({ baseUrl: prom.url })), { service: 'maestro-orchestrator' }, async () => {})).message;
     const field = (prefix: string) => message.fields?.find((f) => f.label.startsWith(prefix))?.value;
-    expect(field('error_rate')).toBe('12% critical (≥ 1% warning, 5% critical)  ▁▁█');
+    expect(field('error_rate')).toBe('12% critical (≥ 5% warning, 10% critical)  ▁▁█');
     expect(field('latency_p95')).toMatch(/^16 s warning/);
     expect(field('memory')).toMatch(/^40% healthy/);
     expect(field('Dashboards')).toContain('maestro/overview: https://grafana.intelgraph.ai/d/maestro-overview');

@@ -71,12 +71,13 @@ describe('rollback evidence', () => {
   it('incident export prints the evidence as a Markdown table with the follow-up checklist', async () => {
     const { ctx } = await recorded();
     const message = (await incidentExport.execute(ctx, { service: 'maestro-orchestrator' }, async () => {})).message;
-    expect(message.code).toContain('| Time (UTC) | Env | Via | Revision (from → resulting) | Image tag | Who | Why | Outcome |');
+    expect(message.code).toContain('| Time (UTC) | Env | Via | Revision (from → resulting) | Image tag | Change cause | Who | Why | Outcome |');
+    // The change causes are the deployment's revisions' (kubernetes.io/change-cause), read from the cluster;
+    // this cluster never ran the rollback, so revision 8 is unknown and the restored 6's cause stands for it.
     expect(message.code).toContain(
-      '| 2025-05-01T10:00:00.000Z | prod | Kubernetes | 7 → 8 (the template of revision 6) | ghcr.io/intelgraph/maestro-orchestrator:v2.8.0 → ghcr.io/intelgraph/maestro-orchestrator:v2.7.3 | ada | v2.8.0 error spike | pass (held for 10m) |',
+      '| 2025-05-01T10:00:00.000Z | prod | Kubernetes | 7 → 8 (the template of revision 6) | v2.8.0 → v2.7.3 | deploy revision 7 → deploy revision 6 | ada | v2.8.0 error spike | pass (held for 10m) |',
     );
-    expect(message.code).toContain('- [ ] Offending commit SHA: `<sha>`');
-    expect(message.code).toContain('`MaestroHighErrorRate`');
+    expect(message.code).toContain('- [ ] Offending release: `v2.8.0` (deploy revision 7); commit SHA: `<sha>`');
   });
 
   it('history --evidence shows a failed rollback as failed, with the reason it failed', async () => {
@@ -91,7 +92,7 @@ describe('rollback evidence', () => {
     const { ctx } = await recordedFailure();
     const message = (await incidentExport.execute(ctx, { service: 'maestro-orchestrator' }, async () => {})).message;
     expect(message.code).toContain(
-      '| 7 → ? (the template of revision 6) | ghcr.io/intelgraph/maestro-orchestrator:v2.8.0 → ghcr.io/intelgraph/maestro-orchestrator:v2.7.3 | ada | v2.8.0 error spike | failed (The rollback of maestro-orchestrator in prod failed: pods are CrashLoopBackOff) |',
+      '| 7 → ? (the template of revision 6) | v2.8.0 → v2.7.3 | deploy revision 7 → deploy revision 6 | ada | v2.8.0 error spike | failed (The rollback of maestro-orchestrator in prod failed: pods are CrashLoopBackOff) |',
     );
   });
 
@@ -105,7 +106,7 @@ describe('rollback evidence', () => {
   });
 
   it('escapes pipes so a reason cannot break the table', () => {
-    const md = exportMarkdown('svc', [{ id: 'e', service: 'svc', env: 'prod', via: 'kubernetes', at: 't', actor: 'a', reason: 'a|b', verdict: 'pending' }], []);
+    const md = exportMarkdown('svc', [{ id: 'e', service: 'svc', env: 'prod', via: 'kubernetes', at: 't', actor: 'a', reason: 'a|b', verdict: 'pending' }], { fired: [], causes: new Map() });
     expect(md).toContain('a\\|b');
   });
 });

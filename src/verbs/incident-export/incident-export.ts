@@ -1,75 +1,64 @@
 import { z } from 'zod';
-import type { Action } from '../../core/action.js';
+import type { Action, ActionContext } from '../../core/action.js';
 import { argMeta } from '../../core/arg-meta.js';
 import { done } from '../../core/action-result.js';
-import { type EvidenceRecord, revisionText, verdictText } from '../../core/evidence-record.js';
+import type { EvidenceRecord } from '../../core/evidence-record.js';
 import { type EvidencePorts, evidenceReader } from '../history/evidence.js';
+import type { RevisionReader } from '../shared/kubernetes-ports.js';
 import { resolveTarget } from '../shared/target.js';
+import { exportMarkdown } from './export-markdown.js';
+import type { FiredAlertsReader } from './fired-alerts.js';
+
+export { exportMarkdown } from './export-markdown.js';
 
 export const IncidentExportArgs = z.object({
   service: z.string().min(1).describe('the catalog service whose rollback evidence to print').register(argMeta, { positional: true, kind: 'service' }),
 });
 export type IncidentExportArgs = z.infer<typeof IncidentExportArgs>;
 
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
+export type IncidentExportPorts = EvidencePorts & {
+  /** The deployment's revisions, for the change cause of each rollback's from and to. */
+  kubernetes?: RevisionReader;
+  /** Absent when the bot keeps no incidents (no alert receiver wired). */
+  firedAlerts?: FiredAlertsReader;
+};
 
-/** The follow-up issue body the runbook asks for ("Evidence & Follow-up"), as Markdown. */
-export function exportMarkdown(service: string, records: readonly EvidenceRecord[], alerts: readonly string[], now = new Date()): string {
-  const lines = [
-    `## Rollback evidence: ${service}`,
-    '',
-    `Exported by maestro-bot at ${now.toISOString()}. Paste into the follow-up issue and into drills/maestro-cd-rollback-drill.md.`,
-    '',
-    '| Time (UTC) | Env | Via | Revision (from → resulting) | Image tag | Who | Why | Outcome |',
-    '|---|---|---|---|---|---|---|---|',
-  ];
-  for (const r of records) {
-    lines.push(
-      `| ${[
-        r.at,
-        r.env,
-        r.via === 'github' ? `GitHub Actions${r.runUrl ? ` ([run](${r.runUrl}))` : ''}` : 'Kubernetes',
-        r.revision ? revisionText(r.revision) : '-',
-        r.image ? `${r.image.from} → ${r.image.to}` : '-',
-        r.actor,
-        r.reason ?? '-',
-        verdictText(r),
-      ]
-        .map(cell)
-        .join(' | ')} |`,
-    );
+/**
+ * The change cause of every revision the records name, per env. A revision kubectl has
+ * since reused (rolling back to 6 renumbers its ReplicaSet) or an unreadable deployment
+ * leaves the cause out; the export never fails for want of it.
+ */
+async function changeCauses(ctx: ActionContext<IncidentExportPorts>, service: string, records: readonly EvidenceRecord[]) {
+  const causes = new Map<string, Map<string, string>>();
+  const reader = ctx.ports.kubernetes;
+  const spec = ctx.catalog.services[service]!;
+  for (const env of new Set(records.filter((r) => r.via === 'kubernetes').map((r) => r.env))) {
+    const envSpec = spec.envs[env];
+    if (!reader || !envSpec) continue;
+    try {
+      const revisions = await reader.listRevisions({ namespace: envSpec.namespace, deployment: envSpec.deployment });
+      causes.set(env, new Map(revisions.flatMap((r) => (r.changeCause ? [[String(r.revision), r.changeCause] as const] : []))));
+    } catch (error) {
+      ctx.log.warn({ err: error, env }, 'incident export could not read the revisions; change causes left out');
+    }
   }
-  if (records.length === 0) lines.push('| (no rollback recorded) | | | | | | | |');
-  lines.push(
-    '',
-    '### Follow-up',
-    '',
-    '- [ ] Offending commit SHA: `<sha>`',
-    `- [ ] Failing alerts: ${alerts.length > 0 ? alerts.map((a) => `\`${a}\``).join(', ') : '<alerts>'} (keep those that fired)`,
-    '- [ ] Root cause and fix',
-    '- [ ] Drill log updated (drills/maestro-cd-rollback-drill.md)',
-  );
-  return lines.join('\n');
+  return causes;
 }
 
-export const incidentExport: Action<IncidentExportArgs, EvidencePorts> = {
+export const incidentExport: Action<IncidentExportArgs, IncidentExportPorts> = {
   name: 'incident export',
-  summary: "Print a service's rollback evidence as Markdown for the follow-up issue",
+  summary: "Print a service's rollback evidence, the alerts that fired and the change causes as Markdown for the follow-up issue",
   args: IncidentExportArgs,
   risk: 'read',
   examples: ['incident export maestro-orchestrator'],
   async execute(ctx, args) {
     resolveTarget(ctx, args.service);
     const records = await evidenceReader(ctx).list(args.service, 50);
-    const alerts = Object.entries(ctx.catalog.alerts)
-      .filter(([, a]) => a.service === args.service)
-      .map(([name]) => name);
+    const [fired, causes] = await Promise.all([ctx.ports.firedAlerts?.fired(args.service) ?? Promise.resolve([]), changeCauses(ctx, args.service, records)]);
     return done({
-      title: `Follow-up issue for ${args.service}: ${records.length} rollback${records.length === 1 ? '' : 's'}`,
+      title: `Follow-up issue for ${args.service}: ${records.length} rollback${records.length === 1 ? '' : 's'}, ${fired.length} alert${fired.length === 1 ? '' : 's'} fired`,
       severity: 'info',
-      code: exportMarkdown(args.service, records, alerts),
+      code: exportMarkdown(args.service, records, { fired, causes }),
     });
   },
 };
