@@ -152,7 +152,18 @@ export function parseCommand(text: string, deps: GrammarDeps): ParsedCommand {
     const takes = params.length ? params.map(positionalUsage).join(' ') : 'no arguments';
     throw fail(`too many arguments for ${verb}: ${extra.join(', ')} (it takes ${takes})`, 'too_many_arguments');
   }
-  const missing = params.filter((p, index) => !p.optional && positionals[index] === undefined);
+  // Words go to positionals in order, but an optional one before a required one is skipped when there are too few words for both.
+  const wordOf = new Map<string, Token>();
+  let spare = positionals.length - params.filter((p) => !p.optional).length;
+  let next = 0;
+  params.forEach((param, index) => {
+    const beforeRequired = param.optional && params.slice(index + 1).some((p) => !p.optional);
+    if (beforeRequired && spare <= 0) return;
+    if (param.optional) spare--;
+    const token = positionals[next++];
+    if (token) wordOf.set(param.key, token);
+  });
+  const missing = params.filter((p) => !p.optional && !wordOf.has(p.key));
   if (missing.length > 0) throw fail(`${verb} needs ${missing.map(positionalUsage).join(' ')}`, 'missing_argument');
 
   const assembled: Record<string, unknown> = {};
@@ -166,10 +177,10 @@ export function parseCommand(text: string, deps: GrammarDeps): ParsedCommand {
     assembled[key] = attempt(() => convert(raw, slot, deps.catalog));
     if (slot.kind === 'service' && service === undefined) service = raw;
   };
-  params.forEach((param, index) => {
-    const token = positionals[index];
+  for (const param of params) {
+    const token = wordOf.get(param.key);
     if (token) read(param.key, token.text, { label: `<${param.name}>`, kind: param.kind, choices: param.choices });
-  });
+  }
   for (const [name, raw] of rawFlags) {
     const flag = spec.flags.get(name)!;
     read(flag.key, raw, { label: `--${name}`, kind: flag.kind, choices: flag.choices });
