@@ -21,6 +21,8 @@ export interface Authorisation {
   env: string;
   conversation: Conversation;
   breakGlass?: boolean;
+  /** The parsed arguments, for rules that match on them (`scale --all … 0`). */
+  args?: unknown;
 }
 
 export type Denial = Extract<PolicyDecision, { kind: 'denied' }>;

@@ -63,6 +63,7 @@ export class CommandHandler {
         env: parsed.env,
         conversation: request.conversation,
         breakGlass: parsed.breakGlass,
+        args: parsed.args,
       });
       if (decision?.kind === 'denied') return await deny(this.deps, request, parsed, decision, chat);
       if (action.risk === 'read') return await answerNow(this.deps, request, parsed, chat, log);
