@@ -23,7 +23,7 @@ export const RestartArgs = z
     service: z.string().min(1).optional().describe('the catalog service whose pods to replace').register(argMeta, { positional: true, kind: 'service' }),
     all: allFlag,
   })
-  .superRefine(oneServiceOrGroup('restart'));
+  .superRefine(oneServiceOrGroup());
 export type RestartArgs = z.infer<typeof RestartArgs>;
 
 export interface RestartPlanData {

@@ -25,7 +25,7 @@ export const ScaleArgs = z
     replicas: z.number().int().min(0).describe('how many pods to run, within the catalog bounds').register(argMeta, { positional: true }),
     all: allFlag,
   })
-  .superRefine(oneServiceOrGroup('scale'));
+  .superRefine(oneServiceOrGroup());
 export type ScaleArgs = z.infer<typeof ScaleArgs>;
 
 export interface ScalePlanData {

@@ -13,12 +13,12 @@ export const allFlag = z
   .register(argMeta, { placeholder: 'group' });
 
 /** A command names one service or one group: refine an args schema with it (the error says so before anything is read). */
-export function oneServiceOrGroup(verb: string) {
+export function oneServiceOrGroup() {
   return (args: { service?: string; all?: string }, ctx: z.RefinementCtx): void => {
     if (args.service !== undefined && args.all !== undefined) {
-      ctx.addIssue({ code: 'custom', path: [], message: `give either <service> or --all <group>, not both (--all ${args.all} already names the services)` });
+      ctx.addIssue({ code: 'custom', path: [], message: `give either <service> or --all <group>, not both (--all ${args.all} already names its services)` });
     } else if (args.service === undefined && args.all === undefined) {
-      ctx.addIssue({ code: 'custom', path: [], message: `${verb} needs <service> or --all <group>` });
+      ctx.addIssue({ code: 'custom', path: [], message: `give <service> or --all <group>` });
     }
   };
 }
