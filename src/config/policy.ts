@@ -15,6 +15,8 @@ export interface PolicyInput {
   verb: string;
   risk: Risk;
   service?: string;
+  /** The services a command about a catalog group changes (`--all <group>`): a rule about any of them applies. */
+  services?: readonly string[];
   env: string;
   conversation: Conversation;
   breakGlass?: boolean;
@@ -111,7 +113,8 @@ function matches(rule: PolicyRule, input: PolicyInput): boolean {
   const { verbs, services, envs, risks, platforms } = rule.match;
   if (verbs && !verbs.includes(input.verb)) return false;
   // A rule about particular services does not apply to a command about none.
-  if (services && (input.service === undefined || !services.includes(input.service))) return false;
+  const about = input.service !== undefined ? [input.service] : (input.services ?? []);
+  if (services && !about.some((s) => services.includes(s))) return false;
   if (envs && !envs.includes(input.env)) return false;
   if (risks && !risks.includes(input.risk)) return false;
   if (platforms && !platforms.includes(input.actor.platform)) return false;

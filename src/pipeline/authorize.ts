@@ -18,6 +18,8 @@ export interface Authorisation {
   verb: string;
   risk: Risk;
   service: string | undefined;
+  /** For `--all <group>`: the group's services, each of which the rules weigh. */
+  services?: readonly string[];
   env: string;
   conversation: Conversation;
   breakGlass?: boolean;

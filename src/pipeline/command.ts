@@ -60,6 +60,7 @@ export class CommandHandler {
         verb,
         risk: action.risk,
         service: parsed.service,
+        ...(parsed.group === undefined ? {} : { services: this.deps.catalog.groups[parsed.group] }),
         env: parsed.env,
         conversation: request.conversation,
         breakGlass: parsed.breakGlass,

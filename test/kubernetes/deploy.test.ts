@@ -70,7 +70,7 @@ describe('deploy against the sandbox API server', () => {
     const result = await deploy.execute(ctx, bad, noProgress, await deploy.plan!(ctx, bad));
     expect(result.outcome).toBe('failed');
     expect(result.message.title).toMatch(/^The deploy of v9\.9\.9 to maestro-orchestrator in prod failed: /);
-    expect(result.message.fields.find((f) => f.label === 'Next step')?.value).toMatch(/^roll back: rollback maestro-orchestrator --to-revision \d+/);
+    expect(result.message.fields?.find((f) => f.label === 'Next step')?.value).toMatch(/^roll back: rollback maestro-orchestrator --to-revision \d+/);
   });
 
   it('refuses a service whose catalog entry names no image repository, and changes nothing', async () => {

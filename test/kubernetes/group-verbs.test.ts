@@ -61,7 +61,7 @@ describe('restart --all and scale --all against the sandbox API server', () => {
     await restart.execute(c, { all: 'ai' }, noProgress, plan);
     const again = await restart.execute(c, { all: 'ai' }, noProgress, plan);
     expect(again.outcome).toBe('done');
-    expect(again.message.fields.map((f) => f.value).every((v) => v.endsWith('(already restarted)'))).toBe(true);
+    expect(again.message.fields?.map((f) => f.value).every((v) => v.endsWith('(already restarted)'))).toBe(true);
     const after = await Promise.all([h.k8s.readDeployment(AGENT), h.k8s.readDeployment(VICTOR)]);
     expect(after.map((d) => d.revision)).toEqual(before.map((d) => d.revision! + 1));
   });
@@ -78,7 +78,7 @@ describe('restart --all and scale --all against the sandbox API server', () => {
     expect(result.outcome).toBe('done');
     expect([await h.k8s.readScale(AGENT), await h.k8s.readScale(VICTOR)]).toEqual([4, 4]);
     const again = await scale.execute(c, args, noProgress, plan);
-    expect(again.message.fields.map((f) => f.value).every((v) => v.endsWith('(already there)'))).toBe(true);
+    expect(again.message.fields?.map((f) => f.value).every((v) => v.endsWith('(already there)'))).toBe(true);
   });
 
   it('refuses scale --all when one deployment of the group would leave its bounds, and scales none', async () => {

@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluatePolicy, type PolicyInput } from '../../src/config/policy.js';
 import { parseCatalog } from '../../src/config/catalog.js';
-import { pagerChannel, people, policyCatalog } from './support.js';
+import { restart } from '../../src/verbs/restart/restart.js';
+import { scale } from '../../src/verbs/scale/scale.js';
+import { lastEphemeral, PolicyHarness, pagerChannel, people, policyCatalog } from './support.js';
 
 const catalog = policyCatalog();
 const { ada, olly } = people('slack');
@@ -33,6 +35,14 @@ describe('the shipped rules for scale --all … 0 and deploy', () => {
     expect(decide({ actor: olly, service: 'notification-agent', args: { service: 'notification-agent', replicas: 0 } })).toMatchObject({ kind: 'allowed' });
   });
 
+  it('applies a rule about a service to a command about its group', () => {
+    const rule = { name: 'agents-sre-only', description: 'only sre may change the agents', match: { services: ['notification-agent'] }, roles: ['sre'], effect: 'allow' as const };
+    const strict = { ...catalog, policy: { ...catalog.policy, rules: [rule, ...catalog.policy.rules] } };
+    const asked = { verb: 'restart', risk: 'low' as const, env: 'dev', conversation: pagerChannel('slack'), args: { all: 'agents' } };
+    expect(evaluatePolicy(strict, { ...asked, actor: olly, services: ['notification-agent'] })).toMatchObject({ kind: 'denied', rule: 'agents-sre-only' });
+    expect(evaluatePolicy(strict, { ...asked, actor: ada, services: ['notification-agent'] })).toMatchObject({ kind: 'allowed' });
+  });
+
   it('keeps prod deploys to sre and on-call, with a second sre approving', () => {
     const prod = { verb: 'deploy', risk: 'high' as const, env: 'prod', service: 'notification-agent', args: { service: 'notification-agent', imageTag: 'v1.2.1' } };
     expect(decide({ actor: ada, ...prod })).toMatchObject({ kind: 'needs_approval', rule: 'prod-high-risk-approval', approvers: ['sre'] });
@@ -55,5 +65,33 @@ describe('catalog groups', () => {
 
   it('takes a group of known services', () => {
     expect(parseCatalog(yaml('{ g: [a] }'), 'groups.yaml').groups).toEqual({ g: ['a'] });
+  });
+});
+
+describe('a command about a group, through the pipeline', () => {
+  const rule = { name: 'agents-sre-only', description: 'only sre may change the agents', match: { services: ['notification-agent'] }, roles: ['sre'], effect: 'allow' as const };
+  let h: PolicyHarness;
+  beforeAll(() => {
+    const base = policyCatalog();
+    h = new PolicyHarness('group-rules', { catalog: { ...base, policy: { ...base.policy, rules: [rule, ...base.policy.rules] } }, actions: [scale, restart] });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('refuses scale --all agents 0 without --break-glass, audited, before anything is read', async () => {
+    const chat = h.chat('slack');
+    const result = await h.type(chat, ada, 'scale --all agents 0 --env dev');
+    expect(result).toMatchObject({ kind: 'failed' });
+    expect(lastEphemeral(chat)).toBe('denied by rule stop-all-needs-break-glass: scaling a whole group to 0 stops all of it (runbook 002\'s data-loss "stop all" step); it needs --break-glass --reason "why". Nothing was done.');
+    expect((await h.trail()).at(-1)).toMatchObject({ decision: 'denied', detail: { rule: 'stop-all-needs-break-glass' } });
+    expect(h.ports.calls).toEqual([]);
+  });
+
+  it("weighs a rule about a group's service: on-call may not restart --all agents where only sre may touch them", async () => {
+    const chat = h.chat('slack');
+    await h.type(chat, olly, 'restart --all agents --env dev');
+    expect(lastEphemeral(chat)).toBe('denied by rule agents-sre-only: only sre may change the agents. Nothing was done.');
+    expect(await h.jobCount()).toBe(0);
   });
 });

@@ -43,6 +43,12 @@ describe('the --all and deploy command lines', () => {
     expect(errorOf('scale 3')).toBe("scale: give <service> or --all <group> — see 'help scale'");
   });
 
+  it('refuses an unknown group at once, listing the groups, and names the group for the policy', () => {
+    expect(errorOf('restart --all agentz')).toBe("unknown group 'agentz' — did you mean 'agents'? Known groups: agents — see 'help restart'");
+    expect(errorOf('scale --all nope 3')).toBe("unknown group 'nope' — known groups: agents — see 'help scale'");
+    expect(parse('scale --all agents 3').group).toBe('agents');
+  });
+
   it('still needs the number with --all', () => {
     expect(errorOf('scale --all agents')).toBe("scale needs <replicas> — see 'help scale'");
   });

@@ -10,7 +10,7 @@ export const allFlag = z
   .min(1)
   .optional()
   .describe("every service of this catalog group (groups:), planned and confirmed as one change; instead of <service>")
-  .register(argMeta, { placeholder: 'group' });
+  .register(argMeta, { kind: 'group', placeholder: 'group' });
 
 /** A command names one service or one group: refine an args schema with it (the error says so before anything is read). */
 export function oneServiceOrGroup() {
