@@ -55,6 +55,17 @@ describe('deploy against the sandbox API server', () => {
     expect((await h.k8s.readDeployment(ORCHESTRATOR)).revision).toBe(8);
   });
 
+  it('refuses to run a plan that another deploy overtook, and changes nothing', { timeout: 20_000 }, async () => {
+    const ctx = h.ctx();
+    const stale = await deploy.plan!(ctx, args);
+    const other = { ...args, imageTag: 'v2.8.2' };
+    await deploy.execute(ctx, other, noProgress, await deploy.plan!(ctx, other));
+    const before = await h.k8s.readDeployment(ORCHESTRATOR);
+    const error = await userErrorOf(deploy.execute(ctx, args, noProgress, stale));
+    expect(error.message).toBe(`maestro-orchestrator changed since the deploy was planned (now ${image('v2.8.2')}, planned from ${image('v2.8.0')}); run deploy again to see a fresh plan`);
+    expect((await h.k8s.readDeployment(ORCHESTRATOR)).resourceVersion).toBe(before.resourceVersion);
+  });
+
   it('refuses the tag that is already running, and changes nothing', async () => {
     const before = await h.k8s.readDeployment(ORCHESTRATOR);
     const error = await userErrorOf(deploy.plan!(h.ctx(), { ...args, imageTag: 'v2.8.0' }));

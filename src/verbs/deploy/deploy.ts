@@ -67,6 +67,7 @@ async function execute(
   // Checked against the image, not the revision: a retried job whose first attempt set it changes nothing.
   const applied = await setImageOnce(ctx.ports.kubernetes, target.ref, {
     container: data.container,
+    from: data.fromImage,
     image: data.toImage,
     changeCause: changeCause(ctx, `deploy ${args.imageTag}`),
   });

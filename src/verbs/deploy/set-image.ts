@@ -38,12 +38,17 @@ export function setImagePatch(d: DeploymentState, index: number, image: string, 
 export function setImageOnce(
   k8s: DeploymentReader & ImageWriter,
   ref: WorkloadRef,
-  change: { container: string; image: string; changeCause: string },
+  change: { container: string; from: string; image: string; changeCause: string },
 ): Promise<boolean> {
   return retryOnConflict(async () => {
     const d = await k8s.readDeployment(ref);
     const index = containerIndex(d, ref, change.container);
-    if (d.containers[index]!.image === change.image) return false;
+    const running = d.containers[index]!.image;
+    if (running === change.image) return false;
+    // Someone else deployed in between: what was confirmed ("from X") no longer describes the change.
+    if (running !== change.from) {
+      throw new UserError(`${ref.deployment} changed since the deploy was planned (now ${running}, planned from ${change.from}); run deploy again to see a fresh plan`, 'plan_stale');
+    }
     if (d.paused) throw new UserError(`${ref.deployment} in ${ref.namespace} is paused; resume it before deploying`, 'paused');
     await k8s.patchDeployment(ref, setImagePatch(d, index, change.image, change.changeCause), d.resourceVersion);
     return true;
