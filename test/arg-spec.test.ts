@@ -85,12 +85,21 @@ describe('argSpec', () => {
     expect(argSpec(withArgs(z.object({ since: since.register(argMeta, { kind: 'duration' }) }))).flags.get('since')?.kind).toBe('duration');
   });
 
-  it('refuses a required positional after an optional one, which no word could tell apart', () => {
+  it('refuses a required positional after two optional ones, which no word could tell apart', () => {
+    const args = z.object({
+      a: z.string().optional().describe('a').register(argMeta, { positional: true }),
+      b: z.string().optional().describe('b').register(argMeta, { positional: true }),
+      c: z.string().describe('c').register(argMeta, { positional: true }),
+    });
+    expect(() => argSpec(withArgs(args))).toThrow('required positional c follows more than one optional one');
+  });
+
+  it('takes one optional positional before a required one (scale [<service>] <replicas>)', () => {
     const args = z.object({
       a: z.string().optional().describe('a').register(argMeta, { positional: true }),
       b: z.string().describe('b').register(argMeta, { positional: true }),
     });
-    expect(() => argSpec(withArgs(args))).toThrow('required positional b follows an optional one');
+    expect(argSpec(withArgs(args)).positional.map((p) => [p.key, p.optional])).toEqual([['a', true], ['b', false]]);
   });
 
   it('refuses args that are not an object', () => {

@@ -16,6 +16,7 @@ import { serviceVerbs } from '../verbs/service/service-verbs.js';
 import { hpa } from '../verbs/hpa/hpa.js';
 import { hpaSet } from '../verbs/hpa/hpa-set.js';
 import { deletePod } from '../verbs/delete-pod/delete-pod.js';
+import { deploy } from '../verbs/deploy/deploy.js';
 import { status } from '../verbs/status/status.js';
 import { ack, resolve } from '../verbs/incident-response/incident-response.js';
 import { cancel, jobs } from '../verbs/jobs/jobs.js';
@@ -32,6 +33,7 @@ export const verbs = [
   status,
   history,
   rollback,
+  deploy,
   restart,
   scale,
   hpa,

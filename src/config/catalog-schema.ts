@@ -91,6 +91,8 @@ export const ServiceSchema = z.strictObject({
   description: z.string(),
   owner: z.string(),
   runbook: z.string().optional(),
+  /** The image repository the service's container runs from, without a tag: `deploy --image-tag T` runs `<image>:T`. */
+  image: z.string().regex(/^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, 'must be an image repository without a tag, like ghcr.io/org/name').optional(),
   dashboards: z.array(z.strictObject({ name: z.string(), url: z.string() })).default([]),
   envs: z.record(name, ServiceEnvSchema).refine((e) => Object.keys(e).length > 0, 'at least one environment'),
   flags: z.array(envVarName).default([]),
@@ -175,6 +177,8 @@ export const CatalogSchema = z
     }),
     environments: z.record(name, EnvironmentSchema),
     services: z.record(name, ServiceSchema),
+    /** Named sets of services that `restart --all <group>` and `scale --all <group> N` change together. */
+    groups: z.record(name, z.array(name).min(1, 'must list at least one service')).default({}),
     alerts: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be an alert name'), AlertSchema),
     /** Buttons offered on cards for alerts the catalog does not know. */
     genericAlertActions: AlertActions,
@@ -207,6 +211,7 @@ export const CatalogSchema = z
         }
       }
     }
+    checkGroups(catalog, ctx);
     checkPolicy(catalog, ctx);
     for (const [alertName, alert] of Object.entries(catalog.alerts)) {
       if (!(alert.service in catalog.services)) {
@@ -232,6 +237,17 @@ function withRange<C extends { defaults: { range: string }; services: Record<str
   }
   for (const alert of Object.values(catalog.alerts)) if (alert.expr) alert.expr = fill(alert.expr);
   return catalog;
+}
+
+/** A group lists known services, each once, and is not named like a service (plans and locks name the group). */
+function checkGroups(catalog: { groups: Record<string, string[]>; services: Record<string, unknown> }, ctx: z.RefinementCtx): void {
+  for (const [groupName, members] of Object.entries(catalog.groups)) {
+    if (groupName in catalog.services) ctx.addIssue({ code: 'custom', path: ['groups', groupName], message: `'${groupName}' is a service's name; name the group otherwise` });
+    members.forEach((member, i) => {
+      if (!(member in catalog.services)) ctx.addIssue({ code: 'custom', path: ['groups', groupName, i], message: `unknown service '${member}'` });
+      if (members.indexOf(member) !== i) ctx.addIssue({ code: 'custom', path: ['groups', groupName, i], message: `'${member}' is listed twice` });
+    });
+  }
 }
 
 /** An alert's rule fields make sense only together, and its indicator must be one its service has. */

@@ -26,13 +26,16 @@ export const PolicyRuleSchema = z.strictObject({
       risks: z.array(z.enum(['read', 'low', 'high'])).optional(),
       /** `system` is the bot itself (maestro-bot), making a change on its own: only rules naming it apply to it. */
       platforms: z.array(z.enum([...platformNames, 'system'])).optional(),
+      /** The command's arguments, by schema key (`replicas: 0`); `"*"` matches any value given, a key left out matches anything. */
+      args: z.record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()])).optional(),
     })
     .default({}),
   /** Only these roles may do what the rule matches; anyone else is denied by it. */
   roles: z.array(name).optional(),
   /** Only from these conversations (names or ids); `incident` stands for the service's own channels. */
   channels: z.array(z.string().min(1)).optional(),
-  effect: z.enum(['allow', 'deny', 'approval']).default('allow'),
+  /** `break-glass`: refused unless the command carries --break-glass --reason (policy.breakGlass roles), which is then announced. */
+  effect: z.enum(['allow', 'deny', 'approval', 'break-glass']).default('allow'),
   /** For `approval`: the roles a second person must hold to approve. */
   approvers: z.array(name).optional(),
 });

@@ -15,9 +15,13 @@ export interface PolicyInput {
   verb: string;
   risk: Risk;
   service?: string;
+  /** The services a command about a catalog group changes (`--all <group>`): a rule about any of them applies. */
+  services?: readonly string[];
   env: string;
   conversation: Conversation;
   breakGlass?: boolean;
+  /** The command's parsed arguments, which a rule's `match.args` compares. */
+  args?: unknown;
   /**
    * On a platform with a channel directory (Teams, whose requests carry channel ids only):
    * the ids each channel name in the rules resolves to (`ruleChannelNames`). Given, channels
@@ -65,6 +69,10 @@ export function evaluatePolicy(catalog: Catalog, input: PolicyInput): PolicyDeci
     if (rule.roles && !rule.roles.some((r) => roles.includes(r))) return deny(rule.name, why, roles);
     if (rule.channels && !inChannels(rule.channels, catalog, input)) return deny(rule.name, why, roles);
     if (rule.effect === 'deny') return deny(rule.name, why, roles);
+    if (rule.effect === 'break-glass') {
+      if (!input.breakGlass) return deny(rule.name, `${why}; it needs --break-glass --reason "why"`, roles);
+      continue;
+    }
     if (rule.effect === 'approval') approval ??= rule;
     else allowedBy ??= rule;
   }
@@ -105,11 +113,19 @@ function matches(rule: PolicyRule, input: PolicyInput): boolean {
   const { verbs, services, envs, risks, platforms } = rule.match;
   if (verbs && !verbs.includes(input.verb)) return false;
   // A rule about particular services does not apply to a command about none.
-  if (services && (input.service === undefined || !services.includes(input.service))) return false;
+  const about = input.service !== undefined ? [input.service] : (input.services ?? []);
+  if (services && !about.some((s) => services.includes(s))) return false;
   if (envs && !envs.includes(input.env)) return false;
   if (risks && !risks.includes(input.risk)) return false;
   if (platforms && !platforms.includes(input.actor.platform)) return false;
+  if (rule.match.args && !argsMatch(rule.match.args, input.args)) return false;
   return true;
+}
+
+function argsMatch(wanted: Readonly<Record<string, string | number | boolean>>, args: unknown): boolean {
+  if (!args || typeof args !== 'object') return false;
+  const given = args as Record<string, unknown>;
+  return Object.entries(wanted).every(([key, value]) => (value === '*' ? given[key] !== undefined : given[key] === value));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** How the grammar reads one positional argument or flag value from a word. */
-export type ArgKind = 'service' | 'string' | 'int' | 'duration' | 'boolean';
+export type ArgKind = 'service' | 'group' | 'string' | 'int' | 'duration' | 'boolean';
 
 /**
  * What a key of an action's args schema says about itself beyond its zod type and its
@@ -11,7 +11,7 @@ export type ArgKind = 'service' | 'string' | 'int' | 'duration' | 'boolean';
 export interface ArgMeta {
   /** Read from the words after the verb, in the schema's key order, rather than from `--key`. */
   positional?: boolean;
-  /** For what a zod type cannot say: a catalog `service` name, or a `duration` (30s, 10m) read as seconds. */
+  /** For what a zod type cannot say: a catalog `service` or `group` name, or a `duration` (30s, 10m) read as seconds. */
   kind?: ArgKind;
   /** Shown in usage instead of the choices or the kind's own (`--since 10m`, `--body "..."`). */
   placeholder?: string;

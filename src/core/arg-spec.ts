@@ -62,8 +62,8 @@ function derive(action: AnyAction): ArgSpec {
       flags.set(arg.name, arg);
       continue;
     }
-    // `[<a>] <b>`: one word could be either, so the grammar could not tell which was meant.
-    if (!optional && positional.some((p) => p.optional)) throw fail(`required positional ${key} follows an optional one`);
+    // `[<a>] [<b>] <c>`: with two words the grammar could not tell whether a or b was left out. One may be (`scale [<service>] <replicas>`): required words are filled first.
+    if (!optional && positional.filter((p) => p.optional).length > 1) throw fail(`required positional ${key} follows more than one optional one`);
     positional.push(arg);
   }
   return { positional, flags };

@@ -4,6 +4,7 @@ import type { AnyAction } from './action.js';
 import { describeIssues } from './arg-issues.js';
 import type { ArgKind } from './arg-meta.js';
 import { type Arg, argSpec } from './arg-spec.js';
+import { assignWords } from './positional-words.js';
 import { didYouMean, suggest } from './did-you-mean.js';
 import { UserError } from './errors.js';
 import type { ActionRegistry } from './registry.js';
@@ -18,6 +19,8 @@ export interface ParsedCommand {
   args: unknown;
   env: string;
   service?: string;
+  /** The catalog group a `--all <group>` names: the policy weighs each of its services. */
+  group?: string;
   dryRun: boolean;
   reason?: string;
   yes: boolean;
@@ -152,7 +155,8 @@ export function parseCommand(text: string, deps: GrammarDeps): ParsedCommand {
     const takes = params.length ? params.map(positionalUsage).join(' ') : 'no arguments';
     throw fail(`too many arguments for ${verb}: ${extra.join(', ')} (it takes ${takes})`, 'too_many_arguments');
   }
-  const missing = params.filter((p, index) => !p.optional && positionals[index] === undefined);
+  const wordOf = assignWords(params, positionals);
+  const missing = params.filter((p) => !p.optional && !wordOf.has(p.key));
   if (missing.length > 0) throw fail(`${verb} needs ${missing.map(positionalUsage).join(' ')}`, 'missing_argument');
 
   const assembled: Record<string, unknown> = {};
@@ -162,14 +166,16 @@ export function parseCommand(text: string, deps: GrammarDeps): ParsedCommand {
     ...[...spec.flags.values()].map((f): [string, string] => [f.key, `--${f.name}`]),
   ]);
   let service: string | undefined;
+  let group: string | undefined;
   const read = (key: string, raw: string, slot: Slot) => {
     assembled[key] = attempt(() => convert(raw, slot, deps.catalog));
     if (slot.kind === 'service' && service === undefined) service = raw;
+    if (slot.kind === 'group' && group === undefined) group = raw;
   };
-  params.forEach((param, index) => {
-    const token = positionals[index];
+  for (const param of params) {
+    const token = wordOf.get(param.key);
     if (token) read(param.key, token.text, { label: `<${param.name}>`, kind: param.kind, choices: param.choices });
-  });
+  }
   for (const [name, raw] of rawFlags) {
     const flag = spec.flags.get(name)!;
     read(flag.key, raw, { label: `--${name}`, kind: flag.kind, choices: flag.choices });
@@ -183,7 +189,7 @@ export function parseCommand(text: string, deps: GrammarDeps): ParsedCommand {
   const result = action.args.safeParse(assembled);
   if (!result.success) throw fail(describeIssues(result.error.issues, assembled, labels, verb), 'invalid_arguments');
 
-  return { action, verb, args: result.data, env, service, dryRun: globals.dryRun, reason: globals.reason, yes: globals.yes, breakGlass: globals.breakGlass };
+  return { action, verb, args: result.data, env, service, ...(group === undefined ? {} : { group }), dryRun: globals.dryRun, reason: globals.reason, yes: globals.yes, breakGlass: globals.breakGlass };
 }
 
 /** The longest registered verb the command starts with (`cache warm` before `cache`). */
@@ -263,6 +269,12 @@ function convert(raw: string, slot: Slot, catalog: Catalog): unknown {
         `unknown service '${shorten(raw, 40)}' — ${hint ? `${hint} Known` : 'known'} services: ${known.join(', ')}`,
         'unknown_service',
       );
+    }
+    case 'group': {
+      const known = Object.keys(catalog.groups);
+      if (known.includes(raw)) return raw;
+      const hint = didYouMean(suggest(raw, known));
+      throw new UserError(`unknown group '${shorten(raw, 40)}' — ${hint ? `${hint} Known` : 'known'} groups: ${known.join(', ') || 'none in the catalog'}`, 'unknown_group');
     }
     case 'int': {
       const value = /^-?\d+$/.test(raw) ? Number(raw) : Number.NaN;

@@ -23,6 +23,7 @@ export const GLOBAL_FLAGS: readonly GlobalFlag[] = [
 
 const kindPlaceholder: Record<ArgKind, string> = {
   service: 'SERVICE',
+  group: 'GROUP',
   string: 'TEXT',
   int: 'N',
   duration: 'DURATION',

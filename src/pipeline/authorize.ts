@@ -18,9 +18,13 @@ export interface Authorisation {
   verb: string;
   risk: Risk;
   service: string | undefined;
+  /** For `--all <group>`: the group's services, each of which the rules weigh. */
+  services?: readonly string[];
   env: string;
   conversation: Conversation;
   breakGlass?: boolean;
+  /** The parsed arguments, for rules that match on them (`scale --all … 0`). */
+  args?: unknown;
 }
 
 export type Denial = Extract<PolicyDecision, { kind: 'denied' }>;
@@ -76,7 +80,17 @@ export async function refuseConfirmer(
   requestId: string,
 ): Promise<CommandResult | undefined> {
   const risk = deps.registry.get(pending.verb)?.risk ?? 'high';
-  const decision = await authorise(deps, { actor, verb: pending.verb, risk, service: pending.plan.target.service, env: pending.env, conversation: pending.conversation });
+  // A group plan names the group as its target (group and service names never clash): weigh its services, as for the requester.
+  const group = deps.catalog.groups[pending.plan.target.service];
+  const decision = await authorise(deps, {
+    actor,
+    verb: pending.verb,
+    risk,
+    service: pending.plan.target.service,
+    ...(group ? { services: group } : {}),
+    env: pending.env,
+    conversation: pending.conversation,
+  });
   if (decision?.kind !== 'denied') return undefined;
   const text = denialText(decision);
   await auditRequest(

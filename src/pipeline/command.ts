@@ -60,9 +60,11 @@ export class CommandHandler {
         verb,
         risk: action.risk,
         service: parsed.service,
+        ...(parsed.group === undefined ? {} : { services: this.deps.catalog.groups[parsed.group] }),
         env: parsed.env,
         conversation: request.conversation,
         breakGlass: parsed.breakGlass,
+        args: parsed.args,
       });
       if (decision?.kind === 'denied') return await deny(this.deps, request, parsed, decision, chat);
       if (action.risk === 'read') return await answerNow(this.deps, request, parsed, chat, log);

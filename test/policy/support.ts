@@ -24,6 +24,7 @@ import { JobQueue } from '../../src/jobs/index.js';
 import { RecordingChat } from '../fixtures/recording-chat.js';
 import { cleanPrefix, testPrefix, testRedis } from '../support/redis.js';
 import { done } from '../../src/core/action-result.js';
+import type { AnyAction } from '../../src/core/action.js';
 
 /** The shipped catalog's policy, with people in its roles: who is who in these tests. */
 export function policyCatalog(options: { ttl?: string } = {}): Catalog {
@@ -133,7 +134,7 @@ export class PolicyHarness {
   clock = Date.now();
   private nextId = 1;
 
-  constructor(name: string, options: { ttl?: string; catalog?: Catalog; groupsOf?: GroupsOf; directory?: Pick<PolicyDeps, 'channelIdsOf' | 'teamAliasesOf'> } = {}) {
+  constructor(name: string, options: { ttl?: string; catalog?: Catalog; groupsOf?: GroupsOf; directory?: Pick<PolicyDeps, 'channelIdsOf' | 'teamAliasesOf'>; actions?: readonly AnyAction[] } = {}) {
     this.prefix = testPrefix(`policy-${name}`);
     this.catalog = options.catalog ?? policyCatalog(options);
     const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -141,7 +142,7 @@ export class PolicyHarness {
     this.ports = { calls: [], auditTrail: this.audit };
     this.queue = new JobQueue({ connection: this.redis, prefix: this.prefix, attempts: 1 });
     this.jobs = new RecordingJobs(this.queue);
-    const registry = new ActionRegistry([changing('rollback', 'high'), changing('scale', 'low'), status, approve, reject, auditAction]);
+    const registry = new ActionRegistry(options.actions ?? [changing('rollback', 'high'), changing('scale', 'low'), status, approve, reject, auditAction]);
     this.commands = new CommandHandler({
       registry,
       catalog: this.catalog,

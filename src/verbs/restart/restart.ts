@@ -7,7 +7,9 @@ import { followRollout, replicasField, unfinishedResult } from '../shared/follow
 import { restartedAt } from '../shared/pod-template.js';
 import type { DeploymentReader, DeploymentState, FollowOptions, RolloutReader, WorkloadRef } from '../shared/kubernetes-ports.js';
 import { retryOnConflict } from '../shared/retry-on-conflict.js';
+import { allFlag, oneServiceOrGroup } from '../shared/service-group.js';
 import { resolveTarget, type Target } from '../shared/target.js';
+import { executeRestartAll, planRestartAll, type RestartAllPlanData } from './restart-all.js';
 
 export interface RestartWriter {
   /** `kubectl rollout restart`: sets the template's restartedAt annotation to the given time (restartOnce decides whether it may). */
@@ -16,9 +18,12 @@ export interface RestartWriter {
 
 export type RestartPorts = { kubernetes: RolloutReader & RestartWriter } & FollowOptions;
 
-export const RestartArgs = z.object({
-  service: z.string().min(1).describe('the catalog service whose pods to replace').register(argMeta, { positional: true, kind: 'service' }),
-});
+export const RestartArgs = z
+  .object({
+    service: z.string().min(1).optional().describe('the catalog service whose pods to replace').register(argMeta, { positional: true, kind: 'service' }),
+    all: allFlag,
+  })
+  .superRefine(oneServiceOrGroup());
 export type RestartArgs = z.infer<typeof RestartArgs>;
 
 export interface RestartPlanData {
@@ -51,8 +56,13 @@ export function restartOnce(k8s: DeploymentReader & RestartWriter, target: Targe
   });
 }
 
+function isGroupPlan(plan: Plan<RestartPlanData>): plan is Plan<RestartAllPlanData> {
+  return 'group' in plan.data;
+}
+
 async function plan(ctx: ActionContext<RestartPorts>, args: RestartArgs): Promise<Plan<RestartPlanData>> {
-  const target = resolveTarget(ctx, args.service);
+  if (args.all !== undefined) return planRestartAll(ctx, args.all);
+  const target = resolveTarget(ctx, args.service!);
   const d = await ctx.ports.kubernetes.readDeployment(target.ref);
   refusePaused(target, d, 'restarting it');
   const stamp = restartStamp();
@@ -70,8 +80,10 @@ async function execute(
   progress: ProgressReporter,
   given?: Plan<RestartPlanData>,
 ): Promise<ActionResult> {
-  const target = resolveTarget(ctx, args.service);
-  const { data } = given ?? (await plan(ctx, args));
+  const chosen = given ?? (await plan(ctx, args));
+  if (isGroupPlan(chosen)) return executeRestartAll(ctx, progress, chosen);
+  const target = resolveTarget(ctx, args.service!);
+  const { data } = chosen;
   const restarted = await restartOnce(ctx.ports.kubernetes, target, data.restartedAt);
   ctx.log.info({ service: target.service, env: target.env, restarted }, restarted ? 'restarted' : 'restart already applied');
   const result = await followRollout(ctx, target, progress, { action: 'restart' });
@@ -95,7 +107,7 @@ export const restart: Action<RestartArgs, RestartPorts, RestartPlanData> = {
   args: RestartArgs,
   risk: 'low',
   mitigates: true,
-  examples: ['restart maestro-orchestrator', 'restart victor-coordinators --env dev'],
+  examples: ['restart maestro-orchestrator', 'restart victor-coordinators --env dev', 'restart --all agents'],
   plan,
   execute,
 };

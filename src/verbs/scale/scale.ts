@@ -7,7 +7,9 @@ import { followRollout, unfinishedResult } from '../shared/follow-rollout.js';
 import { autoscalerWarning } from '../hpa/autoscaler-of.js';
 import type { AutoscalerReader, FollowOptions, RolloutReader, WorkloadRef } from '../shared/kubernetes-ports.js';
 import { retryOnConflict } from '../shared/retry-on-conflict.js';
+import { allFlag, oneServiceOrGroup } from '../shared/service-group.js';
 import { resolveTarget, type Target } from '../shared/target.js';
+import { executeScaleAll, planScaleAll, type ScaleAllPlanData } from './scale-all.js';
 
 export interface ScaleWriter {
   /** spec.replicas through the scale subresource. */
@@ -17,10 +19,13 @@ export interface ScaleWriter {
 
 export type ScalePorts = { kubernetes: RolloutReader & ScaleWriter & AutoscalerReader } & FollowOptions;
 
-export const ScaleArgs = z.object({
-  service: z.string().min(1).describe('the catalog service to scale').register(argMeta, { positional: true, kind: 'service' }),
-  replicas: z.number().int().min(0).describe('how many pods to run, within the catalog bounds').register(argMeta, { positional: true }),
-});
+export const ScaleArgs = z
+  .object({
+    service: z.string().min(1).optional().describe('the catalog service to scale').register(argMeta, { positional: true, kind: 'service' }),
+    replicas: z.number().int().min(0).describe('how many pods to run, within the catalog bounds').register(argMeta, { positional: true }),
+    all: allFlag,
+  })
+  .superRefine(oneServiceOrGroup());
 export type ScaleArgs = z.infer<typeof ScaleArgs>;
 
 export interface ScalePlanData {
@@ -28,7 +33,7 @@ export interface ScalePlanData {
   to: number;
 }
 
-function checkBounds(target: Target, replicas: number): void {
+export function checkBounds(target: Target, replicas: number): void {
   const { min, max } = target.envSpec.replicas;
   if (replicas < min || replicas > max) {
     throw new UserError(
@@ -38,8 +43,13 @@ function checkBounds(target: Target, replicas: number): void {
   }
 }
 
-async function plan(ctx: ActionContext<ScalePorts>, args: ScaleArgs): Promise<Plan<ScalePlanData>> {
-  const target = resolveTarget(ctx, args.service);
+function isGroupPlan(plan: Plan<ScalePlanData | ScaleAllPlanData>): plan is Plan<ScaleAllPlanData> {
+  return 'group' in plan.data;
+}
+
+async function plan(ctx: ActionContext<ScalePorts>, args: ScaleArgs): Promise<Plan<ScalePlanData | ScaleAllPlanData>> {
+  if (args.all !== undefined) return planScaleAll(ctx, args.all, args.replicas);
+  const target = resolveTarget(ctx, args.service!);
   checkBounds(target, args.replicas);
   const from = await ctx.ports.kubernetes.readScale(target.ref);
   // An autoscaler owns the number: say so before anyone confirms a change it will undo.
@@ -60,10 +70,12 @@ async function execute(
   ctx: ActionContext<ScalePorts>,
   args: ScaleArgs,
   progress: ProgressReporter,
-  given?: Plan<ScalePlanData>,
+  given?: Plan<ScalePlanData | ScaleAllPlanData>,
 ): Promise<ActionResult> {
-  const target = resolveTarget(ctx, args.service);
-  const { data } = given ?? (await plan(ctx, args));
+  const chosen = given ?? (await plan(ctx, args));
+  if (isGroupPlan(chosen)) return executeScaleAll(ctx, progress, chosen);
+  const target = resolveTarget(ctx, args.service!);
+  const data = chosen.data as ScalePlanData;
   checkBounds(target, data.to);
   const k8s = ctx.ports.kubernetes;
   // Setting the same number twice is harmless, but reading first keeps a retried job out of the audit trail as a second change.
@@ -92,13 +104,13 @@ async function execute(
   });
 }
 
-export const scale: Action<ScaleArgs, ScalePorts, ScalePlanData> = {
+export const scale: Action<ScaleArgs, ScalePorts, ScalePlanData | ScaleAllPlanData> = {
   name: 'scale',
   summary: 'Set the number of replicas (within the catalog bounds), then watch readiness',
   args: ScaleArgs,
   risk: 'low',
   mitigates: true,
-  examples: ['scale maestro-orchestrator 5', 'scale notification-agent 6 --reason "latency"'],
+  examples: ['scale maestro-orchestrator 5', 'scale notification-agent 6 --reason "latency"', 'scale --all agents 3'],
   plan,
   execute,
 };
