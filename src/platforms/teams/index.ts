@@ -16,6 +16,7 @@ import type { RetryOptions } from './retry.js';
 import { TeamsChat } from './teams-chat.js';
 import { TeamsRoute } from './teams-route.js';
 import { TenantBoundary } from './tenant-boundary.js';
+import { OutputPages } from '../../pipeline/output-pages.js';
 
 export { renderAdaptiveCard } from './adaptive-card.js';
 export { type TeamsConfig, TeamsEnvSchema, TeamsEnvShape, teamsConfigFrom } from './config.js';
@@ -116,6 +117,7 @@ function build(options: TeamsCommonOptions) {
     updateIntervalMs: options.updateIntervalMs,
     retry: options.retry,
     metrics: options.metrics,
+    pages: new OutputPages(options.redis, options.prefix),
   });
   return { adapter, chat, conversations };
 }
