@@ -23,7 +23,11 @@ export class InteractionHandler {
   private readonly routes = new Map<string, ButtonRoute>();
   private readonly prefixes = new Map<string, ButtonRoute>();
 
+  /** Where long outputs paged on cards are kept: a chat that pages them must post through this one. */
+  readonly pages: OutputPages | undefined;
+
   constructor(commands: CommandHandler, options: InteractionOptions = {}) {
+    this.pages = options.pages;
     // Typed `ack`/`resolve` need the incidents as much as the card buttons do: both are wired here, before any adapter takes requests.
     if (options.incidents) delegateIncidentVerbs(commands, options.incidents);
     for (const entry of buttonRoutes(commands, options.incidents, options.pages)) {

@@ -84,7 +84,7 @@ function isNoPreviousRun(error: unknown): boolean {
 
 export const logs: Action<LogsArgs, LogsPorts> = {
   name: 'logs',
-  summary: "Tail a service's pod logs, merged by time, secrets redacted",
+  summary: "Tail a service's pod logs, secrets redacted",
   args: LogsArgs,
   risk: 'read',
   examples: [
