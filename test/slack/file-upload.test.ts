@@ -14,7 +14,12 @@ const message: Message = { title: 'Logs of maestro-orchestrator in prod', text: 
 describe('Slack long output: the message, then the whole output as a file in its thread', () => {
   let fake: FakeSlackApi;
   const chat = () =>
-    createSlackChat({ config: { botToken: token, signingSecret: SIGNING_SECRET, apiUrl: fake.url }, log: recordingLog().log, retryConfig: { retries: 0 }, updateIntervalMs: 10 });
+    createSlackChat({
+      config: { botToken: token, signingSecret: SIGNING_SECRET, apiUrl: fake.url, responseUrlBase: fake.hooksBase },
+      log: recordingLog().log,
+      retryConfig: { retries: 0 },
+      updateIntervalMs: 10,
+    });
 
   beforeAll(async () => {
     fake = await new FakeSlackApi().start();
@@ -68,5 +73,17 @@ describe('Slack long output: the message, then the whole output as a file in its
     await fake.waitFor(() => fake.succeeded('chat.update').length === 1);
     expect(JSON.stringify(fake.succeeded('chat.update')[0]!.body.blocks)).toContain('could not be attached: upload_http_500');
     expect(fake.succeeded('files.completeUploadExternal')).toHaveLength(0);
+  });
+
+  it('answers the asker alone, with the cut-to-fit footer and no file, where the bot is not in the channel', async () => {
+    fake.failNext('chat.postMessage', { status: 200, error: 'not_in_channel' });
+    const requester = { channel: 'C0PRIVATE', userId: 'U1', responseUrl: fake.hookUrl('commands/T1/1/abc') };
+    await chat().forRequest(requester).postLong!('C0PRIVATE', message, output, { answer: true });
+
+    expect(fake.responses).toHaveLength(1);
+    const shown = JSON.stringify(fake.responses[0]!.body);
+    expect(shown).toContain('280 earlier lines cut to fit the message');
+    expect(shown).not.toContain('maestro-orchestrator-prod.log');
+    expect(fake.calls.filter((c) => c.method.startsWith('files.'))).toEqual([]);
   });
 });
