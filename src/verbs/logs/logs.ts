@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { KubernetesApiError } from '../../clients/kubernetes/errors.js';
 import type { Action } from '../../core/action.js';
 import { argMeta } from '../../core/arg-meta.js';
+import { done } from '../../core/action-result.js';
 import { UserError } from '../../core/errors.js';
 import { redactText } from '../../core/redact.js';
 import { compileUserPattern, MAX_MATCHED_LINE, type UserPattern } from '../../core/user-pattern.js';
@@ -35,7 +36,7 @@ export const LogsArgs = z.object({
     .min(1)
     .max(MAX_TAIL)
     .optional()
-    .describe(`the last N lines, 1 to ${MAX_TAIL}, of all pods merged (default: the last ${DEFAULT_TAIL} of each pod)`)
+    .describe(`the last N lines of all pods merged, 1 to ${MAX_TAIL} (each pod's last N are read, then --grep; default ${DEFAULT_TAIL} per pod)`)
     .register(argMeta, { placeholder: 'N' }),
   pod: z
     .string()
@@ -120,9 +121,9 @@ export const logs: Action<LogsArgs, LogsPorts> = {
         // Matching runs in slices, so that other requests get their turns of the loop in between.
         if (index % YIELD_EVERY_LINES === YIELD_EVERY_LINES - 1) await new Promise((resolve) => setImmediate(resolve));
         // Redact before matching, so a grep for a secret cannot confirm its value.
-        const text = redactText(bounded(line.text));
-        if (pattern && !pattern.test(text)) continue;
-        kept.push({ ...line, text });
+        const shown = redactText(bounded(line.text));
+        if (pattern && !pattern.test(shown)) continue;
+        kept.push({ ...line, text: shown });
       }
       perPod.push(kept);
     }
@@ -137,17 +138,15 @@ export const logs: Action<LogsArgs, LogsPorts> = {
     const from = pods.length === 1 ? `pod ${pods[0]!.name}` : `${pods.length} pods`;
     const count = `${lines.length} line${lines.length === 1 ? '' : 's'}${run}`;
     const filename = `${target.service}-${target.env}${args.previous ? '-previous' : ''}.log`;
-    return {
-      outcome: 'done',
-      message: {
-        title: `Logs of ${target.service} in ${target.env}`,
-        severity: 'info',
-        text: lines.length === 0 ? `No log lines${run}${filter} in the ${window} from ${from}.` : `${count}${filter} from ${from}, ${window}; secrets redacted.`,
-        code: lines.length > 0 ? capped.code : undefined,
-        footer: capped.note,
-      },
-      ...(capped.note ? { output: { filename, lines, footer: `All ${lines.length} lines are in ${filename}.` } } : {}),
-    };
+    const answer = done({
+      title: `Logs of ${target.service} in ${target.env}`,
+      severity: 'info',
+      text: lines.length === 0 ? `No log lines${run}${filter} in the ${window} from ${from}.` : `${count}${filter} from ${from}, ${window}; secrets redacted.`,
+      code: lines.length > 0 ? capped.code : undefined,
+      footer: capped.note,
+    });
+    // What the message had to leave out travels whole, for chats that can carry it.
+    return capped.note ? { ...answer, output: { filename, lines, footer: `All ${lines.length} lines are in ${filename}.` } } : answer;
   },
 };
 
