@@ -144,8 +144,8 @@ export class SlackChat implements ChatPort {
       update: (ref, message) => this.update(ref, message),
       reply: (ref, message) => this.reply(ref, message),
       postLong: async (conversation, message, output, options = {}) => {
-        // Where the bot may not post, the asker alone gets the message as it reads without the file.
         if (conversation !== requester.channel) return this.postLong(conversation, message, output, options);
+        // Where the bot may not post, the asker alone gets the message as it reads without the file.
         const ref = await this.postWhereAsked(conversation, withFooter(message, output), options, fallback, log, message);
         return this.attach(ref, message, output);
       },
