@@ -21,6 +21,7 @@ import { AutomaticChanges, jobsIdle } from '../pipeline/automatic.js';
 import { CommandHandler } from '../pipeline/command.js';
 import { ConfirmationStore } from '../pipeline/confirmations.js';
 import { InteractionHandler } from '../pipeline/interaction.js';
+import { OutputPages } from '../pipeline/output-pages.js';
 import { startIncidents } from '../incidents/index.js';
 import { IncidentFiredAlerts } from '../verbs/incident-export/fired-alerts.js';
 import { JobQueue } from '../jobs/queue.js';
@@ -164,6 +165,7 @@ export async function runBot(setup: BotSetup): Promise<number> {
     // What every button does is in pipeline/buttons.ts.
     const interactions = new InteractionHandler(handler, {
       incidents: { store: incidents.store, lookups: incidents.lookups, responder: incidents.responder, log },
+      pages: new OutputPages(redis, env.REDIS_PREFIX),
     });
     // Alert paging and verification resolving run as maestro-bot through this handler.
     incidents.automate(new AutomaticChanges({ commands: handler, redis, prefix: env.REDIS_PREFIX, log }), () => jobsIdle(queue));

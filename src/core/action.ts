@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Catalog } from '../config/catalog-schema.js';
 import type { VerbEvidence } from './evidence-record.js';
+import type { LongOutput } from './chat-port.js';
 import type { Message, Progress } from './message.js';
 import type { Actor, Conversation } from './request.js';
 
@@ -70,6 +71,8 @@ export interface ActionResult<Facts = unknown> {
   outcome: Outcome;
   message: Message;
   facts?: Facts;
+  /** All of an output the message shows only the end of; chats that can carry it do (ChatPort.postLong). */
+  output?: LongOutput;
 }
 
 export interface Action<Args = unknown, Ports = unknown, PlanData = unknown, Facts = unknown> {

@@ -21,6 +21,19 @@ export interface PostOptions {
   answer?: boolean;
 }
 
+/**
+ * Output too long for a message (a log tail of thousands of lines). The message that
+ * goes with it shows what fits; a platform that can carry the rest does so its own way.
+ */
+export interface LongOutput {
+  /** A file name for platforms that attach files: `maestro-orchestrator-prod.log`. */
+  filename: string;
+  /** Every line, oldest first, already redacted. */
+  lines: string[];
+  /** Replaces the message's footer where the whole output is carried (the cut-to-fit note no longer holds). */
+  footer: string;
+}
+
 /** Implemented by each chat adapter. Adapters render and transport; they decide nothing. */
 export interface ChatPort {
   readonly platform: Platform;
@@ -30,4 +43,9 @@ export interface ChatPort {
   reply(ref: MessageRef, message: Message): Promise<MessageRef>;
   /** Seen only by `userId` (help, errors addressed to one person). */
   ephemeral(conversation: string, userId: string, message: Message, options?: PostOptions): Promise<void>;
+  /**
+   * Posts `message` with all of `output` (Slack: a file in the thread; Teams: a card paged
+   * with older/newer buttons; console: every line). Without it, `post(message)` shows what fits.
+   */
+  postLong?(conversation: string, message: Message, output: LongOutput, options?: PostOptions): Promise<MessageRef>;
 }

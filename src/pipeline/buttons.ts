@@ -7,6 +7,7 @@ import type { ButtonKind, IncidentButton } from '../incidents/incident.js';
 import type { CommandHandler } from './command.js';
 import type { CommandResult } from './command-result.js';
 import type { IncidentVerbDeps } from './incident-verbs.js';
+import type { OutputPages } from './output-pages.js';
 
 /**
  * Every button id the bot mints. Cards take their ids from here and the table
@@ -21,6 +22,9 @@ export const BUTTON = {
   run: 'command.run',
   alertAck: 'alert.ack',
   alertResolve: 'alert.resolve',
+  /** A paged long output (output-pages.ts): the page before or after the one shown. */
+  outputOlder: 'output.older',
+  outputNewer: 'output.newer',
 } as const;
 
 /** Suggested-action buttons of an incident card share this prefix. */
@@ -81,8 +85,15 @@ export interface IncidentButtonDeps extends IncidentVerbDeps {
  * once; a button that carries a command runs it as if the presser had typed it.
  * A button's value is only an opaque id (or that command); state lives in Redis.
  */
-export function buttonRoutes(commands: CommandHandler, incidents?: IncidentButtonDeps): ButtonEntry[] {
+export function buttonRoutes(commands: CommandHandler, incidents?: IncidentButtonDeps, pages?: OutputPages): ButtonEntry[] {
   const entries: ButtonEntry[] = [
+    // Turning a page changes nothing in the world: anyone who sees the card may.
+    ...(pages
+      ? [
+          { id: BUTTON.outputOlder, route: (req: InteractionRequest, chat: ChatPort) => pages.turn(req, chat, 'older') },
+          { id: BUTTON.outputNewer, route: (req: InteractionRequest, chat: ChatPort) => pages.turn(req, chat, 'newer') },
+        ]
+      : []),
     { id: BUTTON.confirm, route: (req, chat) => commands.confirm(req.value, req.actor, chat, requestId(req), req.conversation) },
     { id: BUTTON.cancel, route: (req, chat) => commands.cancel(req.value, req.actor, chat, req.conversation) },
     // Approvals check who presses and where: not the requester, a role the rule names, the request's own conversation.

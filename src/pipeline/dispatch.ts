@@ -18,10 +18,12 @@ export async function answerNow(deps: CommandHandlerDeps, request: CommandReques
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Error('timed out')), deps.readTimeoutMs ?? 20_000);
   try {
-    const { message } = await action.execute(actionContext(deps, request, parsed, log, controller.signal), parsed.args, async () => {});
+    const { message, output } = await action.execute(actionContext(deps, request, parsed, log, controller.signal), parsed.args, async () => {});
     // Help is for the asker; everything else is shared with the channel.
     if (verb === 'help') {
       await chat.ephemeral(request.conversation.id, request.actor.id, message, { threadId: request.threadId });
+    } else if (output && chat.postLong) {
+      await chat.postLong(request.conversation.id, message, output, { threadId: request.threadId, answer: true });
     } else {
       await chat.post(request.conversation.id, message, { threadId: request.threadId, answer: true });
     }

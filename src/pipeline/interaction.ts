@@ -3,12 +3,15 @@ import type { InteractionRequest } from '../core/request.js';
 import { type ButtonRoute, buttonRoutes, type IncidentButtonDeps } from './buttons.js';
 import type { CommandHandler, CommandResult } from './command.js';
 import { delegateIncidentVerbs } from './incident-verbs.js';
+import type { OutputPages } from './output-pages.js';
 
 export type { ButtonRoute } from './buttons.js';
 
 export interface InteractionOptions {
   /** The incidents module's state: routes the incident cards' buttons and hands it `ack`/`resolve`. */
   incidents?: IncidentButtonDeps;
+  /** Long output paged on a card (chats without attachments): routes its Older/Newer buttons. */
+  pages?: OutputPages;
 }
 
 /**
@@ -20,10 +23,14 @@ export class InteractionHandler {
   private readonly routes = new Map<string, ButtonRoute>();
   private readonly prefixes = new Map<string, ButtonRoute>();
 
+  /** Where long outputs paged on cards are kept: a chat that pages them must post through this one. */
+  readonly pages: OutputPages | undefined;
+
   constructor(commands: CommandHandler, options: InteractionOptions = {}) {
+    this.pages = options.pages;
     // Typed `ack`/`resolve` need the incidents as much as the card buttons do: both are wired here, before any adapter takes requests.
     if (options.incidents) delegateIncidentVerbs(commands, options.incidents);
-    for (const entry of buttonRoutes(commands, options.incidents)) {
+    for (const entry of buttonRoutes(commands, options.incidents, options.pages)) {
       if (entry.prefix) this.routePrefix(entry.id, entry.route);
       else this.route(entry.id, entry.route);
     }

@@ -33,8 +33,10 @@ export class Api {
     if (sub === 'log') {
       if (req.method !== 'GET') throw methodNotAllowed(req.method);
       const pod = this.store.mustGet(PODS, req.namespace, req.name!) as Pod;
+      // Read before the head goes out: a refusal (no previous run, a bad tailLines) is a Status, not an empty 200.
+      const text = this.logs.read(pod, req.query);
       res.writeHead(200, { 'Content-Type': 'text/plain' });
-      res.end(this.logs.read(pod, req.query));
+      res.end(text);
       return;
     }
     if (sub === 'scale') return this.scale(req, res);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { badRequest } from './status.js';
-import type { Pod } from './types.js';
+import type { ContainerStatus, Pod } from './types.js';
 
 /** One log entry every this many milliseconds of a pod's life. */
 const EVERY_MS = 2000;
@@ -20,22 +20,25 @@ export interface ImageFacts {
 export class LogSource {
   constructor(private readonly images: ImageFacts) {}
 
-  read(pod: Pod, query: URLSearchParams, now = Date.now()): string {
+  read(pod: Pod, query: URLSearchParams, clock = Date.now()): string {
     const container = pickContainer(pod, query.get('container'));
     const status = pod.status.containerStatuses?.find((s) => s.name === container.name);
     if (!status) {
       throw badRequest(`container "${container.name}" in pod "${pod.metadata.name}" is waiting to start: ContainerCreating`);
     }
-    const start = Date.parse(pod.status.startTime ?? pod.metadata.creationTimestamp);
-    const seed = `${pod.metadata.uid}/${container.name}`;
+    const run = this.run(pod, container.name, status, query.get('previous') === 'true', clock);
+    const start = run.start;
+    const seed = `${pod.metadata.uid}/${container.name}${run.previous ? `#${status.restartCount}` : ''}`;
     const crashing = this.images.isBadImage(container.image);
     const faulty = this.images.isFaultyRelease(container.image);
+    // A previous run ends where the kubelet saw it terminate; a current one now.
+    const now = run.end;
     let from = crashing ? Math.max(start, now - 5000) : start;
     const since = query.get('sinceSeconds');
     const sinceTime = query.get('sinceTime');
     if (since !== null) {
       if (!/^\d+$/.test(since) || Number(since) < 1) throw badRequest('sinceSeconds must be a positive integer');
-      from = Math.max(from, now - Number(since) * 1000);
+      from = Math.max(from, clock - Number(since) * 1000);
     } else if (sinceTime !== null) {
       if (Number.isNaN(Date.parse(sinceTime))) throw badRequest(`invalid sinceTime "${sinceTime}"`);
       from = Math.max(from, Date.parse(sinceTime));
@@ -45,7 +48,7 @@ export class LogSource {
     const lines: { at: number; text: string }[] = [];
     for (let i = Math.max(0, first); i <= last; i++) {
       const at = start + i * EVERY_MS;
-      for (const text of entry(i, seed, pod, container.name, container.image, { faulty, crashing })) lines.push({ at, text });
+      for (const text of entry(i, seed, start, pod, container.name, container.image, { faulty, crashing })) lines.push({ at, text });
     }
     let out = lines;
     const tail = query.get('tailLines');
@@ -59,6 +62,26 @@ export class LogSource {
     const limit = query.get('limitBytes');
     if (limit !== null && /^\d+$/.test(limit)) text = Buffer.from(text).subarray(0, Number(limit)).toString('utf8');
     return text;
+  }
+
+  /**
+   * Which run of the container to read: the current one (since its last start), or with
+   * `previous=true` the terminated one before it, as the kubelet keeps it; a container that
+   * has not restarted has none, and the API server says so with a 400.
+   */
+  private run(pod: Pod, container: string, status: ContainerStatus, previous: boolean, now: number): { start: number; end: number; previous: boolean } {
+    const podStart = Date.parse(pod.status.startTime ?? pod.metadata.creationTimestamp);
+    if (!previous) {
+      const running = status.state.running?.startedAt;
+      return { start: typeof running === 'string' ? Date.parse(running) : podStart, end: now, previous: false };
+    }
+    const last = status.lastState.terminated;
+    if (!last || status.restartCount === 0) {
+      throw badRequest(`previous terminated container "${container}" in pod "${pod.metadata.name}" not found`);
+    }
+    const start = typeof last.startedAt === 'string' ? Date.parse(last.startedAt) : podStart;
+    const end = typeof last.finishedAt === 'string' ? Date.parse(last.finishedAt) : now;
+    return { start, end: Math.max(start, end), previous: true };
   }
 }
 
@@ -82,9 +105,8 @@ function rand(seed: string, i: number): number[] {
 
 const ROUTES = ['/api/v1/orchestrate', '/api/v1/workflows', '/api/v1/runs', '/health', '/api/v1/models/select'];
 
-function entry(i: number, seed: string, pod: Pod, app: string, image: string, kind: { faulty: boolean; crashing: boolean }): string[] {
-  const at = (ms: number) => new Date(Date.parse(pod.status.startTime ?? pod.metadata.creationTimestamp) + ms).toISOString();
-  const ts = at(i * EVERY_MS);
+function entry(i: number, seed: string, start: number, pod: Pod, app: string, image: string, kind: { faulty: boolean; crashing: boolean }): string[] {
+  const ts = new Date(start + i * EVERY_MS).toISOString();
   const ns = pod.metadata.namespace;
   const line = (level: string, msg: string) => `${ts} ${level.padEnd(5)} [${app}] ${msg}`;
   const version = image.split(':').pop();

@@ -22,10 +22,21 @@ export interface ResponseUrlCall {
   at: number;
 }
 
+/** One POST of a file's bytes to an upload URL the fake handed out (files.getUploadURLExternal). */
+export interface FileUpload {
+  fileId: string;
+  headers: IncomingHttpHeaders;
+  content: string;
+  at: number;
+}
+
 export type Failure = { status: 429; retryAfterSeconds: number } | { status: 500 | 502 | 503 } | { status: 200; error: string };
 
+/** Where the fake's upload URLs point: `/upload/v1/<file id>`. */
+const UPLOAD_PATH = '/upload/v1/';
+
 /** Fields Slack sends JSON-encoded inside a form body. */
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata']);
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'files']);
 
 /**
  * A fake Slack Web API (https://slack.com/api/<method>) on a local port. It records
@@ -41,6 +52,9 @@ export class FakeSlackApi extends HttpFake {
 
   readonly calls: SlackCall[] = [];
   readonly responses: ResponseUrlCall[] = [];
+  readonly uploads: FileUpload[] = [];
+  /** Status the next upload URL POSTs answer with (then 200 again). */
+  private readonly uploadFailures: number[] = [];
   private readonly failures = new Map<string, Failure[]>();
   private seq = 0;
   private socketMode: { connectionUrl(): string } | undefined;
@@ -89,9 +103,16 @@ export class FakeSlackApi extends HttpFake {
     return `${this.hooksBase}${path}`;
   }
 
+  /** The next `times` POSTs to an upload URL answer `status`. */
+  failNextUpload(status: number, times = 1): void {
+    for (let i = 0; i < times; i++) this.uploadFailures.push(status);
+  }
+
   reset(): void {
     this.calls.length = 0;
     this.responses.length = 0;
+    this.uploads.length = 0;
+    this.uploadFailures.length = 0;
     this.failures.clear();
   }
 
@@ -107,6 +128,14 @@ export class FakeSlackApi extends HttpFake {
       this.responses.push({ path: req.url, headers: req.headers, body: parseBody(raw, req.headers['content-type'] ?? ''), at: Date.now() });
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('ok');
+      return;
+    }
+    if (req.method === 'POST' && req.url?.startsWith(UPLOAD_PATH)) {
+      const status = this.uploadFailures.shift() ?? 200;
+      if (status === 200) this.uploads.push({ fileId: req.url.slice(UPLOAD_PATH.length), headers: req.headers, content: raw, at: Date.now() });
+      res.writeHead(status, { 'content-type': 'text/plain' });
+      // Slack's upload service answers a plain "OK - <length>" (docs.slack.dev, files.getUploadURLExternal usage info).
+      res.end(status === 200 ? `OK - ${Buffer.byteLength(raw)}` : 'upload failed');
       return;
     }
     const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
@@ -150,6 +179,16 @@ export class FakeSlackApi extends HttpFake {
         return { ok: true, channel, ts: this.nextTs(), message: { text: body.text } };
       case 'chat.update':
         return { ok: true, channel, ts: body.ts, text: body.text };
+      // https://docs.slack.dev/reference/methods/files.getUploadURLExternal: `{ ok, upload_url, file_id }`.
+      case 'files.getUploadURLExternal': {
+        const fileId = `F${String(++this.seq).padStart(10, '0')}`;
+        return { ok: true, upload_url: `${new URL(this.url).origin}${UPLOAD_PATH}${fileId}`, file_id: fileId };
+      }
+      // https://docs.slack.dev/reference/methods/files.completeUploadExternal: `{ ok, files: [{ id, title, … }] }`.
+      case 'files.completeUploadExternal': {
+        const files = (typeof body.files === 'string' ? JSON.parse(body.files) : body.files) as { id: string; title?: string }[];
+        return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title ?? '' })) };
+      }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: this.nextTs() };
       // https://api.slack.com/methods/usergroups.users.list: `{ ok, users: [...] }`, or ok:false with no_such_subteam

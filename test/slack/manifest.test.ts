@@ -52,7 +52,7 @@ describe('manifests/slack-app.yaml', () => {
   });
 
   it('asks only for the bot scopes the adapter uses', () => {
-    expect(manifest.oauth_config.scopes.bot.sort()).toEqual(['chat:write', 'chat:write.public', 'commands', 'usergroups:read']);
+    expect(manifest.oauth_config.scopes.bot.sort()).toEqual(['chat:write', 'chat:write.public', 'commands', 'files:write', 'usergroups:read']);
   });
 
   it('subscribes to no events, since the adapter handles none', () => {

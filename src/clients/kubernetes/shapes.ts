@@ -94,6 +94,10 @@ export interface LogOptions {
   container?: string;
   sinceSeconds?: number;
   tailLines?: number;
+  /** The container's previous (terminated) run, as `kubectl logs --previous`. */
+  previous?: boolean;
+  /** Each line prefixed with the kubelet's RFC 3339 timestamp and a space. */
+  timestamps?: boolean;
 }
 
 /** CPU in millicores and memory in bytes, read from a container's requests or limits. */

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { ChatPort, MessageRef, PostOptions } from '../../core/chat-port.js';
+import type { ChatPort, LongOutput, MessageRef, PostOptions } from '../../core/chat-port.js';
 import type { Message } from '../../core/message.js';
 import { maskSecretsIn } from '../../core/secret-values.js';
 import { progressBar, renderText as renderPlain } from './render.js';
@@ -23,6 +23,12 @@ export class ConsoleChat implements ChatPort {
     this.shown.set(ref.id, message);
     this.print(renderText(message));
     return ref;
+  }
+
+  /** A terminal scrolls: every line is printed, and the note about lines cut to fit no longer holds. */
+  postLong(conversation: string, message: Message, output: LongOutput, options: PostOptions = {}): Promise<MessageRef> {
+    const { footer: _cut, ...rest } = message;
+    return this.post(conversation, { ...rest, code: output.lines.join('\n') }, options);
   }
 
   async update(ref: MessageRef, message: Message): Promise<void> {

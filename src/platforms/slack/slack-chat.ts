@@ -1,11 +1,12 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { ChatPort, MessageRef, PostOptions } from '../../core/chat-port.js';
+import type { ChatPort, LongOutput, MessageRef, PostOptions } from '../../core/chat-port.js';
 import { UserError } from '../../core/errors.js';
 import type { Message } from '../../core/message.js';
-import { maskSecretsIn } from '../../core/secret-values.js';
+import { maskSecretValues, maskSecretsIn } from '../../core/secret-values.js';
 import { renderBlocks } from './block-kit.js';
 import { SlackCallMeter } from './call-meter.js';
+import { shareInThread } from './file-upload.js';
 import { ResponseUrl, SLACK_RESPONSE_URL_BASE } from './response-url.js';
 import { UpdateCoalescer } from '../shared/update-coalescer.js';
 
@@ -55,6 +56,9 @@ const PRIVATE_ANSWER_ID = 'response_url';
 /** What goes to Slack: the bot's own secrets are never in it, whoever typed them. */
 const render = (message: Message) => renderBlocks(maskSecretsIn(message));
 
+/** The message as it reads with the whole output attached: its footer says where the rest is. */
+const withFooter = (message: Message, output: LongOutput): Message => ({ ...message, footer: output.footer });
+
 export class SlackChat implements ChatPort {
   readonly platform = 'slack' as const;
   private readonly updates: UpdateCoalescer<{ ref: MessageRef; message: Message }>;
@@ -88,6 +92,29 @@ export class SlackChat implements ChatPort {
     });
   }
 
+  /** The message, then all of the output as a text file in its thread. */
+  async postLong(conversation: string, message: Message, output: LongOutput, options: PostOptions = {}): Promise<MessageRef> {
+    return this.attach(await this.post(conversation, withFooter(message, output), options), message, output);
+  }
+
+  /**
+   * Shares the output in the thread of `ref` (Slack threads hang off the parent's ts). If
+   * the upload fails (no files:write, uploads disabled), the message is put back to what
+   * it said without the file, with why: it must not point at a file that is not there.
+   */
+  private async attach(ref: MessageRef, message: Message, output: LongOutput): Promise<MessageRef> {
+    if (ref.id === PRIVATE_ANSWER_ID) return ref;
+    try {
+      const content = maskSecretValues(output.lines.join('\n'));
+      await shareInThread(this.client, this.meter, ref.conversation, ref.threadId ?? ref.id, { filename: output.filename, title: output.filename, content });
+    } catch (error) {
+      const failure = this.failed('file upload', error);
+      const footer = [message.footer, `The full output could not be attached: ${failure.code}${hints[failure.code] ? ` (${hints[failure.code]})` : ''}.`].filter(Boolean).join('\n');
+      await this.update(ref, { ...message, footer });
+    }
+    return ref;
+  }
+
   update(ref: MessageRef, message: Message): Promise<void> {
     return this.updates.submit(`${ref.conversation}/${ref.id}`, { ref, message });
   }
@@ -116,6 +143,12 @@ export class SlackChat implements ChatPort {
         conversation === requester.channel ? this.postWhereAsked(conversation, message, options, fallback, log) : this.post(conversation, message, options),
       update: (ref, message) => this.update(ref, message),
       reply: (ref, message) => this.reply(ref, message),
+      postLong: async (conversation, message, output, options = {}) => {
+        if (conversation !== requester.channel) return this.postLong(conversation, message, output, options);
+        // Where the bot may not post, the asker alone gets the message as it reads without the file.
+        const ref = await this.postWhereAsked(conversation, withFooter(message, output), options, fallback, log, message);
+        return this.attach(ref, message, output);
+      },
       ephemeral: (conversation, userId, message, options = {}) =>
         // The response_url reaches only the requester, and only where they asked.
         this.sendEphemeral(conversation, userId, message, options, conversation === requester.channel && userId === requester.userId ? fallback : undefined),
@@ -128,14 +161,22 @@ export class SlackChat implements ChatPort {
    * to get answers shared (nothing edits an answer, so its ref names no message); anything
    * else is refused with a UserError before anything has run.
    */
-  private async postWhereAsked(conversation: string, message: Message, options: PostOptions, fallback: ResponseUrl | undefined, log: Logger): Promise<MessageRef> {
+  private async postWhereAsked(
+    conversation: string,
+    message: Message,
+    options: PostOptions,
+    fallback: ResponseUrl | undefined,
+    log: Logger,
+    /** What the requester alone is shown instead (the message as it reads without an attachment). */
+    privately: Message = message,
+  ): Promise<MessageRef> {
     try {
       return this.ref(await this.meter.call('chat.postMessage', () => this.postMessage(conversation, message, options)), conversation, options.threadId);
     } catch (error) {
       const code = errorCode(error);
       if (!MEMBERSHIP_ERRORS.has(code)) throw this.failed('chat.postMessage', error);
-      const footer = [message.footer, PRIVATE_ANSWER_HINT].filter(Boolean).join('\n');
-      if (options.answer && fallback && (await fallback.ephemeral(render({ ...message, footer })))) {
+      const footer = [privately.footer, PRIVATE_ANSWER_HINT].filter(Boolean).join('\n');
+      if (options.answer && fallback && (await fallback.ephemeral(render({ ...privately, footer })))) {
         log.info({ slackMethod: 'chat.postMessage', slackError: code }, `chat.postMessage refused (${code}); answered through the response_url`);
         return { platform: 'slack', conversation, id: PRIVATE_ANSWER_ID };
       }

@@ -17,6 +17,7 @@ import type { RetryOptions } from './retry.js';
 import { TeamsChat } from './teams-chat.js';
 import { TeamsRoute } from './teams-route.js';
 import { TenantBoundary } from './tenant-boundary.js';
+import type { OutputPages } from '../../pipeline/output-pages.js';
 
 export { renderAdaptiveCard } from './adaptive-card.js';
 export { type TeamsConfig, TeamsEnvSchema, TeamsEnvShape, teamsConfigFrom } from './config.js';
@@ -67,7 +68,8 @@ export interface TeamsAdapter {
  */
 export async function createTeamsAdapter(options: TeamsAdapterOptions): Promise<TeamsAdapter> {
   const log = options.log.child({ platform: 'teams' });
-  const { adapter, chat, conversations } = build(options);
+  // Long output is paged on cards whose buttons the interactions route; a worker-only chat has none (it answers no reads).
+  const { adapter, chat, conversations } = build(options, options.interactions.pages);
   const afterAck = new AfterAck(options.workConcurrency ?? 8, (error) => log.error({ err: error }, 'Teams work after the answer failed'));
   const tenants = new TenantBoundary(options.config, options.tenants, options.redis, options.prefix);
   const bot = new TeamsBot({
@@ -104,7 +106,7 @@ export function createTeamsChat(options: TeamsCommonOptions): TeamsChat {
   return build(options).chat;
 }
 
-function build(options: TeamsCommonOptions) {
+function build(options: TeamsCommonOptions, pages?: OutputPages) {
   const log = options.log.child({ platform: 'teams' });
   // The serviceUrl check the SDK leaves off is on; TeamsRoute binds it to the token first, exactly.
   const adapter = new CloudAdapter(options.config.unauthenticated ? {} : authConfiguration(options.config), undefined, undefined, { validateServiceUrl: true });
@@ -117,6 +119,7 @@ function build(options: TeamsCommonOptions) {
     updateIntervalMs: options.updateIntervalMs,
     retry: options.retry,
     metrics: options.metrics,
+    ...(pages ? { pages } : {}),
   });
   return { adapter, chat, conversations };
 }

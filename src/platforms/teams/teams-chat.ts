@@ -1,9 +1,10 @@
 import { Activity, type ConversationReference } from '@microsoft/agents-activity';
 import type { CloudAdapter, TurnContext } from '@microsoft/agents-hosting';
 import type { Logger } from 'pino';
-import type { ChatPort, MessageRef, PostOptions } from '../../core/chat-port.js';
+import type { ChatPort, LongOutput, MessageRef, PostOptions } from '../../core/chat-port.js';
 import type { Message } from '../../core/message.js';
 import type { Metrics } from '../../core/metrics.js';
+import type { OutputPages } from '../../pipeline/output-pages.js';
 import { maskSecretsIn } from '../../core/secret-values.js';
 import { UpdateCoalescer } from '../shared/update-coalescer.js';
 import { cardAttachment } from './adaptive-card.js';
@@ -28,6 +29,8 @@ export interface TeamsChatOptions {
   retry?: RetryOptions;
   /** Where each connector call and each of its retries is counted, by operation. */
   metrics?: Metrics;
+  /** Keeps long outputs for their Older/Newer buttons; without it a long output shows what fits. */
+  pages?: OutputPages;
 }
 
 /**
@@ -53,6 +56,12 @@ export class TeamsChat implements ChatPort {
         await context.updateActivity(Activity.fromObject({ ...messageActivity(message), id: ref.id }));
       });
     }, options.updateIntervalMs ?? 1000);
+  }
+
+  /** Teams takes no file from a bot in a channel: a long output is a card of pages with Older/Newer buttons. */
+  postLong(conversation: string, message: Message, output: LongOutput, options: PostOptions = {}): Promise<MessageRef> {
+    if (!this.options.pages) return this.post(conversation, message, options);
+    return this.options.pages.post(this, conversation, message, output, options);
   }
 
   /** `conversation` is a conversation id or the name of a channel the bot is installed in. */

@@ -10,6 +10,7 @@ import type { ActionRegistry } from '../../../src/core/registry.js';
 import { CommandHandler } from '../../../src/pipeline/command.js';
 import { ConfirmationStore } from '../../../src/pipeline/confirmations.js';
 import { InteractionHandler } from '../../../src/pipeline/interaction.js';
+import { OutputPages } from '../../../src/pipeline/output-pages.js';
 import { JobQueue, type JobWorker, startWorker } from '../../../src/jobs/index.js';
 import { FakeBotConnector } from '../../fakes/bot-connector.js';
 import { slackTestRegistry } from '../../fixtures/slack-actions.js';
@@ -85,7 +86,7 @@ export async function startTeamsHarness<P extends object>(name: string, options:
     retry: { baseDelayMs: 20, maxDelayMs: 200 },
     ...(options.metrics ? { metrics: options.metrics } : {}),
   };
-  const teams = await createTeamsAdapter({ ...common, app, handler, interactions: new InteractionHandler(handler), audit, tenants: options.tenants ?? [TENANT_ID] });
+  const teams = await createTeamsAdapter({ ...common, app, handler, interactions: new InteractionHandler(handler, { pages: new OutputPages(redis, prefix) }), audit, tenants: options.tenants ?? [TENANT_ID] });
   finishHttpApp(app, log);
   // Behind the HTTP edge, as when Slack shares the listener: every Teams request crosses its proxy.
   const edge = await listenForTests(app, log);
