@@ -1,27 +1,17 @@
 import { execFile } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { changeCause } from '../../src/verbs/shared/target.js';
 import { deploy } from '../../src/verbs/deploy/deploy.js';
 import { type Harness, image, noProgress, ORCHESTRATOR, startHarness } from '../kubernetes/sandbox.js';
 import { waitFor } from '../support/wait-for.js';
+import { findKubectl } from '../support/kubectl-path.js';
 
 const run = promisify(execFile);
 
-function findKubectl(): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    const candidate = join(dir, 'kubectl');
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {}
-  }
-  return undefined;
-}
 
 const kubectlPath = findKubectl();
 if (!kubectlPath) console.warn('kubectl is not on PATH: skipping the deploy fidelity test against real kubectl');
