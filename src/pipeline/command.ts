@@ -70,7 +70,7 @@ export class CommandHandler {
       if (action.risk === 'read') return await answerNow(this.deps, request, parsed, chat, log);
       return await planChange(this.deps, this.desk, request, parsed, chat, log, decision);
     } catch (error) {
-      return await failed(this.deps, request, verb, error, chat, log);
+      return await failed(this.deps, request, { verb, service: parsed.service, env: parsed.env }, error, chat, log);
     }
   }
 

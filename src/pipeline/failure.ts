@@ -15,18 +15,27 @@ import { internalErrorMessage, userErrorMessage } from '../core/error-replies.js
  * pasted secret); anything else is logged under an error ref and shown as a short
  * apology that names the ref.
  */
-export async function failed(deps: CommandHandlerDeps, request: CommandRequest, verb: string, error: unknown, chat: ChatPort, log: Logger): Promise<CommandResult> {
+export async function failed(
+  deps: CommandHandlerDeps,
+  request: CommandRequest,
+  about: { verb: string; service?: string | undefined; env?: string },
+  error: unknown,
+  chat: ChatPort,
+  log: Logger,
+): Promise<CommandResult> {
+  // What the command was about stays in the trail when it fails: a failed read is still a read of that service.
+  const { verb, ...target } = about;
   if (isUserError(error)) {
     deps.metrics.countCommand(verb, 'user_error');
     const text = redactText(error.message);
-    await auditRequest(deps.audit, request, { type: 'command', decision: 'allowed', action: verb, result: `error: ${text}` });
+    await auditRequest(deps.audit, request, { type: 'command', decision: 'allowed', action: verb, ...target, result: `error: ${text}` });
     await tellAsker(request, chat, userErrorMessage(text));
     return { kind: 'failed', error: text };
   }
   const ref = errorRef();
   log.error({ err: error, ref, verb }, 'command failed');
   deps.metrics.countCommand(verb, 'error');
-  await auditRequest(deps.audit, request, { type: 'command', decision: 'allowed', action: verb, result: `internal error ref ${ref}` });
+  await auditRequest(deps.audit, request, { type: 'command', decision: 'allowed', action: verb, ...target, result: `internal error ref ${ref}` });
   await tellAsker(request, chat, internalErrorMessage(ref));
   return { kind: 'failed', error: `internal error (ref ${ref})` };
 }

@@ -67,15 +67,14 @@ function choosePods(target: Target, pods: readonly PodInfo[], wanted: string | u
 
 /**
  * With --previous, only pods whose container has restarted have a previous run (what
- * `kubectl logs --previous` refuses otherwise); say so rather than show nothing.
+ * `kubectl logs --previous` refuses otherwise). A pod named that never restarted is the
+ * asker's mistake; none restarted at all is an answer (the "Crash logs" button of a crash
+ * alert that has since stopped), said in the thread like any other.
  */
-function withPreviousRun(target: Target, pods: readonly PodInfo[], named: boolean): PodInfo[] {
+function withPreviousRun(pods: readonly PodInfo[], named: boolean): PodInfo[] {
   const restarted = pods.filter((p) => p.restarts > 0);
-  if (restarted.length > 0) return restarted;
-  if (named) {
-    throw new UserError(`pod ${pods[0]!.name} has not restarted, so it has no previous run to show; without --previous you get its current logs`, 'no_previous_run');
-  }
-  throw new UserError(`no pod of ${target.service} in ${target.env} has restarted, so there is no previous run to show; without --previous you get the current logs`, 'no_previous_run');
+  if (restarted.length > 0 || !named) return restarted;
+  throw new UserError(`pod ${pods[0]!.name} has not restarted, so it has no previous run to show; without --previous you get its current logs`, 'no_previous_run');
 }
 
 /** The API server's answer for a container with no terminated run (a restart may have raced the listing). */
@@ -100,7 +99,14 @@ export const logs: Action<LogsArgs, LogsPorts> = {
     const sinceSeconds = args.since === undefined ? (args.previous ? undefined : durationSeconds(DEFAULT_SINCE)) : durationSeconds(args.since);
     const k8s = ctx.ports.kubernetes;
     let pods = choosePods(target, await k8s.listPods(target.ref.namespace, target.envSpec.selector), args.pod);
-    if (args.previous) pods = withPreviousRun(target, pods, args.pod !== undefined);
+    if (args.previous) pods = withPreviousRun(pods, args.pod !== undefined);
+    if (pods.length === 0) {
+      return done({
+        title: `Logs of ${target.service} in ${target.env}`,
+        severity: 'info',
+        text: `No pod of ${target.service} in ${target.env} has restarted, so there is no previous run to show; without --previous you get the current logs.`,
+      });
+    }
     const perPod: PodLine[][] = [];
     for (const pod of pods) {
       let text: string;
